@@ -1,0 +1,69 @@
+/** Time behind an interface so the cascade, strategies and sources run on fake time in tests. */
+export interface Clock {
+  /** Monotonic microseconds (float allowed) for measuring durations. */
+  nowUs(): number;
+  /** Wall-clock milliseconds since the epoch, for TTLs and value ages stored in Redis. */
+  wallMs(): number;
+  sleepMs(ms: number): Promise<void>;
+}
+
+const originNs = process.hrtime.bigint();
+
+/** The real clock: `process.hrtime` for durations, `Date.now` for wall time. */
+export const systemClock: Clock = {
+  nowUs: () => Number(process.hrtime.bigint() - originNs) / 1000,
+  wallMs: () => Date.now(),
+  sleepMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * A clock that only moves when told to. `sleepMs` resolves when `advanceMs` passes its deadline,
+ * so time-dependent behaviour (TTL, backoff, source latency) is tested with numbers, not waiting.
+ */
+export class FakeClock implements Clock {
+  private nowMsValue: number;
+  private readonly wallOffsetMs: number;
+  private sleepers: { untilMs: number; resolve: () => void }[] = [];
+
+  constructor(startWallMs = 1_700_000_000_000) {
+    this.nowMsValue = 0;
+    this.wallOffsetMs = startWallMs;
+  }
+
+  nowUs(): number {
+    return this.nowMsValue * 1000;
+  }
+
+  wallMs(): number {
+    return this.wallOffsetMs + this.nowMsValue;
+  }
+
+  sleepMs(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.sleepers.push({ untilMs: this.nowMsValue + ms, resolve });
+    });
+  }
+
+  /** Moves time forward, waking sleepers in deadline order and letting their continuations run. */
+  async advanceMs(ms: number): Promise<void> {
+    const target = this.nowMsValue + ms;
+    for (;;) {
+      this.sleepers.sort((a, b) => a.untilMs - b.untilMs);
+      const next = this.sleepers[0];
+      if (!next || next.untilMs > target) break;
+      this.sleepers.shift();
+      this.nowMsValue = next.untilMs;
+      next.resolve();
+      // Let the woken continuation run (and possibly schedule new sleeps) before moving on.
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    this.nowMsValue = target;
+    await new Promise<void>((r) => setImmediate(r));
+  }
+
+  /** Number of pending sleeps; lets tests wait until the code under test is parked. */
+  get pendingSleeps(): number {
+    return this.sleepers.length;
+  }
+}

@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Deletes every key under `prefix:` with SCAN + UNLINK: never FLUSHALL/FLUSHDB, so a shared
+ * Redis keeps everything that is not ours. Returns how many keys were deleted.
+ */
+export async function deleteByPrefix(client: Redis, prefix: string, batch = 500): Promise<number> {
+  const pattern = `${escapeGlob(prefix)}:*`;
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', batch);
+    cursor = next;
+    if (keys.length > 0) deleted += await client.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+/** Counts keys under `prefix:` (SCAN, never KEYS, so a big shared Redis is not blocked). */
+export async function countByPrefix(client: Redis, prefix: string, batch = 1000): Promise<number> {
+  const pattern = `${escapeGlob(prefix)}:*`;
+  let cursor = '0';
+  let count = 0;
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', batch);
+    cursor = next;
+    count += keys.length;
+  } while (cursor !== '0');
+  return count;
+}
+
+/** Samples up to `sample` keys under the prefix and returns their mean MEMORY USAGE in bytes (0 when none). */
+export async function meanBytesPerKey(client: Redis, prefix: string, sample = 200): Promise<number> {
+  const [, keys] = await client.scan('0', 'MATCH', `${escapeGlob(prefix)}:*`, 'COUNT', Math.max(sample * 5, 1000));
+  const picked = keys.slice(0, sample);
+  if (picked.length === 0) return 0;
+  let total = 0;
+  let counted = 0;
+  for (const key of picked) {
+    const bytes = (await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number | null;
+    if (typeof bytes === 'number') {
+      total += bytes;
+      counted++;
+    }
+  }
+  return counted === 0 ? 0 : total / counted;
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,100 @@
+import { createRequire } from 'node:module';
+import { Redis } from 'ioredis';
+import { environmentError } from '../errors.js';
+
+export interface ConnectOptions {
+  /** Give up on the first connection after this long. @default 2000 (ms) */
+  connectTimeoutMs?: number;
+  /** A command not answered within this long fails (no hang on a paused or dead server). @default 500 (ms) */
+  commandTimeoutMs?: number;
+  /** ioredis auto-pipelining: measured to worsen the tail here (ANCHORS.md), so off unless asked. @default false */
+  autoPipelining?: boolean;
+  /** CLIENT SETNAME, so `CLIENT LIST` shows who is connected. @default 'fcbench' */
+  name?: string;
+}
+
+/** ioredis' own version, recorded in every result. */
+export const IOREDIS_VERSION: string = readPackageVersion('ioredis');
+
+function readPackageVersion(name: string): string {
+  try {
+    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Shows a URL without its password, for messages and results. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Connects with harness-safe settings: no offline queue (a command on a dead connection fails at
+ * once instead of queueing forever), a command timeout, a bounded first connection (fails within
+ * `connectTimeoutMs` with one line naming the URL), then unbounded reconnects with capped backoff
+ * so a run survives a Redis restart, each failed command counting as an error meanwhile.
+ */
+export async function connectRedis(url: string, options: ConnectOptions = {}): Promise<Redis> {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+  let connectedOnce = false;
+  let client: Redis;
+  try {
+    client = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      commandTimeout: options.commandTimeoutMs ?? 500,
+      connectTimeout: connectTimeoutMs,
+      maxRetriesPerRequest: 0,
+      enableAutoPipelining: options.autoPipelining ?? false,
+      connectionName: options.name ?? 'fcbench',
+      retryStrategy: (attempt) => (connectedOnce ? Math.min(50 * attempt, 500) : null),
+    });
+  } catch (error) {
+    throw environmentError(`cannot use Redis URL ${redactUrl(url)}: ${(error as Error).message}`, error);
+  }
+  // Errors are surfaced per command; without a listener ioredis would log every reconnect failure.
+  client.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs + 250);
+      }),
+    ]);
+    connectedOnce = true;
+  } catch (error) {
+    client.disconnect();
+    throw environmentError(`cannot connect to Redis at ${redactUrl(url)}: ${describe(error)}`, error);
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
+}
+
+function describe(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code === 'ECONNREFUSED') return 'connection refused (is redis-server running there?)';
+  if (e?.code === 'ENOTFOUND') return 'host not found';
+  return e?.message ?? String(error);
+}
+
+/** The server's version and mode (standalone/cluster/sentinel), from INFO server. */
+export async function serverInfo(client: Redis): Promise<{ version: string; mode: string }> {
+  const info = await client.info('server');
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? 'unknown';
+  return { version: field('redis_version'), mode: field('redis_mode') };
+}
+
+/** `used_memory` from INFO memory, bytes. */
+export async function usedMemoryBytes(client: Redis): Promise<number> {
+  const info = await client.info('memory');
+  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+}

@@ -1,0 +1,112 @@
+import type { Redis } from 'ioredis';
+import { badInput } from '../errors.js';
+import { connectRedis, IOREDIS_VERSION, redactUrl, serverInfo } from './connect.js';
+import { startPrivateRedis, type PrivateRedis } from './private-server.js';
+
+export interface ProvisionOptions {
+  /** `auto` (REDIS_URL if set, else a private redis-server) or a redis:// / rediss:// URL. */
+  url: string;
+  env?: Record<string, string | undefined>;
+  /** Load may go to a non-loopback host only when the user says so (cascade.redis.allowRemote). @default false */
+  allowRemote?: boolean;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  autoPipelining?: boolean;
+}
+
+export interface ProvisionedRedis {
+  /** The URL connected to, password redacted. */
+  url: string;
+  provisioned: 'url' | 'env' | 'private';
+  serverVersion: string;
+  serverMode: string;
+  clientVersion: string;
+  /** The first client (for cleanup, INFO, events); create more with `connect()`. */
+  client: Redis;
+  /** A new client with the same settings (one per replica). */
+  connect(): Promise<Redis>;
+  /** The private server, when fcbench started one (it owns it, so it may CLIENT PAUSE it freely). */
+  privateServer: PrivateRedis | null;
+  /** Quits every client made here and stops a private server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Resolves `cascade.redis.url` to a live connection:
+ * explicit URL -> that; `auto` -> REDIS_URL if set, else a private redis-server on a free loopback port.
+ * Fails with exit-3 errors (environment) naming the URL, within the connect timeout.
+ */
+export async function provisionRedis(options: ProvisionOptions): Promise<ProvisionedRedis> {
+  const env = options.env ?? process.env;
+  let url = options.url;
+  let provisioned: ProvisionedRedis['provisioned'] = 'url';
+  let privateServer: PrivateRedis | null = null;
+  if (url === 'auto') {
+    const fromEnv = env['REDIS_URL'];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      url = fromEnv;
+      provisioned = 'env';
+    } else {
+      privateServer = await startPrivateRedis();
+      url = privateServer.url;
+      provisioned = 'private';
+    }
+  }
+  checkUrl(url, options.allowRemote ?? false);
+  const clients: Redis[] = [];
+  const connect = async () => {
+    const client = await connectRedis(url, {
+      connectTimeoutMs: options.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      autoPipelining: options.autoPipelining,
+    });
+    clients.push(client);
+    return client;
+  };
+  try {
+    const client = await connect();
+    const info = await serverInfo(client);
+    return {
+      url: redactUrl(url),
+      provisioned,
+      serverVersion: info.version,
+      serverMode: info.mode,
+      clientVersion: `ioredis ${IOREDIS_VERSION}`,
+      client,
+      connect,
+      privateServer,
+      async close() {
+        for (const c of clients) c.disconnect();
+        await privateServer?.stop();
+      },
+    };
+  } catch (error) {
+    for (const c of clients) c.disconnect();
+    await privateServer?.stop();
+    throw error;
+  }
+}
+
+/** Only loopback targets unless the user explicitly allowed a remote one. */
+function checkUrl(url: string, allowRemote: boolean): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw badInput(`cascade.redis.url: not a URL: ${url} (use auto, redis://host:port or rediss://host:port)`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw badInput(`cascade.redis.url: unsupported scheme ${parsed.protocol} in ${redactUrl(url)} (use redis:// or rediss://)`);
+  }
+  if (!allowRemote && !isLoopback(parsed.hostname)) {
+    throw badInput(
+      `cascade.redis.url: ${redactUrl(url)} is not a loopback address; fcbench only loads remote servers when ` +
+        'cascade.redis.allowRemote is true (or --allow-remote is given)',
+    );
+  }
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}

@@ -1,0 +1,29 @@
+/**
+ * File names derived from user-controlled text (scenario names, variant labels). The stem keeps
+ * only `[A-Za-z0-9._-]`, never starts with a dot and never contains `..`, so `path.join(dir, stem)`
+ * always lands inside `dir` whatever the scenario is called.
+ */
+export function safeFileStem(text: string, maxLength = 80): string {
+  const cleaned = text
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[.-]+|[.-]+$/g, '')
+    .slice(0, maxLength)
+    .replace(/[.-]+$/g, '');
+  return cleaned === '' ? 'scenario' : cleaned;
+}
+
+/** `20261125T201505Z`: sortable, no characters that need quoting on any file system. */
+export function utcStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** `<safe-name>[-<variant>]-<UTC stamp>` without extension. */
+export function resultStem(scenarioName: string, variant: string, startedAt: Date): string {
+  const parts = [safeFileStem(scenarioName)];
+  if (variant !== '') parts.push(safeFileStem(variant, 60));
+  parts.push(utcStamp(startedAt));
+  return parts.join('-');
+}

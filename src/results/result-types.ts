@@ -1,0 +1,203 @@
+/**
+ * The result document (`schemaVersion: 1`): a promise to users' CI scripts. Field names are stable;
+ * add fields freely, but renaming or removing one needs a schemaVersion bump.
+ * Durations are milliseconds (floats), sizes bytes, money USD.
+ */
+export const RESULT_SCHEMA_VERSION = 1 as const;
+
+/** A latency summary in milliseconds, plus the HDR histogram (microseconds) it came from. */
+export interface LatencySummary {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  /** Compressed base64 HDR histogram of microsecond values (hdr-histogram-js encodeIntoCompressedBase64). '' when empty. */
+  hdr: string;
+}
+
+export interface StampedeExpiry {
+  /** ms since the measured phase started. */
+  at: number;
+  /** 'event' (expire-hot) or 'natural' (TTL ran out). */
+  cause: 'event' | 'natural';
+  /** Number of keys that expired together. */
+  keys: number;
+  /** Requests that waited on another caller's fetch for these keys. */
+  waiting: number;
+  /** Source fetches caused, in total over the keys. */
+  originCalls: number;
+  /** Largest number of source fetches for one of the keys. */
+  maxOriginCallsPerKey: number;
+  staleServed: number;
+  /** p99 latency (ms) of requests for these keys until they were refilled. */
+  p99: number;
+}
+
+export interface TimelineBucket {
+  /** Seconds since the measured phase started (bucket start). */
+  t: number;
+  rps: number;
+  /** ms */
+  p99: number;
+  localHits: number;
+  redisHits: number;
+  sourceCalls: number;
+  errors: number;
+  staleServed: number;
+  dropped: number;
+}
+
+export interface ResultEvent {
+  /** ms since the measured phase started. */
+  at: number;
+  kind: string;
+  /** ms the event lasted (slowdowns, pauses), when it has a duration. */
+  durationMs?: number;
+  [detail: string]: unknown;
+}
+
+export interface ThresholdResult {
+  /** Dotted path into this document, e.g. `latency.endToEnd.p99`. */
+  metric: string;
+  op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  /** Limit in the document's units (ms, bytes, ratio). */
+  limit: number;
+  /** The threshold as written in the scenario, e.g. `< 15ms`. */
+  expression: string;
+  /** null when the path does not exist in the result (counts as failed). */
+  actual: number | null;
+  passed: boolean;
+}
+
+export interface CostProjection {
+  productionRps: number;
+  /** Source (origin) reads per second at production traffic with this run's hit ratios. */
+  originQps: number;
+  /** Redis memory needed for the run's key population at production scale (bytes). */
+  redisMemoryBytes: number;
+  redisNodes: number;
+  /** USD per hour at production traffic. */
+  costPerHour: number;
+  noCachePerHour: number;
+}
+
+export interface ResultDocument {
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  tool: { name: 'fcbench'; version: string };
+  scenario: {
+    name: string;
+    description?: string;
+    /** sha256 of the resolved scenario (after defaults, overrides and matrix). */
+    hash: string;
+    /** Variant label (`codec.format=json,codec.compression=zstd`), '' without a matrix. */
+    variant: string;
+    /** Matrix assignments of this variant. */
+    assignments?: Record<string, unknown>;
+    /** The resolved scenario, so a result is reproducible on its own. */
+    resolved?: unknown;
+  };
+  seed: number;
+  /** ISO-8601 UTC. */
+  startedAt: string;
+  /** Measured phase length in ms (excludes warmup). */
+  durationMs: number;
+  /** True when the run was interrupted (Ctrl-C) and figures cover only part of it. */
+  partial: boolean;
+  load: {
+    mode: 'open' | 'closed';
+    model: 'open' | 'closed';
+    /** Open loop: arrivals not started because the in-flight cap was reached. */
+    dropped: number;
+    /** Open loop: p99 of (actual start - intended start), ms. */
+    scheduleLagP99: number;
+    /** Open loop offered rate (req/s) or closed-loop concurrency. */
+    rate?: number;
+    concurrency?: number;
+    arrivals?: 'constant' | 'poisson';
+    warmup: { requests: number; durationMs: number };
+  };
+  serving: {
+    mode: 'in-process';
+    routing: 'random' | 'affinity' | 'round-robin';
+    replicas: { id: number; pid: number; requests: number; localHits: number }[];
+  };
+  env: {
+    node: string;
+    platform: string;
+    arch: string;
+    cpus: number;
+    cpuModel: string;
+    redis: { version: string; mode: string; url: string; provisioned: 'url' | 'env' | 'private'; client: string };
+  };
+  requests: { total: number; ok: number; errors: number; errorsByKind: Record<string, number> };
+  throughput: { offeredRps: number; achievedRps: number };
+  latency: {
+    endToEnd: LatencySummary;
+    /** Requests by the tier that served them. */
+    byTier: { local: LatencySummary; redis: LatencySummary; source: LatencySummary };
+    components: {
+      localGet: LatencySummary;
+      redisGet: LatencySummary;
+      redisSet: LatencySummary;
+      decode: LatencySummary;
+      encode: LatencySummary;
+      sourceFetch: LatencySummary;
+      sourceQueue: LatencySummary;
+      lockWait: LatencySummary;
+      scheduleLag: LatencySummary;
+    };
+  };
+  tiers: {
+    local: { enabled: boolean; lookups: number; hits: number; hitRatio: number; staleHits: number };
+    redis: { lookups: number; hits: number; hitRatio: number; errors: number; decodeErrors: number };
+    source: { calls: number; errors: number; callsPer1k: number };
+    /** Share of requests served by each tier (sums to ~1 with failures). */
+    servedBy: { local: number; redis: number; source: number; none: number };
+  };
+  stampede: {
+    strategy: string;
+    expiries: StampedeExpiry[];
+    maxOriginCallsPerExpiry: number;
+    /** Natural expiries observed, folded into counts (only the worst are listed in `expiries`). */
+    naturalExpiries: number;
+  };
+  freshness: {
+    staleServed: number;
+    staleRatio: number;
+    byReason: { softExpired: number; outdated: number; uncommitted: number };
+    /** Age of served values, ms. */
+    age: LatencySummary;
+  };
+  payload: {
+    /** Mean serialized bytes before compression, per value written. */
+    rawBytes: number;
+    /** Mean bytes stored in Redis per value. */
+    encodedBytes: number;
+    compressionRatio: number;
+    format: string;
+    compression: string;
+    writes: number;
+  };
+  redis: {
+    usedMemoryBefore: number;
+    usedMemoryAfter: number;
+    /** Keys under the run's prefix at the end of the measured phase. */
+    keys: number;
+    bytesPerKey: number;
+    keyPrefix: string;
+    keptKeys: boolean;
+  };
+  cost: {
+    per1kInferences: number;
+    breakdown: { source: number; redis: number; compute: number };
+    noCachePer1kInferences: number;
+    projection: CostProjection | null;
+  };
+  timeline: TimelineBucket[];
+  events: ResultEvent[];
+  thresholds: ThresholdResult[];
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { FcbenchError } from '../../src/errors.js';
+import { countByPrefix, deleteByPrefix, meanBytesPerKey } from '../../src/redis/cleanup.js';
+import { connectRedis } from '../../src/redis/connect.js';
+import { freeLoopbackPort } from '../../src/redis/private-server.js';
+import { isLoopback, provisionRedis } from '../../src/redis/provision.js';
+import { usePrivateRedis } from '../helpers/redis.js';
+
+const redis = usePrivateRedis();
+
+describe('provisionRedis', () => {
+  it('auto without REDIS_URL starts a private redis-server and stops it on close', async () => {
+    const provisioned = await provisionRedis({ url: 'auto', env: {} });
+    expect(provisioned.provisioned).toBe('private');
+    expect(provisioned.serverVersion).toMatch(/^\d+\.\d+/);
+    expect(provisioned.clientVersion).toMatch(/^ioredis \d/);
+    const port = Number(new URL(provisioned.url).port);
+    expect(await provisioned.client.ping()).toBe('PONG');
+    await provisioned.close();
+    await expect(connectRedis(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 300 })).rejects.toThrow(/cannot connect/);
+  });
+
+  it('auto with REDIS_URL uses it', async () => {
+    const provisioned = await provisionRedis({ url: 'auto', env: { REDIS_URL: redis.url } });
+    expect(provisioned.provisioned).toBe('env');
+    expect(provisioned.privateServer).toBeNull();
+    await provisioned.close();
+  });
+
+  it('an unreachable URL is an environment error naming the URL, not a hang', async () => {
+    const port = await freeLoopbackPort();
+    const error = await provisionRedis({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 500 }).catch((e) => e);
+    expect(error).toBeInstanceOf(FcbenchError);
+    expect(error.code).toBe('environment');
+    expect(error.message).toContain(`redis://127.0.0.1:${port}`);
+  });
+
+  it('refuses a remote target unless allowed, and hides passwords', async () => {
+    const error = await provisionRedis({ url: 'redis://:secret@10.0.0.5:6379' }).catch((e) => e);
+    expect(error.code).toBe('bad-input');
+    expect(error.message).toContain('allowRemote');
+    expect(error.message).not.toContain('secret');
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('[::1]')).toBe(true);
+    expect(isLoopback('localhost')).toBe(true);
+    expect(isLoopback('10.0.0.5')).toBe(false);
+  });
+});
+
+describe('cleanup by prefix', () => {
+  it('deletes only keys under the prefix (SCAN + UNLINK), leaving everything else', async () => {
+    const client = await redis.client();
+    for (let i = 0; i < 1200; i++) await client.set(`fcbt:set:v1:${i}`, 'x');
+    await client.set('fcbt-other:1', 'keep');
+    await client.set('other:1', 'keep');
+    await client.set('fcbt*:glob', 'keep');
+    expect(await countByPrefix(client, 'fcbt')).toBe(1200);
+    expect(await meanBytesPerKey(client, 'fcbt')).toBeGreaterThan(0);
+    expect(await deleteByPrefix(client, 'fcbt')).toBe(1200);
+    expect(await countByPrefix(client, 'fcbt')).toBe(0);
+    expect(await client.get('fcbt-other:1')).toBe('keep');
+    expect(await client.get('other:1')).toBe('keep');
+    expect(await client.get('fcbt*:glob')).toBe('keep');
+  });
+});
+
+describe('private server', () => {
+  it('kill makes commands fail fast; restart brings it back on the same port', async () => {
+    const client = await connectRedis(redis.url, { commandTimeoutMs: 300 });
+    await redis.server.kill();
+    await expect(client.get('k')).rejects.toThrow();
+    await redis.server.restart();
+    let pong = '';
+    for (let i = 0; i < 100 && pong !== 'PONG'; i++) {
+      pong = await client.ping().catch(() => '');
+      if (pong !== 'PONG') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pong).toBe('PONG');
+    client.disconnect();
+  });
+});
