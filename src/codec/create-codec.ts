@@ -1,0 +1,107 @@
+import { FcbenchError } from '../errors.js';
+import type { FeatureValues } from '../workload/types.js';
+import { asBuffer, createCompressor } from './compressor.js';
+import { describeCodec } from './describe-codec.js';
+import { createEnvelopeView, readEnvelope, writeEnvelope } from './envelope.js';
+import { resolveCodecOptions } from './resolve-options.js';
+import { createSerializer, type SerializerTuning } from './serializer.js';
+import { StringInterner } from './string-interner.js';
+import type { Codec, CodecOptions, DecodeResult, EncodeStats, EnvelopeHeader } from './types.js';
+import { COMPRESSION_IDS, SERIALIZER_IDS, compressionForId, serializerForId } from './wire-ids.js';
+
+type Failure = Extract<DecodeResult, { ok: false }>;
+
+function failure(reason: Failure['reason'], detail: string): Failure {
+  return { ok: false, reason, detail };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Feature values are a string-keyed map; anything else decoded from a payload is not a value we wrote. */
+function isFeatureValues(value: unknown): value is FeatureValues {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A codec: serializer + compressor (above `compressAboveBytes`) + envelope. Each instance owns its
+ * reused encoder, decoder and compression contexts, so give each replica / cascade its own.
+ * `tuning` changes speed only, never the bytes' meaning (values stay readable by any codec with
+ * the same options).
+ */
+export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}): Codec {
+  const resolved = resolveCodecOptions(options);
+  const serializer = createSerializer(resolved.format, tuning);
+  const compressor = createCompressor(resolved.compression, resolved.level);
+  const serializerId = SERIALIZER_IDS[resolved.format];
+  const compressionId = COMPRESSION_IDS[resolved.compression];
+  const canCompress = resolved.compression !== 'none';
+  const name = describeCodec(resolved);
+  const view = createEnvelopeView();
+  const strings = new StringInterner();
+
+  function encode(header: EnvelopeHeader, values: FeatureValues, stats?: EncodeStats): Buffer {
+    let raw: Uint8Array;
+    try {
+      raw = serializer.serialize(values);
+    } catch (error) {
+      throw new FcbenchError('bad-input', `codec ${name}: cannot serialize the values of ${header.featureSet}: ${message(error)}`, {
+        cause: error,
+      });
+    }
+    const compressed = canCompress && raw.length >= resolved.compressAboveBytes;
+    const payload = compressed ? compressor.compress(raw) : raw;
+    const bytes = writeEnvelope(header, serializerId, compressionId, raw.length, compressed, payload);
+    if (stats !== undefined) {
+      stats.rawBytes = raw.length;
+      stats.encodedBytes = bytes.length;
+      stats.compressed = compressed;
+    }
+    return bytes;
+  }
+
+  function decodeUnguarded(bytes: Buffer, expectedFeatureSet: string): DecodeResult {
+    const broken = readEnvelope(bytes, view);
+    if (broken !== null) return broken;
+    if (view.serializerId !== serializerId || view.compressionId !== compressionId) {
+      const written = `${String(serializerForId(view.serializerId))}+${String(compressionForId(view.compressionId))}`;
+      return failure('codec-mismatch', `written as ${written}, this codec reads ${resolved.format}+${resolved.compression}`);
+    }
+    if (!strings.equals(expectedFeatureSet, bytes, view.featureSetStart, view.payloadStart)) {
+      const found = bytes.toString('utf8', view.featureSetStart, view.payloadStart);
+      return failure('feature-set-mismatch', `value is for feature set ${JSON.stringify(found)}, expected ${JSON.stringify(expectedFeatureSet)}`);
+    }
+    let values: unknown;
+    try {
+      const payload = bytes.subarray(view.payloadStart, view.payloadEnd);
+      values = serializer.deserialize(view.compressed ? compressor.decompress(payload, view.rawBytes) : payload);
+    } catch (error) {
+      const step = view.compressed ? `${resolved.compression}/${resolved.format}` : resolved.format;
+      return failure('corrupt', `payload does not decode as ${step}: ${message(error)}`);
+    }
+    if (!isFeatureValues(values)) return failure('corrupt', `payload decoded to ${Array.isArray(values) ? 'an array' : typeof values}, not a map`);
+    const header: EnvelopeHeader = {
+      featureSet: expectedFeatureSet,
+      version: strings.decode(bytes, view.versionStart, view.featureSetStart),
+      writtenAtMs: view.writtenAtMs,
+      softExpiresAtMs: view.softExpiresAtMs,
+    };
+    return { ok: true, value: { header, values } };
+  }
+
+  function decode(bytes: Buffer, expectedFeatureSet: string): DecodeResult {
+    try {
+      return decodeUnguarded(asBuffer(bytes), expectedFeatureSet);
+    } catch (error) {
+      // Last line of defence: decode reports bad bytes, it never throws on them.
+      return failure('corrupt', `undecodable value: ${message(error)}`);
+    }
+  }
+
+  return {
+    options: Object.freeze({ ...resolved }),
+    encode,
+    decode,
+  };
+}

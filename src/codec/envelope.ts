@@ -1,0 +1,161 @@
+import { badInput } from '../errors.js';
+import type { DecodeResult, EnvelopeHeader } from './types.js';
+import { compressionForId, serializerForId } from './wire-ids.js';
+
+/**
+ * The value envelope: a fixed 34-byte header, two length-prefixed UTF-8 strings, then the payload.
+ *
+ *   offset  size  field
+ *   0       2     magic 0xFC 0xB1 ("fcb")
+ *   2       1     envelope version (1)
+ *   3       1     serializer id            (wire-ids.ts)
+ *   4       1     compression id           the codec's configured compression, applied or not
+ *   5       1     flags                    bit 0: payload is compressed; other bits must be 0
+ *   6       8     writtenAtMs              float64 LE
+ *   14      8     softExpiresAtMs          float64 LE (0 = no soft TTL)
+ *   22      4     payload length, bytes    uint32 LE: lets decode tell truncated from trailing garbage
+ *   26      4     raw length, bytes        uint32 LE: serialized size before compression, so decompressors
+ *                                          allocate once and check their output (raw inflate is ~5x faster
+ *                                          given its output size); equals the payload length when uncompressed
+ *   30      2     version length, bytes    uint16 LE
+ *   32      2     featureSet length, bytes uint16 LE
+ *   34      ...   version, featureSet, payload
+ *
+ * The magic and the version byte never move, so any future layout can still be told apart.
+ */
+export const ENVELOPE_MAGIC_0 = 0xfc;
+export const ENVELOPE_MAGIC_1 = 0xb1;
+export const ENVELOPE_VERSION = 1;
+export const FIXED_HEADER_BYTES = 34;
+
+const FLAG_COMPRESSED = 0b0000_0001;
+const MAX_STRING_BYTES = 0xffff;
+/**
+ * No compressor we use expands data more than this per stored byte (zstd's RLE blocks come
+ * closest); a header claiming more is garbage and must not make the decoder allocate gigabytes.
+ */
+const MAX_EXPANSION_RATIO = 32_768;
+
+/** Where the parts of one envelope sit; filled in place by `readEnvelope` so decoding allocates nothing for it. */
+export interface EnvelopeView {
+  serializerId: number;
+  compressionId: number;
+  compressed: boolean;
+  /** Serialized size before compression, bytes. */
+  rawBytes: number;
+  writtenAtMs: number;
+  softExpiresAtMs: number;
+  versionStart: number;
+  featureSetStart: number;
+  payloadStart: number;
+  payloadEnd: number;
+}
+
+export type EnvelopeFailure = Extract<DecodeResult, { ok: false }>;
+
+export function createEnvelopeView(): EnvelopeView {
+  return {
+    serializerId: 0,
+    compressionId: 0,
+    compressed: false,
+    rawBytes: 0,
+    writtenAtMs: 0,
+    softExpiresAtMs: 0,
+    versionStart: 0,
+    featureSetStart: 0,
+    payloadStart: 0,
+    payloadEnd: 0,
+  };
+}
+
+/** Header bytes for these strings; throws `bad-input` for a string too long for its uint16 length. */
+function stringBytes(name: string, value: string): number {
+  const length = Buffer.byteLength(value, 'utf8');
+  if (length > MAX_STRING_BYTES) throw badInput(`codec: ${name} is ${length} bytes of UTF-8; the envelope holds at most ${MAX_STRING_BYTES}`);
+  return length;
+}
+
+/** One fresh Buffer holding header and payload: the payload's single copy. */
+export function writeEnvelope(
+  header: EnvelopeHeader,
+  serializerId: number,
+  compressionId: number,
+  rawBytes: number,
+  compressed: boolean,
+  payload: Uint8Array,
+): Buffer {
+  const versionBytes = stringBytes('version', header.version);
+  const featureSetBytes = stringBytes('featureSet', header.featureSet);
+  const payloadStart = FIXED_HEADER_BYTES + versionBytes + featureSetBytes;
+  const out = Buffer.allocUnsafe(payloadStart + payload.length);
+  out[0] = ENVELOPE_MAGIC_0;
+  out[1] = ENVELOPE_MAGIC_1;
+  out[2] = ENVELOPE_VERSION;
+  out[3] = serializerId;
+  out[4] = compressionId;
+  out[5] = compressed ? FLAG_COMPRESSED : 0;
+  out.writeDoubleLE(header.writtenAtMs, 6);
+  out.writeDoubleLE(header.softExpiresAtMs, 14);
+  out.writeUInt32LE(payload.length, 22);
+  out.writeUInt32LE(rawBytes, 26);
+  out.writeUInt16LE(versionBytes, 30);
+  out.writeUInt16LE(featureSetBytes, 32);
+  out.write(header.version, FIXED_HEADER_BYTES, versionBytes, 'utf8');
+  out.write(header.featureSet, FIXED_HEADER_BYTES + versionBytes, featureSetBytes, 'utf8');
+  out.set(payload, payloadStart);
+  return out;
+}
+
+function fail(reason: EnvelopeFailure['reason'], detail: string): EnvelopeFailure {
+  return { ok: false, reason, detail };
+}
+
+/**
+ * Parses the header of `bytes` into `view`. Returns a failure for anything that is not a whole,
+ * well-formed envelope; codec and feature-set checks are the caller's (they depend on its options).
+ * Reads only what the header declares: it never guesses the format by trying to decode.
+ */
+export function readEnvelope(bytes: Buffer, view: EnvelopeView): EnvelopeFailure | null {
+  const length = bytes.length;
+  // A prefix of the magic is a cut-off envelope; anything else is not ours.
+  if ((length > 0 && bytes[0] !== ENVELOPE_MAGIC_0) || (length > 1 && bytes[1] !== ENVELOPE_MAGIC_1)) {
+    return fail('corrupt', 'not an fcbench envelope (wrong magic bytes)');
+  }
+  if (length < 3) return fail('truncated', `${length} bytes, shorter than the envelope header`);
+  const envelopeVersion = bytes[2];
+  if (envelopeVersion !== ENVELOPE_VERSION) {
+    return fail('envelope-version', `envelope version ${String(envelopeVersion)}, this build reads version ${ENVELOPE_VERSION}`);
+  }
+  if (length < FIXED_HEADER_BYTES) return fail('truncated', `${length} bytes, shorter than the ${FIXED_HEADER_BYTES}-byte header`);
+  const serializerId = bytes.readUInt8(3);
+  const compressionId = bytes.readUInt8(4);
+  const flags = bytes.readUInt8(5);
+  if (serializerForId(serializerId) === undefined) return fail('corrupt', `unknown serializer id ${serializerId}`);
+  const compression = compressionForId(compressionId);
+  if (compression === undefined) return fail('corrupt', `unknown compression id ${compressionId}`);
+  if ((flags & ~FLAG_COMPRESSED) !== 0) return fail('corrupt', `unknown header flags 0x${flags.toString(16)}`);
+  const compressed = (flags & FLAG_COMPRESSED) !== 0;
+  if (compressed && compression === 'none') return fail('corrupt', 'compressed flag set without a compression');
+  const payloadBytes = bytes.readUInt32LE(22);
+  const rawBytes = bytes.readUInt32LE(26);
+  const versionStart = FIXED_HEADER_BYTES;
+  const featureSetStart = versionStart + bytes.readUInt16LE(30);
+  const payloadStart = featureSetStart + bytes.readUInt16LE(32);
+  const payloadEnd = payloadStart + payloadBytes;
+  if (length < payloadEnd) return fail('truncated', `${length} bytes, the header says ${payloadEnd}`);
+  if (length > payloadEnd) return fail('corrupt', `${length} bytes, the header says ${payloadEnd} (trailing bytes)`);
+  if (compressed ? rawBytes > payloadBytes * MAX_EXPANSION_RATIO : rawBytes !== payloadBytes) {
+    return fail('corrupt', `raw length ${rawBytes} is impossible for a ${compressed ? 'compressed' : 'stored'} payload of ${payloadBytes} bytes`);
+  }
+  view.serializerId = serializerId;
+  view.compressionId = compressionId;
+  view.compressed = compressed;
+  view.rawBytes = rawBytes;
+  view.writtenAtMs = bytes.readDoubleLE(6);
+  view.softExpiresAtMs = bytes.readDoubleLE(14);
+  view.versionStart = versionStart;
+  view.featureSetStart = featureSetStart;
+  view.payloadStart = payloadStart;
+  view.payloadEnd = payloadEnd;
+  return null;
+}
