@@ -6,6 +6,7 @@
 export function safeFileStem(text: string, maxLength = 80): string {
   const cleaned = text
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/\.{2,}/g, '.')
     .replace(/-{2,}/g, '-')

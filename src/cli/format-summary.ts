@@ -1,0 +1,63 @@
+import type { LatencySummary, ResultDocument } from '../results/result-types.js';
+
+/** Milliseconds in a unit that fits: µs below 1 ms, s from 10 s. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '-';
+  if (ms < 1) return `${(ms * 1000).toFixed(ms < 0.01 ? 1 : 0)}µs`;
+  if (ms < 10_000) return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)}ms`;
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function formatPercent(ratio: number): string {
+  return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(1)}%` : '-';
+}
+
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0';
+  return usd >= 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toPrecision(3)}`;
+}
+
+function pad(cells: string[][]): string {
+  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
+  return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+function latencyRow(name: string, s: LatencySummary, extra: string[]): string[] {
+  const has = s.count > 0;
+  return [name, String(s.count), has ? formatMs(s.p50) : '-', has ? formatMs(s.p95) : '-', has ? formatMs(s.p99) : '-', ...extra];
+}
+
+/** The per-variant summary printed after a run: latency by tier, hits, origin load, freshness, cost. */
+export function formatSummary(r: ResultDocument): string {
+  const t = r.tiers;
+  const rows = [
+    ['tier', 'requests', 'p50', 'p95', 'p99', 'hit ratio', 'notes'],
+    latencyRow('end-to-end', r.latency.endToEnd, ['', `${r.requests.errors} errors`]),
+    latencyRow('local', r.latency.byTier.local, [t.local.enabled ? formatPercent(t.local.hitRatio) : 'off', `${t.local.hits} hits`]),
+    latencyRow('redis', r.latency.byTier.redis, [formatPercent(t.redis.hitRatio), `${t.redis.decodeErrors} decode errors`]),
+    latencyRow('source', r.latency.byTier.source, ['', `${t.source.calls} origin calls`]),
+  ];
+  const label = r.load.model === 'closed' ? 'closed loop (latency from actual start)' : 'open loop (latency from intended start)';
+  const lines = [
+    `${r.scenario.name}${r.scenario.variant ? ` [${r.scenario.variant}]` : ''}${r.partial ? '  (PARTIAL: interrupted)' : ''}`,
+    `  ${label}; ${r.requests.total} requests in ${(r.durationMs / 1000).toFixed(1)} s = ${r.throughput.achievedRps.toFixed(0)} req/s` +
+      (r.load.model === 'open' ? ` (offered ${r.throughput.offeredRps.toFixed(0)}, dropped ${r.load.dropped})` : ''),
+    pad(rows).replace(/^/gm, '  '),
+    `  stampede (${r.stampede.strategy}): max origin calls per expiry ${r.stampede.maxOriginCallsPerExpiry}; ` +
+      `stale served ${r.freshness.staleServed} (${formatPercent(r.freshness.staleRatio)})`,
+    `  cost per 1k inferences ${formatUsd(r.cost.per1kInferences)} (without cache ${formatUsd(r.cost.noCachePer1kInferences)})`,
+  ];
+  for (const th of r.thresholds) {
+    lines.push(`  ${th.passed ? 'PASS' : 'FAIL'} ${th.metric} ${th.expression} (actual ${th.actual === null ? 'missing' : th.actual})`);
+  }
+  return lines.join('\n');
+}
+
+/** One progress line: elapsed, throughput, p99, hit ratios. */
+export function formatProgress(p: { elapsedMs: number; phase: string; rps: number; p99Ms: number; localHitRatio: number; redisHitRatio: number; errors: number }): string {
+  return (
+    `${p.phase} ${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s  ${p.rps.toFixed(0).padStart(7)} req/s  ` +
+    `p99 ${formatMs(p.p99Ms).padStart(8)}  local ${formatPercent(p.localHitRatio).padStart(6)}  ` +
+    `redis ${formatPercent(p.redisHitRatio).padStart(6)}  errors ${p.errors}`
+  );
+}

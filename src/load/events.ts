@@ -1,0 +1,99 @@
+import type { Clock } from '../cascade/clock.js';
+import type { ResultEvent } from '../results/result-types.js';
+import { sleepUntilAbort } from './open-loop.js';
+
+/** A scheduled event, times in ms since the measured phase started (the scenario's `events[]`, parsed). */
+export type RunEvent =
+  | { kind: 'expire-hot'; at: number; top: number; featureSet?: string | undefined }
+  | { kind: 'flush-local'; at: number }
+  | { kind: 'source-slowdown'; at: number; factor: number; for: number }
+  | { kind: 'source-errors'; at: number; rate: number; for: number }
+  | { kind: 'redis-pause'; at: number; for: number };
+
+/** What events act on: implemented by the orchestrator over the real replicas, source and Redis. */
+export interface EventTargets {
+  /** Deletes the top-N hottest keys from Redis and every replica's local tier at once; returns the Redis keys. */
+  expireHot(top: number, featureSet: string | undefined): Promise<string[]>;
+  flushLocal(): void;
+  setSourceLatencyFactor(factor: number): void;
+  /** `null` restores the scenario's own error rate. */
+  setSourceErrorRate(rate: number | null): void;
+  pauseRedis(ms: number): Promise<void>;
+}
+
+export interface EventSchedule {
+  /** Events as they fired, for the result document and the timeline. */
+  readonly fired: ResultEvent[];
+  /** Stops pending events and undoes any still-active slowdown or error injection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Fires each event at its time on the measured phase's clock. Events with a duration are undone
+ * when it passes (or when the phase stops first), so a run never ends with the source still slowed.
+ */
+export function scheduleEvents(
+  events: readonly RunEvent[],
+  deps: { clock: Clock; startUs: number; targets: EventTargets; onError?: (event: RunEvent, error: unknown) => void },
+): EventSchedule {
+  const { clock, targets } = deps;
+  const fired: ResultEvent[] = [];
+  const controller = new AbortController();
+  const undo = new Set<() => void>();
+  const sinceStartMs = () => (clock.nowUs() - deps.startUs) / 1000;
+
+  const fire = async (event: RunEvent): Promise<void> => {
+    const waitMs = event.at - sinceStartMs();
+    if (waitMs > 0) await sleepUntilAbort(clock, waitMs, controller.signal);
+    if (controller.signal.aborted) return;
+    const record: ResultEvent = { at: sinceStartMs(), kind: event.kind };
+    fired.push(record);
+    switch (event.kind) {
+      case 'expire-hot': {
+        const keys = await targets.expireHot(event.top, event.featureSet);
+        record['keys'] = keys.length;
+        record['top'] = event.top;
+        if (event.featureSet !== undefined) record['featureSet'] = event.featureSet;
+        return;
+      }
+      case 'flush-local':
+        targets.flushLocal();
+        return;
+      case 'source-slowdown':
+        record.durationMs = event.for;
+        record['factor'] = event.factor;
+        targets.setSourceLatencyFactor(event.factor);
+        return whileActive(event.for, () => targets.setSourceLatencyFactor(1));
+      case 'source-errors':
+        record.durationMs = event.for;
+        record['rate'] = event.rate;
+        targets.setSourceErrorRate(event.rate);
+        return whileActive(event.for, () => targets.setSourceErrorRate(null));
+      case 'redis-pause':
+        record.durationMs = event.for;
+        await targets.pauseRedis(event.for);
+        return;
+    }
+  };
+
+  const whileActive = async (ms: number, restore: () => void): Promise<void> => {
+    undo.add(restore);
+    await sleepUntilAbort(clock, ms, controller.signal);
+    undo.delete(restore);
+    restore();
+  };
+
+  const running = [...events]
+    .sort((a, b) => a.at - b.at)
+    .map((event) => fire(event).catch((error: unknown) => deps.onError?.(event, error)));
+
+  return {
+    fired,
+    async stop() {
+      controller.abort();
+      for (const restore of undo) restore();
+      undo.clear();
+      await Promise.all(running);
+    },
+  };
+}

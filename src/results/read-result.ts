@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { badInput } from '../errors.js';
+import { RESULT_SCHEMA_VERSION, type ResultDocument } from './result-types.js';
+
+const LATENCY_NUMBERS = ['count', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks the minimal shape every consumer relies on (schemaVersion, scenario.name,
+ * latency.endToEnd) and returns the document typed. Throws `bad-input` naming `source` (a file
+ * name) and the offending field. Other fields are trusted as written by the same schema version;
+ * the report renders a note for any section whose data is missing rather than failing.
+ */
+export function validateResult(data: unknown, source: string): ResultDocument {
+  if (!isObject(data)) throw badInput(`${source}: not an fcbench result (expected a JSON object)`);
+  if (!('schemaVersion' in data)) throw badInput(`${source}: not an fcbench result (no schemaVersion)`);
+  if (data.schemaVersion !== RESULT_SCHEMA_VERSION) {
+    throw badInput(
+      `${source}: schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported (this fcbench reads schemaVersion ${RESULT_SCHEMA_VERSION})`,
+    );
+  }
+  const scenario = data.scenario;
+  if (!isObject(scenario) || typeof scenario.name !== 'string') {
+    throw badInput(`${source}: scenario.name: expected a string`);
+  }
+  const latency = data.latency;
+  const endToEnd = isObject(latency) ? latency.endToEnd : undefined;
+  if (!isObject(endToEnd)) throw badInput(`${source}: latency.endToEnd: expected an object`);
+  for (const key of LATENCY_NUMBERS) {
+    if (typeof endToEnd[key] !== 'number') throw badInput(`${source}: latency.endToEnd.${key}: expected a number`);
+  }
+  if (typeof endToEnd.hdr !== 'string') throw badInput(`${source}: latency.endToEnd.hdr: expected a string`);
+  return data as unknown as ResultDocument;
+}
+
+/** Reads and validates a result file; every failure is a one-line `bad-input` error naming the file. */
+export async function readResult(file: string): Promise<ResultDocument> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    throw badInput(`${file}: ${reason}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw badInput(`${file}: not JSON (${(error as Error).message})`);
+  }
+  return validateResult(data, file);
+}
