@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { describeFailure } from './exit.js';
+import { registerSchema } from './schema.js';
+import { registerValidate } from './validate.js';
+
+/**
+ * The `fcbench` command line. Each command lives in its own file and registers itself with
+ * `registerX(program)`; this file builds the program, runs it and maps failures to exit codes.
+ * It is the only place that sets the process exit code.
+ */
+
+/** The version in fcbench's package.json, found by walking up from this file (works from src/ and dist/src/). */
+export function readToolVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'fcbench' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // no package.json here: keep walking up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return '0.0.0-unknown';
+    dir = parent;
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('fcbench')
+    .description('Benchmark and load-simulate feature-store cache cascades: local LRU -> Redis -> feature store.')
+    .version(readToolVersion(), '-V, --version', 'print the fcbench version')
+    .showHelpAfterError('(add --help for usage)')
+    // Usage errors read like every other failure: `fcbench: unknown option '--x'`.
+    .configureOutput({ outputError: (text, write) => write(`fcbench: ${text.replace(/^error: /, '')}`) })
+    // Throw instead of exiting, so usage errors map to exit 2 like every other bad input.
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  fcbench validate scenarios/quickstart.yaml
+  fcbench validate scenarios/stampede.yaml --set cascade.replicas=4 --connect
+  fcbench schema > scenario.schema.json
+
+Exit codes: 0 ok, 1 threshold or regression gate failed, 2 bad input, 3 environment (Redis), 130 interrupted.
+Set FCBENCH_DEBUG=1 to print stack traces.`,
+  );
+  registerValidate(program);
+  registerSchema(program);
+  return program;
+}
+
+/** Runs the CLI on `argv` (as `process.argv`); returns the exit code, having printed any failure. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    const report = describeFailure(error, { debug: process.env['FCBENCH_DEBUG'] === '1' });
+    for (const line of report.lines) process.stderr.write(`${line}\n`);
+    return report.exitCode;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const invoked = process.argv[1];
+  if (invoked === undefined) return false;
+  try {
+    // npm's bin link is a symlink: compare real paths.
+    return realpathSync(invoked) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // exitCode rather than exit(): lets piped stdout (fcbench schema | ...) flush completely.
+  process.exitCode = await runCli(process.argv);
+}

@@ -1,0 +1,170 @@
+import * as z from 'zod';
+import { describeValue } from './describe-value.js';
+import { durationMs, EVEN_WITH_ERRORS, sizeBytes } from './schema-units.js';
+import { formatDurationMs } from './units.js';
+
+/**
+ * The system-under-test half of a scenario: codec, the cascade's tiers, stampede protection,
+ * failure policy and the cost model. Durations are milliseconds and sizes bytes after parsing.
+ */
+
+export const codecSchema = z
+  .strictObject({
+    /** Serializer. @default "msgpack" */
+    format: z.enum(['json', 'msgpack']).default('msgpack').describe('serializer'),
+    /** Compressor applied after serializing. @default "none" */
+    compression: z.enum(['none', 'deflate', 'gzip', 'zstd', 'lz4']).default('none').describe('compressor'),
+    /** Compress only values whose serialized size is at least this many bytes. @default 0 */
+    compressAbove: sizeBytes({ allowZero: true }).prefault(0).describe('compress only values at least this big'),
+    /** Compression level: 1..19 for zstd, 1..9 for deflate and gzip, ignored by lz4. @default 1 */
+    level: z.int().min(1).max(19).default(1).describe('compression level (zstd 1..19, deflate/gzip 1..9)'),
+  })
+  .refine((codec) => !((codec.compression === 'deflate' || codec.compression === 'gzip') && codec.level > 9), {
+    ...EVEN_WITH_ERRORS,
+    path: ['level'],
+    error: (iss) => `must be 1..9 for ${(iss.input as { compression: string }).compression} (only zstd goes to 19)`,
+  })
+  .prefault({});
+
+export const localTierSchema = z
+  .strictObject({
+    /** Use an in-process LRU in each replica. @default true */
+    enabled: z.boolean().default(true).describe('use an in-process LRU per replica'),
+    /** Entries per replica. @default 10000 */
+    maxEntries: z.int().min(1).default(10_000).describe('entries per replica'),
+    /** Optional byte budget per replica (encoded sizes). */
+    maxBytes: sizeBytes().optional().describe('byte budget per replica'),
+    /** Local TTL in ms. @default 30 seconds (30000) */
+    ttl: durationMs().prefault('30s').describe('local TTL'),
+  })
+  .prefault({});
+
+const REDIS_URL_RE = /^(auto|rediss?:\/\/.*)$/;
+const KEY_PREFIX_RE = /^[A-Za-z0-9_.:-]+$/;
+
+export const redisTierSchema = z
+  .strictObject({
+    /** `auto` (REDIS_URL, else a private redis-server), or a `redis://` / `rediss://` URL. @default "auto" */
+    url: z
+      .string()
+      .regex(REDIS_URL_RE, { error: (iss) => `expected "auto" or a redis:// or rediss:// URL (got ${describeValue(iss.input)})` })
+      .default('auto')
+      .describe('"auto" (REDIS_URL, else a private redis-server) or redis:// / rediss:// URL'),
+    /** Prefix of every key fcbench writes (and cleans up). @default "fcb" */
+    keyPrefix: z
+      .string()
+      .regex(KEY_PREFIX_RE, { error: (iss) => `may contain only letters, digits, _ . : and - (got ${describeValue(iss.input)})` })
+      .default('fcb')
+      .describe('key prefix (letters, digits, _ . : -)'),
+    /** Per-command timeout, ms. @default 500 */
+    commandTimeout: durationMs().prefault('500ms').describe('per-command timeout'),
+    /** Connection timeout, ms. @default 2000 */
+    connectTimeout: durationMs().prefault('2s').describe('connection timeout'),
+    /** ioredis auto-pipelining (measured, not assumed: it can worsen the tail). @default false */
+    autoPipelining: z.boolean().default(false).describe('ioredis auto-pipelining'),
+    /** Leave the run's keys in Redis afterwards. @default false */
+    keepKeys: z.boolean().default(false).describe('keep the keys after the run'),
+    /** Allow a non-loopback Redis (the run writes and deletes keys there). @default false */
+    allowRemote: z.boolean().default(false).describe('allow a non-loopback Redis'),
+  })
+  .prefault({});
+
+const latencyUnion = z.union(
+  [
+    z.strictObject({ fixed: durationMs({ allowZero: true }).describe('every call takes this long') }),
+    z
+      .strictObject({
+        p50: durationMs({ allowZero: true }).describe('median latency'),
+        p99: durationMs({ allowZero: true }).describe('99th percentile latency (>= p50)'),
+      })
+      .refine((l) => !(typeof l.p50 === 'number' && typeof l.p99 === 'number' && l.p99 < l.p50), {
+        ...EVEN_WITH_ERRORS,
+        path: ['p99'],
+        error: (iss) => {
+          const l = iss.input as { p50: number; p99: number };
+          return `must be >= p50 (got p50 ${formatDurationMs(l.p50)}, p99 ${formatDurationMs(l.p99)})`;
+        },
+      }),
+    z
+      .strictObject({
+        min: durationMs({ allowZero: true }).describe('shortest latency'),
+        max: durationMs({ allowZero: true }).describe('longest latency (>= min)'),
+      })
+      .refine((l) => !(typeof l.min === 'number' && typeof l.max === 'number' && l.max < l.min), {
+        ...EVEN_WITH_ERRORS,
+        path: ['max'],
+        error: (iss) => {
+          const l = iss.input as { min: number; max: number };
+          return `must be >= min (got min ${formatDurationMs(l.min)}, max ${formatDurationMs(l.max)})`;
+        },
+      }),
+  ],
+  { error: (iss) => `expected { fixed }, { p50, p99 } or { min, max } durations (got ${describeValue(iss.input)})` },
+);
+
+export const sourceSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('simulated'),
+      /**
+       * Simulated fetch latency (ms): `{ fixed }`, a log-normal fitted to `{ p50, p99 }`, or
+       * uniform `{ min, max }`. @default { p50: 5ms, p99: 25ms }
+       */
+      latency: latencyUnion.prefault({ p50: '5ms', p99: '25ms' }).describe('fetch latency: { fixed } | { p50, p99 } | { min, max }'),
+      /** Concurrent fetches the store accepts; more queue. @default 64 */
+      concurrency: z.int().min(1).default(64).describe('concurrent fetches; more queue'),
+      /** Fraction of fetches that fail, in [0, 1]. @default 0 */
+      errorRate: z.number().min(0).max(1).default(0).describe('fraction of fetches that fail'),
+      /** Fetch timeout, ms. @default 5000 */
+      timeout: durationMs().prefault('5s').describe('fetch timeout'),
+    }),
+  ])
+  .prefault({ kind: 'simulated' })
+  .describe('the feature store behind the caches');
+
+export const cascadeSchema = z
+  .strictObject({
+    /** Serving replicas, each with its own local tier. @default 1 */
+    replicas: z.int().min(1).max(64).default(1).describe('serving replicas, each with its own local LRU'),
+    /** How requests pick a replica: random, sticky by entity, or in turn. @default "random" */
+    routing: z.enum(['random', 'affinity', 'round-robin']).default('random').describe('how requests pick a replica'),
+    local: localTierSchema.describe('in-process LRU tier'),
+    redis: redisTierSchema.describe('shared Redis tier'),
+    source: sourceSchema,
+  })
+  .prefault({});
+
+export const stampedeSchema = z
+  .discriminatedUnion('strategy', [
+    z.strictObject({ strategy: z.literal('none') }),
+    z.strictObject({ strategy: z.literal('single-flight') }),
+    z.strictObject({ strategy: z.literal('swr') }),
+    z.strictObject({
+      strategy: z.literal('redis-lock'),
+      /** Lock expiry, ms. @default 2000 */
+      lockTtl: durationMs().prefault('2s').describe('lock expiry'),
+      /** How long a caller waits for another's fill, ms. @default 200 */
+      wait: durationMs().prefault('200ms').describe('how long to wait for the lock holder'),
+      /** Poll period while waiting, ms. @default 5 */
+      pollInterval: durationMs().prefault('5ms').describe('poll period while waiting'),
+      /** What a caller does when the wait runs out. @default "serve-stale" */
+      onTimeout: z.enum(['serve-stale', 'bypass', 'fail']).default('serve-stale').describe('what to do when the wait runs out'),
+    }),
+  ])
+  .prefault({ strategy: 'single-flight' })
+  .describe('stampede protection: none | single-flight | swr | redis-lock');
+
+export const costSchema = z
+  .strictObject({
+    /** USD per million feature-store reads. @default 0.25 */
+    sourcePerMillionReads: z.number().min(0).default(0.25).describe('USD per million feature-store reads'),
+    /** USD per Redis node hour. @default 0.226 */
+    redisNodePerHour: z.number().min(0).default(0.226).describe('USD per Redis node hour'),
+    /** Memory of one Redis node, bytes. @default 6 GiB */
+    redisNodeMemory: sizeBytes().prefault('6GB').describe('memory of one Redis node'),
+    /** USD per vCPU hour of serving compute. @default 0.04 */
+    computePerVcpuHour: z.number().min(0).default(0.04).describe('USD per vCPU hour'),
+    /** Production requests per second to project the costs to. */
+    productionRps: z.number().gt(0).optional().describe('production requests/s to project to'),
+  })
+  .prefault({});

@@ -1,0 +1,213 @@
+import * as z from 'zod';
+import { describeValue } from './describe-value.js';
+import { durationMs, EVEN_WITH_ERRORS } from './schema-units.js';
+import { formatDurationMs } from './units.js';
+
+/**
+ * The traffic half of a scenario: which keys are asked for, what their values look like, how
+ * requests arrive and what happens during the run. Durations are milliseconds after parsing.
+ */
+
+export const IDENTIFIER_RE = /^[A-Za-z0-9_.-]+$/;
+
+/** A string of letters, digits, `_`, `.` and `-` (safe in Redis keys and file names). */
+export function identifier(what: string) {
+  const typeError = (input: unknown): string => {
+    if (input === undefined) return `required (${what})`;
+    // `version: 2` parses as a number in YAML; say how to write it as text.
+    const hint = typeof input === 'number' ? `; quote it: "${input}"` : '';
+    return `expected ${what} (got ${describeValue(input)}${hint})`;
+  };
+  return z.string({ error: (iss) => typeError(iss.input) }).regex(IDENTIFIER_RE, {
+    error: (iss) => `${what} may contain only letters, digits, _ . and - (got ${describeValue(iss.input)})`,
+  });
+}
+
+/** An open-interval fraction (0, 1). */
+const openFraction = () => z.number().gt(0).lt(1);
+
+export const distributionSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('zipf'),
+      /** Zipf exponent s: P(rank k) ~ 1 / k^s. Any s > 0, including s < 1 and exactly 1. @default 0.99 */
+      exponent: z.number().gt(0).default(0.99).describe('Zipf exponent s > 0 (P(rank k) ~ 1/k^s)'),
+      /** Scatter the popular ranks over the key space (YCSB-style) instead of keys 0, 1, 2... @default true */
+      scramble: z.boolean().default(true).describe('hash ranks to entity ids so hot keys are not adjacent'),
+    }),
+    z.strictObject({ kind: z.literal('uniform') }),
+    z.strictObject({
+      kind: z.literal('hotspot'),
+      /** Fraction of the entities that are hot, in (0, 1). @default 0.2 */
+      hotFraction: openFraction().default(0.2).describe('fraction of entities that are hot, in (0, 1)'),
+      /** Fraction of the requests that go to the hot entities, in (0, 1). @default 0.8 */
+      hotShare: openFraction().default(0.8).describe('fraction of requests that go to hot entities, in (0, 1)'),
+    }),
+    z.strictObject({
+      kind: z.literal('latest'),
+      /** Zipf exponent over recency: the newest entity (highest index) is the hottest. @default 0.99 */
+      exponent: z.number().gt(0).default(0.99).describe('Zipf exponent over recency (newest = hottest)'),
+    }),
+    z.strictObject({
+      kind: z.literal('trace'),
+      /** Recorded key trace, relative to the scenario file's folder (resolve it with `LoadedScenario.dir`). */
+      file: z.string().min(1).describe("key trace file, relative to the scenario file's folder"),
+      /** Start again from the top when the trace runs out. @default true */
+      loop: z.boolean().default(true).describe('replay the trace from the start when it runs out'),
+    }),
+  ])
+  .prefault({ kind: 'zipf' })
+  .describe('key popularity: zipf | uniform | hotspot | latest | trace');
+
+export const keysSchema = z
+  .strictObject({
+    /** Number of distinct entities (keys per feature set). @default 100000 */
+    entities: z.int().min(1).default(100_000).describe('number of distinct entities'),
+    /** Which entities requests ask for. @default { kind: zipf, exponent: 0.99, scramble: true } */
+    distribution: distributionSchema,
+  })
+  .prefault({});
+
+export const payloadSchema = z
+  .strictObject({
+    /** float64 features (`f0..`). @default 50 */
+    floats: z.int().min(0).default(50).describe('number of float features'),
+    /** integer features (`i0..`). @default 8 */
+    ints: z.int().min(0).default(8).describe('number of integer features'),
+    /** string features (`s0..`). @default 2 */
+    strings: z.int().min(0).default(2).describe('number of string features'),
+    /** Dimensions of one float embedding vector (`emb`); 0 = none. @default 0 */
+    embedding: z.int().min(0).default(0).describe('embedding dimensions (0 = none)'),
+    /** Characters per string feature. @default 12 */
+    stringLength: z.int().min(1).default(12).describe('characters per string feature'),
+  })
+  .prefault({});
+
+export const ttlSchema = z
+  .strictObject({
+    /** Hard TTL in ms: never served after this. @default 15 minutes (900000) */
+    hard: durationMs().prefault('15m').describe('hard TTL: never served after this'),
+    /** Soft TTL in ms (< hard): after it the value is stale and refreshed in the background. */
+    soft: durationMs().optional().describe('soft TTL (< hard): served stale and refreshed after this'),
+    /** Random TTL spread as a fraction in [0, 1): each TTL is multiplied by 1 - jitter * u. @default 0 */
+    jitter: z.number().min(0).lt(1).default(0).describe('TTL jitter fraction in [0, 1)'),
+    /** Probabilistic early refresh before expiry. */
+    earlyRefresh: z
+      .discriminatedUnion('kind', [
+        z.strictObject({
+          kind: z.literal('xfetch'),
+          /** XFetch beta: > 1 refreshes earlier, < 1 later. @default 1 */
+          beta: z.number().gt(0).default(1).describe('XFetch beta > 0 (> 1 refreshes earlier)'),
+        }),
+      ])
+      .optional()
+      .describe('probabilistic early refresh (XFetch)'),
+  })
+  .refine((ttl) => !(typeof ttl.soft === 'number' && typeof ttl.hard === 'number' && ttl.soft >= ttl.hard), {
+    ...EVEN_WITH_ERRORS,
+    path: ['soft'],
+    error: (iss) => {
+      const ttl = iss.input as { soft: number; hard: number };
+      return `must be shorter than hard (got soft ${formatDurationMs(ttl.soft)}, hard ${formatDurationMs(ttl.hard)})`;
+    },
+  })
+  .prefault({});
+
+export const featureSetSchema = z.strictObject({
+  /** Feature set name, part of the Redis key. */
+  name: identifier('a feature set name').describe('feature set name (letters, digits, _ . -)'),
+  /** Snapshot version, part of the Redis key. @default "v1" */
+  version: identifier('a version').default('v1').describe('snapshot version (letters, digits, _ . -)'),
+  payload: payloadSchema.describe('shape of the feature values'),
+  ttl: ttlSchema.describe('cache TTL policy for this feature set'),
+  /** Relative share of requests asking for this set (with `request.featureSets: one`). @default 1 */
+  weight: z.number().gt(0).default(1).describe('relative share of requests for this set'),
+});
+
+export const featureSetsSchema = z
+  .array(featureSetSchema)
+  .min(1)
+  .superRefine((sets, ctx) => {
+    const firstIndex = new Map<string, number>();
+    sets.forEach((set, index) => {
+      const name = set?.name;
+      if (typeof name !== 'string') return;
+      const earlier = firstIndex.get(name);
+      if (earlier === undefined) firstIndex.set(name, index);
+      else ctx.addIssue({ code: 'custom', path: [index, 'name'], input: name, message: `duplicate feature set name "${name}" (also featureSets[${earlier}])` });
+    });
+  }, EVEN_WITH_ERRORS)
+  .prefault([{ name: 'features' }])
+  .describe('feature sets served (unique names)');
+
+export const requestSchema = z
+  .strictObject({
+    /** `one`: each request asks for one set, picked by weight; `all`: every set in one request (MGET). @default "one" */
+    featureSets: z.enum(['one', 'all']).default('one').describe('one set per request (by weight), or all sets in one MGET'),
+  })
+  .prefault({});
+
+export const loadSchema = z
+  .discriminatedUnion('mode', [
+    z.strictObject({
+      mode: z.literal('open'),
+      /** Arrival rate in requests per second (required). */
+      rate: z.number().gt(0).describe('arrival rate, requests per second'),
+      /** Inter-arrival times: evenly spaced or exponential. @default "poisson" */
+      arrivals: z.enum(['constant', 'poisson']).default('poisson').describe('constant or poisson arrivals'),
+      /** Requests allowed in flight before new arrivals are dropped (and counted). @default 1024 */
+      maxInFlight: z.int().min(1).default(1024).describe('in-flight cap; arrivals beyond it are dropped and counted'),
+      /** Bound the measured phase by a request count instead of `duration`. */
+      requests: z.int().min(1).optional().describe('measured requests (instead of duration)'),
+    }),
+    z.strictObject({
+      mode: z.literal('closed'),
+      /** Concurrent virtual users, each sending its next request when the last one ends. @default 16 */
+      concurrency: z.int().min(1).default(16).describe('concurrent virtual users'),
+      /** Pause between a user's requests, ms. @default 0 */
+      thinkTime: durationMs({ allowZero: true }).prefault('0s').describe('pause between requests of one user'),
+      /** Bound the measured phase by a request count instead of `duration`. */
+      requests: z.int().min(1).optional().describe('measured requests (instead of duration)'),
+    }),
+  ])
+  .prefault({ mode: 'closed' })
+  .describe('load model: open (arrival rate) or closed (concurrency)');
+
+/** `at` is ms since the measured phase started. */
+const at = () => durationMs({ allowZero: true }).describe('when, since the measured phase started');
+
+export const eventSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('expire-hot'),
+      at: at(),
+      /** Number of hottest keys deleted from Redis and the local tiers. @default 10 */
+      top: z.int().min(1).default(10).describe('number of hottest keys to expire'),
+      /** Only this feature set (must name one); all sets when omitted. */
+      featureSet: z.string().optional().describe('feature set to expire (default: all)'),
+    }),
+    z.strictObject({ kind: z.literal('flush-local'), at: at() }),
+    z.strictObject({
+      kind: z.literal('source-slowdown'),
+      at: at(),
+      /** Source latency multiplier, >= 1. @default 5 */
+      factor: z.number().min(1).default(5).describe('source latency multiplier (>= 1)'),
+      /** How long the slowdown lasts, ms. */
+      for: durationMs().describe('how long it lasts'),
+    }),
+    z.strictObject({
+      kind: z.literal('source-errors'),
+      at: at(),
+      /** Fraction of source calls that fail, in (0, 1]. */
+      rate: z.number().gt(0).max(1).describe('fraction of source calls that fail, in (0, 1]'),
+      /** How long the errors last, ms. */
+      for: durationMs().describe('how long it lasts'),
+    }),
+    z.strictObject({
+      kind: z.literal('redis-pause'),
+      at: at(),
+      /** How long Redis stops answering (CLIENT PAUSE), ms. */
+      for: durationMs().describe('how long Redis stops answering'),
+    }),
+  ])
+  .describe('a disturbance during the measured phase');

@@ -1,0 +1,87 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
+
+/**
+ * The real `fcbench` CLI for end-to-end tests, compiled once per test file. It is built into its own
+ * folder under node_modules/.cache (inside the repo, so packages and package.json resolve as in
+ * dist/), from src/cli/main.ts and what it imports only: work in progress elsewhere in src/ cannot
+ * break it, and parallel test files never write the same output.
+ */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  /** Added to a clean environment (PATH and HOME only), so the developer's REDIS_URL never leaks in. */
+  env?: Record<string, string>;
+  stdin?: string;
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Compiles the CLI; returns the path of main.js and a cleanup. */
+export async function buildCli(): Promise<{ mainJs: string; cleanup(): void }> {
+  const cacheRoot = join(REPO_ROOT, 'node_modules', '.cache');
+  mkdirSync(cacheRoot, { recursive: true });
+  const outDir = mkdtempSync(join(cacheRoot, 'fcbench-cli-'));
+  const tsconfig = join(outDir, 'tsconfig.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: join(REPO_ROOT, 'tsconfig.json'),
+      compilerOptions: { outDir: join(outDir, 'out'), rootDir: REPO_ROOT, declaration: false, sourceMap: false, noEmitOnError: false },
+      include: [],
+      files: [join(REPO_ROOT, 'src/cli/main.ts')],
+    }),
+  );
+  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  let compileOutput = '';
+  try {
+    await execFileAsync(process.execPath, [tsc, '-p', tsconfig], { cwd: REPO_ROOT });
+  } catch (error) {
+    // Type errors still emit JavaScript; only a missing main.js is fatal.
+    compileOutput = String((error as { stdout?: string }).stdout ?? error);
+  }
+  const mainJs = join(outDir, 'out', 'src', 'cli', 'main.js');
+  if (!existsSync(mainJs)) throw new Error(`building the CLI failed:\n${compileOutput}`);
+  return { mainJs, cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
+}
+
+/** Runs `node main.js ...args`; never rejects, the exit code is in the result. */
+export function runCliProcess(mainJs: string, args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env };
+    const child = spawn(process.execPath, [mainJs, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+/** Builds the CLI in beforeAll and removes it in afterAll; `run` spawns it. */
+export function useBuiltCli(): { run(args: readonly string[], options?: RunOptions): Promise<CliResult> } {
+  let built: { mainJs: string; cleanup(): void } | undefined;
+  beforeAll(async () => {
+    built = await buildCli();
+  }, 120_000);
+  afterAll(() => built?.cleanup());
+  return {
+    run(args, options) {
+      if (!built) throw new Error('useBuiltCli: the CLI is not built yet (call run inside a test)');
+      return runCliProcess(built.mainJs, args, options);
+    },
+  };
+}
