@@ -1,0 +1,103 @@
+import type { StampedeExpiry } from '../results/result-types.js';
+import { createHistogram, type LatencyHistogram } from './histogram.js';
+
+/**
+ * One expiry episode: keys that expired together (an expire-hot event) or one key whose expiry a
+ * request ran into (natural), and what the requests for them did until they were refilled.
+ */
+export interface ExpiryEpisode {
+  cause: 'event' | 'natural';
+  /** Clock µs the episode started (the event time, or the opening request's intended start). */
+  openUs: number;
+  /** Keys that expired together. */
+  keyCount: number;
+  /** The keys, so closing the episode can drop their tracking entries. */
+  keys: readonly string[];
+  /** Keys still tracked (not refilled, evicted or closed). */
+  openKeys: number;
+  originCalls: number;
+  maxOriginCallsPerKey: number;
+  waiting: number;
+  staleServed: number;
+  requests: number;
+  /** Latency of the first request: most natural episodes have one request, and need no histogram. */
+  firstLatencyUs: number;
+  latency: LatencyHistogram | null;
+}
+
+export function newEpisode(cause: 'event' | 'natural', openUs: number, keys: readonly string[]): ExpiryEpisode {
+  return {
+    cause,
+    openUs,
+    keyCount: keys.length,
+    keys,
+    openKeys: 0,
+    originCalls: 0,
+    maxOriginCallsPerKey: 0,
+    waiting: 0,
+    staleServed: 0,
+    requests: 0,
+    firstLatencyUs: 0,
+    latency: null,
+  };
+}
+
+/** Histograms kept for reuse; the rest are destroyed, so a burst of episodes does not pin memory. */
+const MAX_POOLED_HISTOGRAMS = 64;
+
+/**
+ * Small (2-digit, 1% precision) histograms for episode p99s, handed out on an episode's second
+ * request and taken back when it closes, so only episodes with several requests hold one.
+ */
+export class EpisodeHistogramPool {
+  private free: LatencyHistogram[] = [];
+
+  record(episode: ExpiryEpisode, latencyUs: number): void {
+    episode.requests++;
+    if (episode.requests === 1) {
+      episode.firstLatencyUs = latencyUs;
+      return;
+    }
+    if (episode.latency === null) {
+      episode.latency = this.free.pop() ?? createHistogram({ significantDigits: 2 });
+      episode.latency.record(episode.firstLatencyUs);
+    }
+    episode.latency.record(latencyUs);
+  }
+
+  /** p99 of the episode's requests in ms (0 with no requests). */
+  p99Ms(episode: ExpiryEpisode): number {
+    if (episode.latency !== null) return episode.latency.valueAtPercentileUs(99) / 1000;
+    return episode.requests === 0 ? 0 : Math.max(0, Math.round(episode.firstLatencyUs)) / 1000;
+  }
+
+  release(episode: ExpiryEpisode): void {
+    const h = episode.latency;
+    if (h === null) return;
+    episode.latency = null;
+    if (this.free.length < MAX_POOLED_HISTOGRAMS) {
+      h.reset();
+      this.free.push(h);
+    } else {
+      h.destroy();
+    }
+  }
+
+  destroy(): void {
+    for (const h of this.free) h.destroy();
+    this.free = [];
+  }
+}
+
+export function toStampedeExpiry(episode: ExpiryEpisode, originUs: number, p99Ms: number): StampedeExpiry {
+  return {
+    at: Math.max(0, (episode.openUs - originUs) / 1000),
+    cause: episode.cause,
+    keys: episode.keyCount,
+    waiting: episode.waiting,
+    originCalls: episode.originCalls,
+    maxOriginCallsPerKey: episode.maxOriginCallsPerKey,
+    staleServed: episode.staleServed,
+    p99: p99Ms,
+  };
+}

@@ -1,0 +1,109 @@
+import type { Trace } from '../cascade/trace.js';
+import type { TimelineBucket } from '../results/result-types.js';
+import { createHistogram } from './histogram.js';
+
+/**
+ * Per-bucket counts and p99, by completion time. Requests are recorded in completion order, so
+ * buckets close in order and one histogram, reset at each rollover, serves them all: memory is one
+ * small object per finished bucket, however many requests there are.
+ *
+ * Attribution: a request lands in the bucket of its `endUs` (a request completing before the
+ * current bucket, which only happens with out-of-order timestamps, lands in the current one);
+ * a dropped arrival in the bucket of its `atUs`, same rule. `errors` counts requests that failed
+ * or met an error on the way (`trace.errorKind`), so injected errors show up even when a stale
+ * value hid them from the caller.
+ */
+export class Timeline {
+  private readonly bucketUs: number;
+  private readonly histogram = createHistogram();
+  private originUs = 0;
+  private index = 0;
+  private finished: TimelineBucket[] = [];
+  private count = 0;
+  private localHits = 0;
+  private redisHits = 0;
+  private sourceCalls = 0;
+  private errors = 0;
+  private staleServed = 0;
+  private dropped = 0;
+
+  constructor(bucketMs: number) {
+    this.bucketUs = bucketMs * 1000;
+  }
+
+  start(originUs: number): void {
+    this.originUs = originUs;
+    this.index = 0;
+    this.finished = [];
+    this.clearCurrent();
+  }
+
+  /** Moves to the bucket of `nowUs`, closing the ones before it. Returns true when a bucket closed. */
+  advance(nowUs: number): boolean {
+    const target = Math.floor((nowUs - this.originUs) / this.bucketUs);
+    if (!(target > this.index)) return false;
+    this.close(this.bucketUs);
+    // Seconds with no completions still get a row, so the timeline has no silent holes.
+    while (this.index < target) this.close(this.bucketUs);
+    return true;
+  }
+
+  record(trace: Trace, endToEndUs: number): void {
+    this.count++;
+    this.histogram.record(endToEndUs);
+    const { local, redis } = trace.outcome;
+    if (local === 'hit' || local === 'stale') this.localHits++;
+    if (redis === 'hit' || redis === 'stale') this.redisHits++;
+    this.sourceCalls += trace.originCalls;
+    if (trace.failed || trace.errorKind !== null) this.errors++;
+    if (trace.stale !== false) this.staleServed++;
+  }
+
+  recordDropped(): void {
+    this.dropped++;
+  }
+
+  /** Buckets closed so far (the current one is still open). */
+  get closed(): readonly TimelineBucket[] {
+    return this.finished;
+  }
+
+  /** Closes everything up to `endUs`; the last bucket's rate uses its actual (partial) length. */
+  finish(endUs: number): TimelineBucket[] {
+    this.advance(endUs);
+    const spanUs = endUs - (this.originUs + this.index * this.bucketUs);
+    if (spanUs > 0 || this.count > 0 || this.dropped > 0) this.close(spanUs > 0 ? spanUs : this.bucketUs);
+    return this.finished;
+  }
+
+  destroy(): void {
+    this.histogram.destroy();
+  }
+
+  private close(spanUs: number): void {
+    this.finished.push({
+      t: (this.index * this.bucketUs) / 1e6,
+      rps: this.count / (spanUs / 1e6),
+      p99: this.histogram.valueAtPercentileUs(99) / 1000,
+      localHits: this.localHits,
+      redisHits: this.redisHits,
+      sourceCalls: this.sourceCalls,
+      errors: this.errors,
+      staleServed: this.staleServed,
+      dropped: this.dropped,
+    });
+    this.index++;
+    this.clearCurrent();
+  }
+
+  private clearCurrent(): void {
+    if (this.count > 0) this.histogram.reset();
+    this.count = 0;
+    this.localHits = 0;
+    this.redisHits = 0;
+    this.sourceCalls = 0;
+    this.errors = 0;
+    this.staleServed = 0;
+    this.dropped = 0;
+  }
+}

@@ -1,0 +1,128 @@
+import { describe, it, expect } from 'vitest';
+import { createRecorder, type Recorder } from '../../src/metrics/recorder.js';
+import { fetched, localHit, redisHit, trace, waiter } from './trace-builder.js';
+
+const MS = 1000;
+
+function started(options?: Parameters<typeof createRecorder>[0]): Recorder {
+  const r = createRecorder(options);
+  r.start(0);
+  return r;
+}
+
+describe('recorder stampede accounting', () => {
+  it('no protection: 50 fetches for one key -> one episode with 50 origin calls', () => {
+    const r = started();
+    for (let i = 0; i < 50; i++) r.record(fetched('hot'), 1000 * MS, 1000 * MS, 1010 * MS + i, 0);
+    const s = r.finish(5000 * MS).stampede;
+    expect(s.maxOriginCallsPerExpiry).toBe(50);
+    expect(s.naturalExpiries).toBe(1);
+    expect(s.expiries).toEqual([
+      { at: 1000, cause: 'natural', keys: 1, waiting: 0, originCalls: 50, maxOriginCallsPerKey: 50, staleServed: 0, p99: expect.any(Number) },
+    ]);
+  });
+
+  it('single-flight: 1 fetch + 49 waiters, in any completion order', () => {
+    const r = started();
+    for (let i = 0; i < 20; i++) r.record(waiter('hot'), 1000 * MS + i, 1000 * MS + i, 1009 * MS, 0);
+    r.record(fetched('hot'), 1000 * MS, 1000 * MS, 1009 * MS, 0);
+    for (let i = 20; i < 49; i++) r.record(waiter('hot'), 1000 * MS + i, 1000 * MS + i, 1009 * MS, 0);
+    const s = r.finish(5000 * MS).stampede;
+    expect(s.maxOriginCallsPerExpiry).toBe(1);
+    expect(s.expiries).toHaveLength(1);
+    expect(s.expiries[0]).toMatchObject({ cause: 'natural', keys: 1, waiting: 49, originCalls: 1, maxOriginCallsPerKey: 1 });
+  });
+
+  it('an expire-hot event over 10 keys with one fetch each has max 1 per key and 10 in total', () => {
+    const r = started();
+    const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
+    r.markExpiry(2000 * MS, keys, 'event');
+    for (const key of keys) r.record(fetched(key), 2001 * MS, 2001 * MS, 2010 * MS, 0);
+    for (const key of keys) r.record(waiter(key), 2002 * MS, 2002 * MS, 2010 * MS, 0);
+    const s = r.finish(5000 * MS).stampede;
+    expect(s.maxOriginCallsPerExpiry).toBe(1);
+    expect(s.naturalExpiries).toBe(0);
+    expect(s.expiries).toEqual([
+      { at: 2000, cause: 'event', keys: 10, waiting: 10, originCalls: 10, maxOriginCallsPerKey: 1, staleServed: 0, p99: expect.closeTo(9, 1) }, // 2-digit histogram: within 1%
+    ]);
+  });
+
+  it('a refill closes the episode: the next fetch opens a new one', () => {
+    const r = started();
+    r.record(fetched('k'), 0, 0, 10 * MS, 0);
+    r.record(fetched('k'), 0, 0, 11 * MS, 0);
+    r.record(localHit('k'), 20 * MS, 20 * MS, 20 * MS, 0);
+    r.record(fetched('k'), 30 * MS, 30 * MS, 40 * MS, 0);
+    const s = r.finish(1000 * MS).stampede;
+    expect(s.naturalExpiries).toBe(2);
+    expect(s.expiries.map((e) => e.originCalls)).toEqual([2, 1]);
+    expect(s.maxOriginCallsPerExpiry).toBe(2);
+  });
+
+  it('requests that waited, or were served stale, do not count as a refill', () => {
+    const r = started();
+    r.record(fetched('k'), 0, 0, 10 * MS, 0);
+    // a redis-lock waiter reads Redis after the lock: served by redis, but part of the stampede
+    r.record(trace({ key: 'k', servedBy: 'redis', outcome: { local: 'miss', redis: 'hit' }, waited: true }), 1 * MS, 1 * MS, 11 * MS, 0);
+    r.record(trace({ key: 'k', servedBy: 'local', outcome: { local: 'stale' }, stale: 'soft-expired' }), 2 * MS, 2 * MS, 12 * MS, 0);
+    r.record(fetched('k'), 3 * MS, 3 * MS, 13 * MS, 0);
+    const s = r.finish(1000 * MS).stampede;
+    expect(s.expiries).toHaveLength(1);
+    expect(s.expiries[0]).toMatchObject({ originCalls: 2, waiting: 1, staleServed: 1 });
+  });
+
+  it('the window closes an episode', () => {
+    const r = started({ expiryWindowMs: 100 });
+    r.record(fetched('k'), 0, 0, 10 * MS, 0);
+    r.record(fetched('k'), 50 * MS, 50 * MS, 60 * MS, 0);
+    r.record(fetched('k'), 101 * MS, 101 * MS, 110 * MS, 0);
+    const s = r.finish(1000 * MS).stampede;
+    expect(s.expiries.map((e) => [e.at, e.originCalls])).toEqual([[0, 2], [101, 1]]);
+  });
+
+  it('ignores, for an event episode, requests that started before the event', () => {
+    const r = started();
+    r.markExpiry(1000 * MS, ['k'], 'event');
+    r.record(localHit('k'), 999 * MS, 999 * MS, 1001 * MS, 0); // saw the cache before the expiry
+    r.record(fetched('k'), 1000 * MS, 1000 * MS, 1010 * MS, 0);
+    r.record(redisHit('k'), 1020 * MS, 1020 * MS, 1021 * MS, 0); // refill: closes
+    r.record(fetched('k'), 1030 * MS, 1030 * MS, 1040 * MS, 0); // a new, natural episode
+    const s = r.finish(2000 * MS).stampede;
+    expect(s.expiries.map((e) => [e.cause, e.originCalls])).toEqual([['event', 1], ['natural', 1]]);
+  });
+
+  it('lists every event episode but only the worst natural ones', () => {
+    const r = started({ maxListedExpiries: 3 });
+    for (let i = 0; i < 20; i++) {
+      const calls = (i * 7) % 20; // 0, 7, 14, 1, 8, ... : each count 0..19 once
+      for (let c = 0; c < Math.max(1, calls); c++) r.record(fetched(`n${i}`), i * MS, i * MS, i * MS + 5, 0);
+    }
+    r.markExpiry(500 * MS, ['e1'], 'event');
+    r.markExpiry(600 * MS, ['e2'], 'event');
+    const s = r.finish(1000 * MS).stampede;
+    expect(s.naturalExpiries).toBe(20);
+    expect(s.maxOriginCallsPerExpiry).toBe(19);
+    const natural = s.expiries.filter((e) => e.cause === 'natural').map((e) => e.originCalls);
+    expect([...natural].sort((a, b) => b - a)).toEqual([19, 18, 17]);
+    expect(s.expiries.filter((e) => e.cause === 'event').map((e) => e.at)).toEqual([500, 600]);
+    expect(s.expiries.map((e) => e.at)).toEqual([...s.expiries.map((e) => e.at)].sort((a, b) => a - b));
+  });
+
+  it('computes the episode p99 from its requests', () => {
+    const r = started();
+    r.markExpiry(0, ['k'], 'event');
+    for (let i = 1; i <= 100; i++) r.record(waiter('k'), 0, 0, i * MS, 0); // 1..100 ms
+    const [expiry] = r.finish(1000 * MS).stampede.expiries;
+    expect(expiry?.waiting).toBe(100);
+    expect(Math.abs((expiry?.p99 ?? 0) - 99) / 99).toBeLessThan(0.01); // 2-digit histogram: 1%
+  });
+
+  it('a new event takes over keys of an open episode', () => {
+    const r = started();
+    r.record(fetched('k'), 0, 0, 10 * MS, 0);
+    r.markExpiry(20 * MS, ['k', 'k', 'j'], 'event');
+    r.record(fetched('k'), 21 * MS, 21 * MS, 30 * MS, 0);
+    const s = r.finish(1000 * MS).stampede;
+    expect(s.expiries.map((e) => [e.cause, e.keys, e.originCalls])).toEqual([['natural', 1, 1], ['event', 2, 1]]);
+  });
+});
