@@ -1,0 +1,177 @@
+/**
+ * The cascade's own overhead, each figure a ratio against the raw client measured in the same run:
+ * - local hit: `cascade.get` vs a bare `lru-cache.get` of the same entity strings (ns/op);
+ * - Redis hit at 64 in flight (local tier off): `cascade.get` vs raw ioredis `getBuffer` of the
+ *   same bytes, and vs `getBuffer` + `codec.decode` (the part that is the codec's, not the cascade's).
+ * A private redis-server is started for the run and stopped at the end.
+ */
+import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import { Bench, type Task } from 'tinybench';
+import { createCascade, type Cascade } from '../src/cascade/cascade.js';
+import { systemClock } from '../src/cascade/clock.js';
+import type { CascadeOptions } from '../src/cascade/options.js';
+import { createSimulatedSource } from '../src/cascade/simulated-source.js';
+import { newTrace, resetTrace } from '../src/cascade/trace.js';
+import { createCodec } from '../src/codec/index.js';
+import type { CodecOptions } from '../src/codec/types.js';
+import { connectRedis } from '../src/redis/connect.js';
+import { startPrivateRedis } from '../src/redis/private-server.js';
+import { createPayloadGenerator } from '../src/workload/payload.js';
+import { createRng } from '../src/workload/rng.js';
+import type { BenchSection } from './types.js';
+
+/** Entities looked up, cycled in order (all resident: this measures hits). */
+const ENTITIES = 5000;
+/** Lookups per tinybench iteration: amortises the timer read tinybench does per iteration. */
+const LOCAL_BATCH = 1000;
+const IN_FLIGHT = 64;
+/** Sequential gets per in-flight chain per iteration: 64 x 16 = 1,024 gets per iteration. */
+const CHAIN_LENGTH = 16;
+const LOCAL_TIME_MS = 1000;
+const REDIS_TIME_MS = 2500;
+/** The ANCHORS.md small payload: 50 floats, 8 ints, 2 strings. */
+const PAYLOAD = { floats: 50, ints: 8, strings: 2, embedding: 0 };
+const CODEC: CodecOptions = { format: 'msgpack', compression: 'none', compressAboveBytes: 0 };
+
+let sink = 0;
+
+function meanMs(task: Task | undefined): number {
+  const result = task?.result;
+  if (result === undefined || result.state !== 'completed') throw new Error(`bench task ${task?.name ?? '?'} did not complete`);
+  return result.latency.mean;
+}
+
+function build(redis: Redis | null, keyPrefix: string, localEnabled: boolean): Cascade {
+  const generate = createPayloadGenerator(PAYLOAD);
+  const source = createSimulatedSource(
+    { latency: { fixedMs: 0 }, concurrency: 1024, versions: { credit: 'v1' } },
+    { clock: systemClock, rng: createRng(1).fork('source'), payload: generate },
+  );
+  const options: CascadeOptions = {
+    featureSets: [{ name: 'credit', version: 'v1', ttl: { hardMs: 3_600_000 } }],
+    codec: CODEC,
+    local: { enabled: localEnabled, maxEntries: ENTITIES * 2, ttlMs: 3_600_000 },
+    redis: { keyPrefix },
+    stampede: { strategy: 'single-flight' },
+  };
+  return createCascade(options, { redis, source, clock: systemClock, rng: createRng(2), replicaId: 0 });
+}
+
+async function localHit(entities: string[]): Promise<BenchSection['rows']> {
+  const cascade = build(null, 'bench', true);
+  for (const e of entities) await cascade.get(e, 'credit', newTrace());
+  const raw = new LRUCache<string, { values: object }>({ max: ENTITIES * 2 });
+  for (const e of entities) raw.set(e, { values: {} });
+  // What the hit path must do beyond the lookup, hand-inlined: feature-set lookup, clock read, TTL checks, trace fill.
+  type Entry = { values: object; key: string; version: string; fetchedAtMs: number; freshUntilMs: number; staleAtMs: number };
+  const bySet = new Map([['credit', new LRUCache<string, Entry>({ max: ENTITIES * 2 })]]);
+  for (const e of entities) {
+    bySet.get('credit')?.set(e, { values: {}, key: `bench:credit:v1:${e}`, version: 'v1', fetchedAtMs: Date.now(), freshUntilMs: Infinity, staleAtMs: Infinity });
+  }
+  const trace = newTrace();
+  let i = 0;
+  const bench = new Bench({ time: LOCAL_TIME_MS, warmupTime: 200 });
+  bench.add('raw lru-cache get', () => {
+    for (let k = 0; k < LOCAL_BATCH; k++) {
+      if (raw.get(entities[i++ % ENTITIES] as string) !== undefined) sink++;
+    }
+  });
+  bench.add('hand-written equivalent', () => {
+    for (let k = 0; k < LOCAL_BATCH; k++) {
+      const entry = bySet.get('credit')?.get(entities[i++ % ENTITIES] as string);
+      const now = Date.now();
+      if (entry === undefined || now >= entry.freshUntilMs) continue;
+      trace.key = entry.key;
+      trace.servedBy = 'local';
+      trace.version = entry.version;
+      trace.ageMs = now - entry.fetchedAtMs;
+      trace.outcome.local = now >= entry.staleAtMs ? 'stale' : 'hit';
+      sink++;
+    }
+  });
+  bench.add('cascade.get, local hit', () => {
+    for (let k = 0; k < LOCAL_BATCH; k++) {
+      if (cascade.get(entities[i++ % ENTITIES] as string, 'credit', trace) !== undefined) sink++;
+    }
+  });
+  await bench.run();
+  await cascade.close();
+  const rawNs = (meanMs(bench.tasks[0]) * 1e6) / LOCAL_BATCH;
+  const handNs = (meanMs(bench.tasks[1]) * 1e6) / LOCAL_BATCH;
+  const ourNs = (meanMs(bench.tasks[2]) * 1e6) / LOCAL_BATCH;
+  return [
+    { measure: 'local hit: raw lru-cache.get', value: rawNs, unit: 'ns/op', ratio: 1, target: '' },
+    { measure: 'local hit: hand-written lookup + TTL check + trace fill', value: handNs, unit: 'ns/op', ratio: handNs / rawNs, target: '' },
+    { measure: 'local hit: cascade.get (sync)', value: ourNs, unit: 'ns/op', ratio: ourNs / rawNs, target: '<= 2x' },
+  ];
+}
+
+/** `IN_FLIGHT` chains of `CHAIN_LENGTH` sequential operations: 64 requests in flight throughout. */
+function inFlight(op: (index: number) => Promise<unknown>): () => Promise<void> {
+  let next = 0;
+  const chain = async () => {
+    for (let k = 0; k < CHAIN_LENGTH; k++) await op(next++ % ENTITIES);
+  };
+  return async () => {
+    await Promise.all(Array.from({ length: IN_FLIGHT }, chain));
+  };
+}
+
+async function redisHit(entities: string[]): Promise<BenchSection['rows']> {
+  const server = await startPrivateRedis();
+  const redis = await connectRedis(server.url, { commandTimeoutMs: 5000 });
+  try {
+    const cascade = build(redis, 'bench', false);
+    for (const e of entities) await cascade.get(e, 'credit', newTrace());
+    const keys = entities.map((e) => cascade.keyFor(e, 'credit'));
+    const codec = createCodec(CODEC);
+    const traces = Array.from({ length: ENTITIES }, () => newTrace());
+    const bench = new Bench({ time: REDIS_TIME_MS, warmupTime: 300 });
+    bench.add('raw getBuffer', inFlight(async (i) => (sink += (await redis.getBuffer(keys[i] as string))?.length ?? 0)));
+    bench.add('raw getBuffer + decode', inFlight(async (i) => {
+      const bytes = await redis.getBuffer(keys[i] as string);
+      if (bytes !== null && codec.decode(bytes, 'credit').ok) sink++;
+    }));
+    bench.add('cascade.get, Redis hit', inFlight(async (i) => {
+      const trace = resetTrace(traces[i] as ReturnType<typeof newTrace>);
+      await cascade.get(entities[i] as string, 'credit', trace);
+      if (trace.servedBy !== 'redis') throw new Error(`expected a Redis hit, got ${trace.servedBy}`);
+    }));
+    await bench.run();
+    await cascade.close();
+    const opsPerSec = (task: Task | undefined) => (IN_FLIGHT * CHAIN_LENGTH) / (meanMs(task) / 1000);
+    const raw = opsPerSec(bench.tasks[0]);
+    const decoded = opsPerSec(bench.tasks[1]);
+    const ours = opsPerSec(bench.tasks[2]);
+    return [
+      { measure: 'Redis hit x64: raw getBuffer', value: raw, unit: 'ops/s', ratio: 1, target: '' },
+      { measure: 'Redis hit x64: raw getBuffer + codec.decode', value: decoded, unit: 'ops/s', ratio: decoded / raw, target: '' },
+      { measure: 'Redis hit x64: cascade.get (local off)', value: ours, unit: 'ops/s', ratio: ours / raw, target: '>= 0.9' },
+      { measure: 'Redis hit x64: cascade.get vs getBuffer + decode', value: ours, unit: 'ops/s', ratio: ours / decoded, target: '' },
+    ];
+  } finally {
+    redis.disconnect();
+    await server.stop();
+  }
+}
+
+export async function runBench(): Promise<BenchSection> {
+  const entities = Array.from({ length: ENTITIES }, (_, i) => `entity-${i}`);
+  // Redis first: after the local-hit phase has trained V8 on hits, the Redis phase measured ~20%
+  // lower while the JIT re-specialised `get` for misses (a warm-up artefact, not a steady cost).
+  const redisRows = await redisHit(entities);
+  const rows = [...(await localHit(entities)), ...redisRows];
+  return {
+    title: 'cascade: local-hit and Redis-hit overhead vs raw clients',
+    rows,
+    notes: [
+      `payload 50 floats / 8 ints / 2 strings, ${CODEC.format} without compression; ${ENTITIES} entities cycled; local timing sampled 1 in 64`,
+      'Redis rows: 64 requests in flight on one connection, no auto-pipelining, client and server sharing the machine',
+      'the cascade decodes every Redis hit; "getBuffer + codec.decode" is the floor any decoding client pays',
+      'the raw lru-cache row never touches the value; the hand-written row does the minimum a TTL-checking, trace-filling hit must (with Date.now where the cascade uses a 1 ms coarse clock)',
+    ],
+  };
+}
+
+if (sink === -1) console.log(sink);

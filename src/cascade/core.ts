@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+import type { LRUCache } from 'lru-cache';
+import type { Codec } from '../codec/types.js';
+import type { Rng } from '../workload/types.js';
+import type { CachedValue } from './cached-value.js';
+import type { Clock } from './clock.js';
+import type { ResolvedCascadeOptions, ResolvedTtl } from './options.js';
+import type { Source } from './source.js';
+import type { StampedeStrategy } from './stampede/types.js';
+
+/** Per feature set state of one replica. */
+export interface SetState {
+  readonly name: string;
+  readonly ttl: ResolvedTtl;
+  /** Version in the keys; `setKeyVersion` moves it. */
+  version: string;
+  /** `{keyPrefix}:{name}:{version}:`, built once so a key is one concatenation. */
+  keyPrefix: string;
+  /** Local tier, keyed by entity (no key string to build or hash on a hit). */
+  readonly lru: LRUCache<string, CachedValue>;
+  /** Moving average of this replica's source fetch times for the set, ms: XFetch's delta for values read from Redis. */
+  recomputeMs: number;
+}
+
+/** Counters of one replica, beyond what traces carry. */
+export interface CascadeStats {
+  /** Background refreshes started (soft TTL, XFetch) and those that failed. */
+  refreshes: number;
+  refreshFailures: number;
+  decodeErrors: number;
+  /** Write-backs to Redis that failed (the get was still served). */
+  writeErrors: number;
+  /** Gets served a held value because a tier failed (failure policy serve-stale). */
+  staleOnError: number;
+  locksAcquired: number;
+  lockWaits: number;
+  lockTimeouts: number;
+}
+
+export function newCascadeStats(): CascadeStats {
+  return { refreshes: 0, refreshFailures: 0, decodeErrors: 0, writeErrors: 0, staleOnError: 0, locksAcquired: 0, lockWaits: 0, lockTimeouts: 0 };
+}
+
+/** What the cascade's modules share: one per replica. */
+export interface CascadeCore {
+  readonly options: ResolvedCascadeOptions;
+  readonly redis: Redis | null;
+  readonly codec: Codec;
+  readonly source: Source;
+  readonly clock: Clock;
+  /** Wall ms for TTL checks (coarse for the real clock; see coarse-clock.ts). */
+  readonly now: () => number;
+  readonly jitterRng: Rng;
+  readonly xfetchRng: Rng;
+  readonly tokenRng: Rng;
+  readonly replicaId: number;
+  readonly stats: CascadeStats;
+  strategy: StampedeStrategy;
+  /** Keys with a background refresh running in this replica (one at a time per key). */
+  readonly refreshing: Set<string>;
+  /** Background work `close()` waits for. */
+  readonly background: Set<Promise<unknown>>;
+  closed: boolean;
+}
+
+/** Runs `work` in the background: never an unhandled rejection, and `close()` waits for it. */
+export function track(core: CascadeCore, work: Promise<unknown>): void {
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  core.background.add(settled);
+  void settled.then(() => core.background.delete(settled));
+}

@@ -1,0 +1,84 @@
+import { redisErrorKind, redisFailure } from './cascade-error.js';
+import { makeCachedValue, type CachedValue } from './cached-value.js';
+import type { CascadeCore, SetState } from './core.js';
+import type { Trace } from './trace.js';
+import { expiriesFromEnvelope } from './ttl-policy.js';
+
+/**
+ * The Redis tier: `getBuffer` / `mgetBuffer` (no UTF-8 pass over binary values), decode with the
+ * replica's codec, `SET key value PX`. Bad bytes never crash and are never served: they count as
+ * `decode-error` and read as a miss, so the fill that follows rewrites the key.
+ */
+
+/**
+ * Bytes read from `key` as a value, or null for a miss: absent, undecodable or past its hard TTL
+ * on this cascade's clock (Redis expires keys on its own clock; tests run on a fake one).
+ * `timing` adds the decode time to the trace (polls pass false: their time is lock wait);
+ * `startUs`, when the caller just read the clock, saves a read (each costs ~100 ns).
+ */
+export function decodeValue(
+  core: CascadeCore,
+  set: SetState,
+  key: string,
+  entity: string,
+  bytes: Buffer,
+  trace: Trace,
+  timing: boolean,
+  startUs = timing ? core.clock.nowUs() : 0,
+): CachedValue | null {
+  const decoded = core.codec.decode(bytes, set.name);
+  if (timing) trace.us.decode = core.clock.nowUs() - startUs;
+  if (!decoded.ok) {
+    trace.errorKind = 'decode-error';
+    core.stats.decodeErrors++;
+    return null;
+  }
+  const { header, values } = decoded.value;
+  const expiries = expiriesFromEnvelope(set.ttl, header.writtenAtMs, header.softExpiresAtMs);
+  if (core.now() >= expiries.hardExpiresAtMs) return null;
+  return makeCachedValue(key, entity, values, header.version, header.writtenAtMs, expiries, 0, bytes.length);
+}
+
+/** GET and decode one value. Throws a CascadeError (`redis-error` / `redis-timeout`) when the command fails. */
+export async function readValue(core: CascadeCore, set: SetState, key: string, entity: string, trace: Trace, timing: boolean): Promise<CachedValue | null> {
+  const redis = core.redis;
+  if (redis === null) return null;
+  const startUs = timing ? core.clock.nowUs() : 0;
+  let bytes: Buffer | null;
+  try {
+    bytes = await redis.getBuffer(key);
+  } catch (error) {
+    if (timing) trace.us.redisGet = core.clock.nowUs() - startUs;
+    throw redisFailure(error, `GET ${key}`);
+  }
+  const replyUs = timing ? core.clock.nowUs() : 0;
+  if (timing) trace.us.redisGet = replyUs - startUs;
+  return bytes === null ? null : decodeValue(core, set, key, entity, bytes, trace, timing, replyUs);
+}
+
+/** MGET several keys in one round trip (a request needing several feature sets). Throws a CascadeError on failure. */
+export async function readMany(core: CascadeCore, keys: string[]): Promise<(Buffer | null)[]> {
+  const redis = core.redis;
+  if (redis === null) return keys.map(() => null);
+  try {
+    return await redis.mgetBuffer(keys);
+  } catch (error) {
+    throw redisFailure(error, `MGET of ${keys.length} keys`);
+  }
+}
+
+/** SET with the value's remaining hard TTL. A failure is recorded on the trace, never thrown: the get already has its value. */
+export async function writeValue(core: CascadeCore, key: string, bytes: Buffer, hardExpiresAtMs: number, trace: Trace): Promise<void> {
+  const redis = core.redis;
+  if (redis === null) return;
+  const pxMs = Math.max(1, Math.ceil(hardExpiresAtMs - core.clock.wallMs()));
+  const startUs = core.clock.nowUs();
+  try {
+    await redis.set(key, bytes, 'PX', pxMs);
+  } catch (error) {
+    trace.errorKind = redisErrorKind(error);
+    core.stats.writeErrors++;
+  } finally {
+    trace.us.redisSet = core.clock.nowUs() - startUs;
+  }
+}
