@@ -1,0 +1,195 @@
+/**
+ * The page's own script (inlined after Chart.js; its sha256 goes into the CSP). It reads the JSON
+ * block, builds one Chart.js chart per `canvas[data-chart]` and never writes markup: every text it
+ * shows is drawn on a canvas by Chart.js, and all HTML was escaped server-side. Charts inside a
+ * closed `<details>` are built when it opens (a hidden canvas has no size), rebuilt when the colour
+ * scheme changes, and rebuilt in the light palette for printing. Animations are off so a chart is
+ * complete as soon as it exists (print, screenshots, tests).
+ * Plain ES2017 in a string, with no template literals inside, so nothing here is interpolated.
+ */
+export const CLIENT_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var dataElement = document.getElementById('fcbench-data');
+  var data = dataElement ? JSON.parse(dataElement.textContent || 'null') : null;
+  if (!data || typeof Chart === 'undefined') return;
+  var charts = new Map();
+
+  function cssVar(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
+  function theme() {
+    return { fg: cssVar('--fg'), muted: cssVar('--muted'), grid: cssVar('--grid'), bg: cssVar('--bg'),
+      event: cssVar('--event'), fail: cssVar('--fail'),
+      series: ['--c1', '--c2', '--c3', '--c4', '--c5', '--c6'].map(cssVar) };
+  }
+  function num(v) {
+    if (!isFinite(v)) return '-';
+    if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
+    return v === 0 ? '0' : String(Number(v.toPrecision(3)));
+  }
+  function fmtMs(ms) {
+    if (!isFinite(ms)) return '-';
+    if (ms === 0) return '0';
+    if (Math.abs(ms) < 1) return num(ms * 1000) + ' \u00b5s';
+    if (Math.abs(ms) < 10000) return num(ms) + ' ms';
+    return num(ms / 1000) + ' s';
+  }
+  function ninesLabel(n) {
+    if (n === 0) return '0%';
+    return String(Number((100 * (1 - Math.pow(10, -n))).toPrecision(Math.max(2, Math.round(n) + 1)))) + '%';
+  }
+  // A log axis labels every 1..9 of each decade: keep 1, 2 and 5, or only powers of ten over a wide range.
+  function logTick(value) {
+    var decades = Math.log10(this.max / this.min);
+    var mantissa = value / Math.pow(10, Math.floor(Math.log10(value) + 1e-9));
+    var m = Math.round(mantissa);
+    if (Math.abs(mantissa - m) > 1e-6) return '';
+    return m === 1 || (decades < 2.5 && (m === 2 || m === 5)) ? fmtMs(value) : '';
+  }
+  function axisTitle(text) { return { display: true, text: text }; }
+  function common() {
+    return { animation: false, responsive: true, maintainAspectRatio: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      plugins: { legend: { labels: { boxWidth: 12, boxHeight: 12 } } } };
+  }
+  // Scenario events as dashed vertical lines (shaded for their duration), labelled at the top.
+  function eventMarkers(events, color) {
+    return { id: 'fcbenchEvents', afterDatasetsDraw: function (chart) {
+      var x = chart.scales.x; var area = chart.chartArea; var ctx = chart.ctx;
+      ctx.save();
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.fillStyle = color; ctx.strokeStyle = color; ctx.lineWidth = 1;
+      events.forEach(function (ev, i) {
+        var px = x.getPixelForValue(ev.atS);
+        if (!(px >= area.left && px <= area.right)) return;
+        if (ev.durationS > 0) {
+          var end = Math.min(area.right, x.getPixelForValue(ev.atS + ev.durationS));
+          ctx.globalAlpha = 0.12; ctx.fillRect(px, area.top, end - px, area.bottom - area.top); ctx.globalAlpha = 1;
+        }
+        ctx.setLineDash([4, 3]); ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
+        ctx.setLineDash([]);
+        var label = String(ev.label); var width = ctx.measureText(label).width;
+        ctx.fillText(label, px + 4 + width > area.right ? px - 4 - width : px + 4, area.top + 12 + (i % 3) * 13);
+      });
+      ctx.restore();
+    } };
+  }
+  function spectrum(curves, t) {
+    var maxNines = 1;
+    curves.forEach(function (c) { c.points.forEach(function (p) { maxNines = Math.max(maxNines, p[0]); }); });
+    var options = common();
+    options.scales = {
+      x: { type: 'linear', min: 0, max: maxNines, title: axisTitle('percentile'), ticks: { stepSize: 1, includeBounds: false, callback: ninesLabel } },
+      y: { type: 'logarithmic', title: axisTitle('latency'), ticks: { callback: logTick } } };
+    options.plugins.tooltip = { callbacks: {
+      title: function () { return ''; },
+      label: function (ctx) {
+        return ctx.dataset.label + ': ' + fmtMs(ctx.raw.y) + (ctx.raw.p >= 100 ? ' (max)' : ' at p' + Number(ctx.raw.p.toPrecision(6)));
+      } } };
+    return { type: 'line', options: options, data: { datasets: curves.map(function (c, i) {
+      var color = t.series[i % t.series.length];
+      return { label: c.label, borderColor: color, backgroundColor: color, pointRadius: 2, borderWidth: 2,
+        // 1 us is the histograms' resolution; a log axis cannot show the zeros of sub-microsecond local hits.
+        data: c.points.map(function (p) { return { x: p[0], y: Math.max(p[1], 0.001), p: p[2] }; }) };
+    }) } };
+  }
+  function timeline(r, t, series, yTitle, yTick) {
+    var tl = r.timeline; var last = tl.t.length - 1;
+    var width = last > 0 ? tl.t[1] - tl.t[0] : 1;
+    var maxX = (tl.t[last] || 0) + width;
+    r.events.forEach(function (ev) { maxX = Math.max(maxX, ev.atS + ev.durationS); });
+    var options = common();
+    options.scales = { x: { type: 'linear', min: Math.min(0, tl.t[0] || 0), max: maxX, title: axisTitle('seconds into the measured phase') },
+      y: { beginAtZero: true, title: axisTitle(yTitle), ticks: yTick ? { callback: yTick } : {} } };
+    return { type: 'line', options: options, plugins: [eventMarkers(r.events, t.event)], data: { datasets: series.map(function (s, i) {
+      var color = s.color || t.series[i % t.series.length];
+      return { label: s.label, borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 1.5, stepped: false,
+        data: tl.t.map(function (x, j) { return { x: x, y: tl[s.key][j] }; }) };
+    }) } };
+  }
+  var builders = {
+    spectrum: function (r, t) { return spectrum(r.spectra, t); },
+    throughput: function (r, t) { return timeline(r, t, [{ key: 'rps', label: 'requests/s' }, { key: 'dropped', label: 'dropped', color: t.fail }], 'requests per second'); },
+    p99: function (r, t) { return timeline(r, t, [{ key: 'p99Ms', label: 'p99 end to end' }], 'latency', function (v) { return fmtMs(v); }); },
+    hits: function (r, t) { return timeline(r, t, [{ key: 'localHits', label: 'local hits' }, { key: 'redisHits', label: 'Redis hits' }, { key: 'sourceCalls', label: 'source calls' }], 'per bucket'); },
+    problems: function (r, t) { return timeline(r, t, [{ key: 'staleServed', label: 'stale served', color: t.series[4] }, { key: 'errors', label: 'errors', color: t.fail }], 'per bucket'); },
+    served: function (r, t) {
+      var s = r.servedBy;
+      return { type: 'doughnut', data: { labels: ['local', 'Redis', 'source', 'failed'], datasets: [{
+          data: [s.local, s.redis, s.source, s.none], borderColor: t.bg,
+          backgroundColor: [t.series[0], t.series[1], t.series[2], t.fail] }] },
+        options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: {
+          legend: { position: 'right', labels: { boxWidth: 12 } },
+          tooltip: { callbacks: { label: function (ctx) { return ctx.label + ': ' + num(ctx.raw * 100) + '%'; } } } } } };
+    },
+    stampede: function (r, t) {
+      var s = r.stampede; var options = common();
+      options.interaction = { mode: 'index', intersect: false };
+      options.scales = { y: { beginAtZero: true, title: axisTitle('requests') },
+        y1: { position: 'right', beginAtZero: true, title: axisTitle('p99'), grid: { drawOnChartArea: false }, ticks: { callback: function (v) { return fmtMs(v); } } } };
+      function bar(label, values, color) { return { type: 'bar', label: label, data: values, backgroundColor: color, yAxisID: 'y' }; }
+      return { type: 'bar', options: options, data: { labels: s.labels, datasets: [
+        bar('origin calls', s.originCalls, t.series[0]), bar('waiters', s.waiting, t.series[2]), bar('stale served', s.staleServed, t.series[4]),
+        { type: 'line', label: 'p99', data: s.p99Ms, borderColor: t.series[1], backgroundColor: t.series[1], yAxisID: 'y1', pointRadius: 3 }] } };
+    },
+    cost: function (r, t) {
+      var c = r.cost; var options = common();
+      options.indexAxis = 'y';
+      options.interaction = { mode: 'nearest', axis: 'y', intersect: true };
+      options.scales = { x: { stacked: true, beginAtZero: true, title: axisTitle('USD per 1k inferences'),
+        ticks: { maxTicksLimit: 6, callback: function (v) { return '$' + num(v); } } }, y: { stacked: true } };
+      function part(label, values, color) { return { label: label, data: values, backgroundColor: color }; }
+      return { type: 'bar', options: options, data: { labels: ['with cache', 'without cache'], datasets: [
+        part('source', [c.source, 0], t.series[0]), part('Redis', [c.redis, 0], t.series[1]), part('compute', [c.compute, 0], t.series[2]),
+        part('no cache (total)', [0, c.noCache], t.series[3])] } };
+    }
+  };
+
+  function draw(canvas) {
+    if (charts.has(canvas)) return;
+    var kind = canvas.getAttribute('data-chart');
+    var owner = canvas.getAttribute('data-result');
+    var t = theme();
+    Chart.defaults.color = t.fg;
+    Chart.defaults.borderColor = t.grid;
+    Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+    var config = null;
+    if (owner === 'compare') {
+      if (kind === 'spectrum-compare' && data.compare) config = spectrum(data.compare, t);
+    } else {
+      var result = data.results[Number(owner)];
+      if (result && Object.prototype.hasOwnProperty.call(builders, kind)) config = builders[kind](result, t);
+    }
+    if (!config) return;
+    charts.set(canvas, new Chart(canvas, config));
+    canvas.setAttribute('data-drawn', 'true');
+  }
+  function isShown(canvas) { return canvas.closest('details:not([open])') === null; }
+  function drawShown() {
+    document.querySelectorAll('canvas[data-chart]').forEach(function (c) { if (isShown(c)) draw(c); });
+  }
+  function redraw() {
+    charts.forEach(function (chart, canvas) { chart.destroy(); canvas.removeAttribute('data-drawn'); });
+    charts.clear();
+    drawShown();
+  }
+  document.addEventListener('toggle', function (event) {
+    var target = event.target;
+    if (target && target.open && target.querySelectorAll) target.querySelectorAll('canvas[data-chart]').forEach(function (c) { if (isShown(c)) draw(c); });
+  }, true);
+  var closedForPrint = [];
+  window.addEventListener('beforeprint', function () {
+    closedForPrint = Array.prototype.filter.call(document.querySelectorAll('details'), function (d) { return !d.open; });
+    closedForPrint.forEach(function (d) { d.open = true; });
+    document.documentElement.classList.add('print-theme');
+    redraw();
+  });
+  window.addEventListener('afterprint', function () {
+    document.documentElement.classList.remove('print-theme');
+    closedForPrint.forEach(function (d) { d.open = false; });
+    closedForPrint = [];
+    redraw();
+  });
+  if (window.matchMedia) window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', redraw);
+  drawShown();
+})();
+`;

@@ -1,0 +1,130 @@
+import type { LatencySummary, ResultDocument } from '../results/result-types.js';
+import { formatDate } from './format.js';
+import { spectrumOf, type SpectrumPoint } from './spectrum.js';
+
+/** `[nines, valueMs, percentile]`: compact, since a comparison carries a few hundred of these. */
+export type SpectrumTuple = [number, number, number];
+
+export interface SpectrumCurve {
+  label: string;
+  points: SpectrumTuple[];
+}
+
+/** What the page script needs to draw one result's charts; everything else is server-rendered HTML. */
+export interface ResultChartData {
+  label: string;
+  spectra: SpectrumCurve[];
+  timeline: {
+    /** Bucket start, s since the measured phase started. */
+    t: number[];
+    rps: number[];
+    p99Ms: number[];
+    localHits: number[];
+    redisHits: number[];
+    sourceCalls: number[];
+    staleServed: number[];
+    errors: number[];
+    dropped: number[];
+  };
+  /** Events in seconds, to line up with the timeline's x axis. */
+  events: { atS: number; durationS: number; label: string }[];
+  servedBy: { local: number; redis: number; source: number; none: number };
+  stampede: { labels: string[]; originCalls: number[]; waiting: number[]; staleServed: number[]; p99Ms: number[] };
+  cost: { source: number; redis: number; compute: number; noCache: number };
+}
+
+export interface PageData {
+  results: ResultChartData[];
+  /** End-to-end spectra of every result, overlaid; null for a single-result report. */
+  compare: SpectrumCurve[] | null;
+}
+
+/** How a result is named where several share a chart: its variant, else scenario name and date. */
+export function resultLabel(result: ResultDocument): string {
+  return result.scenario.variant !== '' ? result.scenario.variant : `${result.scenario.name} @ ${formatDate(result.startedAt)}`;
+}
+
+function tuples(points: SpectrumPoint[]): SpectrumTuple[] {
+  // 4 significant digits is far below what a 3-digit HDR histogram resolves; it keeps the JSON small.
+  return points.map((p) => [p.nines, Number(p.valueMs.toPrecision(4)), Number(p.percentile.toPrecision(8))]);
+}
+
+/** A corrupt or missing histogram costs its curve, not the whole report. */
+function decodeOrEmpty(summary: LatencySummary | undefined): SpectrumPoint[] {
+  if (typeof summary?.hdr !== 'string') return [];
+  try {
+    return spectrumOf(summary);
+  } catch {
+    return [];
+  }
+}
+
+function curves(result: ResultDocument): SpectrumCurve[] {
+  const { endToEnd, byTier } = result.latency as { endToEnd: LatencySummary; byTier?: Partial<ResultDocument['latency']['byTier']> };
+  const candidates: [string, LatencySummary | undefined][] = [
+    ['end to end', endToEnd],
+    ['served by local', byTier?.local],
+    ['served by Redis', byTier?.redis],
+    ['served by source', byTier?.source],
+  ];
+  return candidates
+    .map(([label, summary]) => ({ label, points: tuples(decodeOrEmpty(summary)) }))
+    .filter((curve) => curve.points.length > 0);
+}
+
+function resultData(result: ResultDocument, spectra: SpectrumCurve[]): ResultChartData {
+  const tl = result.timeline;
+  return {
+    label: resultLabel(result),
+    spectra,
+    timeline: {
+      t: tl.map((b) => b.t),
+      rps: tl.map((b) => b.rps),
+      p99Ms: tl.map((b) => b.p99),
+      localHits: tl.map((b) => b.localHits),
+      redisHits: tl.map((b) => b.redisHits),
+      sourceCalls: tl.map((b) => b.sourceCalls),
+      staleServed: tl.map((b) => b.staleServed),
+      errors: tl.map((b) => b.errors),
+      dropped: tl.map((b) => b.dropped),
+    },
+    events: result.events.map((e) => ({ atS: e.at / 1000, durationS: (e.durationMs ?? 0) / 1000, label: e.kind })),
+    servedBy: { ...result.tiers.servedBy },
+    stampede: {
+      labels: result.stampede.expiries.map((e) => `${e.cause} @ ${Number((e.at / 1000).toPrecision(4))} s`),
+      originCalls: result.stampede.expiries.map((e) => e.originCalls),
+      waiting: result.stampede.expiries.map((e) => e.waiting),
+      staleServed: result.stampede.expiries.map((e) => e.staleServed),
+      p99Ms: result.stampede.expiries.map((e) => e.p99),
+    },
+    cost: { ...result.cost.breakdown, noCache: result.cost.noCachePer1kInferences },
+  };
+}
+
+const EMPTY_DATA: ResultChartData = {
+  label: '',
+  spectra: [],
+  timeline: { t: [], rps: [], p99Ms: [], localHits: [], redisHits: [], sourceCalls: [], staleServed: [], errors: [], dropped: [] },
+  events: [],
+  servedBy: { local: 0, redis: 0, source: 0, none: 0 },
+  stampede: { labels: [], originCalls: [], waiting: [], staleServed: [], p99Ms: [] },
+  cost: { source: 0, redis: 0, compute: 0, noCache: 0 },
+};
+
+/** Builds the JSON embedded in the page (decoding every HDR histogram once, here in Node). */
+export function buildPageData(results: readonly ResultDocument[]): PageData {
+  const spectra = results.map(curves);
+  const data = results.map((r, i) => {
+    try {
+      return resultData(r, spectra[i] ?? []);
+    } catch {
+      // A hand-trimmed result file: its sections say what is missing; draw what we can.
+      return { ...EMPTY_DATA, label: resultLabel(r), spectra: spectra[i] ?? [] };
+    }
+  });
+  const compare =
+    results.length > 1
+      ? results.map((r, i) => ({ label: resultLabel(r), points: spectra[i]?.[0]?.label === 'end to end' ? spectra[i]?.[0]?.points ?? [] : [] }))
+      : null;
+  return { results: data, compare };
+}

@@ -1,0 +1,27 @@
+import type { ResultDocument } from '../../results/result-types.js';
+import { formatBytes, formatCount, formatMs, formatNumber } from '../format.js';
+import { html, type SafeHtml } from '../html.js';
+import { facts, section, table } from './parts.js';
+
+/** Codec and payload figures: bytes before and after compression, codec time, Redis memory per key. */
+export function renderPayload(result: ResultDocument, idPrefix: string): SafeHtml {
+  const p = result.payload;
+  const { encode, decode } = result.latency.components;
+  const redis = result.redis;
+  const timing = (label: string, s: typeof encode): string[] =>
+    s.count === 0 ? [label, '—', '—', '—', '0'] : [label, formatMs(s.p50), formatMs(s.p99), formatMs(s.mean), formatCount(s.count)];
+  return section(
+    `${idPrefix}payload`,
+    'Payload and codec',
+    html`${facts([
+      ['Codec', `${p.format} + ${p.compression}`],
+      ['Serialized (raw)', formatBytes(p.rawBytes)],
+      ['Stored in Redis', formatBytes(p.encodedBytes)],
+      ['Compression ratio', `${formatNumber(p.compressionRatio)}×`],
+      ['Values written', formatCount(p.writes)],
+      ['Redis keys', formatCount(redis.keys)],
+      ['Redis bytes per key', formatBytes(redis.bytesPerKey)],
+      ['Redis memory before → after', `${formatBytes(redis.usedMemoryBefore)} → ${formatBytes(redis.usedMemoryAfter)}`],
+    ])}${table(['', 'p50', 'p99', 'mean', 'count'], [timing('encode', encode), timing('decode', decode)], 'num')}`,
+  );
+}

@@ -1,0 +1,204 @@
+/**
+ * The reports in a real browser (Debian's Chromium, never a downloaded one): charts drawn, no
+ * console or CSP errors, no network requests, hostile text shown as text. Set FCBENCH_SCREENSHOT=1
+ * to also refresh docs/report-screenshot.png (1280 px wide, full page).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/report/render-report.js';
+import { HOSTILE_DESCRIPTION, HOSTILE_NAME } from './fixture.js';
+import { STORED_FIXTURES } from './fixtures.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync', '--disable-quic'];
+const SCREENSHOT = fileURLToPath(new URL('../../docs/report-screenshot.png', import.meta.url));
+
+const fixture = (name: string) => STORED_FIXTURES[name]!();
+
+interface Opened {
+  page: Page;
+  context: BrowserContext;
+  problems: string[];
+  requests: string[];
+  failed: string[];
+  dialogs: string[];
+  violations(): Promise<string[]>;
+}
+
+let browser: Browser;
+let dir = '';
+const files: Record<string, string> = {};
+
+async function open(file: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Opened> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+  const page = await context.newPage();
+  const opened: Opened = {
+    page, context, problems: [], requests: [], failed: [], dialogs: [],
+    violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+  };
+  // Runs before the page's own scripts (injected by the browser, not subject to the page's CSP).
+  await page.addInitScript(() => {
+    const list: string[] = [];
+    (window as unknown as { __violations: string[] }).__violations = list;
+    document.addEventListener('securitypolicyviolation', (e) => list.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') opened.problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => opened.problems.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => opened.requests.push(r.url()));
+  page.on('requestfailed', (r) => opened.failed.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('dialog', (d) => { opened.dialogs.push(d.message()); void d.dismiss(); });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return opened;
+}
+
+async function openAllAndWait(page: Page): Promise<void> {
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+  await page.waitForFunction(() => [...document.querySelectorAll('canvas[data-chart]')].every((c) => c.getAttribute('data-drawn') === 'true'));
+}
+
+/** Per canvas: share of non-transparent pixels, and data points Chart.js holds for it. */
+function canvasStats(page: Page): Promise<{ kind: string; painted: number; points: number }[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')].map((canvas) => {
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
+      const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart.getChart(canvas);
+      const points = chart?.data.datasets.reduce((n, d) => n + d.data.length, 0) ?? 0;
+      return { kind: canvas.getAttribute('data-chart') ?? '', painted: painted / (canvas.width * canvas.height), points };
+    }),
+  );
+}
+
+async function expectClean(o: Opened, file: string): Promise<void> {
+  expect(o.problems).toEqual([]);
+  expect(await o.violations()).toEqual([]);
+  expect(o.requests).toEqual([pathToFileURL(file).href]);
+  expect(o.failed).toEqual([]);
+  expect(o.dialogs).toEqual([]);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () => {
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    dir = await mkdtemp(path.join(tmpdir(), 'fcbench-browser-'));
+    const pages: Record<string, string> = {
+      single: renderReport([fixture('result-realistic.json')]),
+      hostile: renderReport([fixture('result-hostile.json')]),
+      multi: renderReport([fixture('result-realistic.json'), fixture('result-variant-json.json'), fixture('result-closed-partial.json')]),
+    };
+    for (const [name, content] of Object.entries(pages)) {
+      files[name] = path.join(dir, `${name}.html`);
+      await writeFile(files[name], content);
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('draws every chart of a single-result report with no errors, CSP violations or requests', async () => {
+    const o = await open(files.single!);
+    await openAllAndWait(o.page);
+    const stats = await canvasStats(o.page);
+    expect(stats.map((s) => s.kind)).toEqual(['spectrum', 'throughput', 'p99', 'hits', 'problems', 'served', 'stampede', 'cost']);
+    for (const s of stats) {
+      expect(s.painted, s.kind).toBeGreaterThan(0.01);
+      expect(s.points, s.kind).toBeGreaterThan(0);
+    }
+    expect(await o.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await expectClean(o, files.single!);
+    if (process.env.FCBENCH_SCREENSHOT === '1') await o.page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await o.context.close();
+  });
+
+  it('shows hostile scenario text as text and runs none of it', async () => {
+    const o = await open(files.hostile!);
+    await openAllAndWait(o.page);
+    const seen = await o.page.evaluate(() => ({
+      h1: document.querySelector('h1 .scenario-name')?.textContent,
+      description: document.querySelector('.description')?.textContent,
+      injected: document.querySelectorAll('img, svg, iframe, link, b, object, embed').length,
+      scripts: document.querySelectorAll('script').length,
+      styles: document.querySelectorAll('style').length,
+      body: document.body.textContent ?? '',
+    }));
+    expect(seen.h1).toBe(HOSTILE_NAME);
+    expect(seen.description).toBe(HOSTILE_DESCRIPTION);
+    expect(seen.injected).toBe(0);
+    expect(seen.scripts).toBe(3);
+    expect(seen.styles).toBe(1);
+    expect(seen.body).toContain('<script>alert(1)</script> 1');
+    expect(seen.body).toContain('<iframe src="https://example.com"></iframe>');
+    await expectClean(o, files.hostile!);
+    await o.context.close();
+  });
+
+  it('compares several results: one row per variant, every chart drawn', async () => {
+    const o = await open(files.multi!);
+    const rows = await o.page.evaluate(() =>
+      [...document.querySelectorAll('table.compare tbody tr')].map((tr) => tr.querySelector('th a')?.textContent),
+    );
+    expect(rows).toEqual(['credit-features-zipf @ 2026-11-25 20:15:05 UTC', 'codec.format=json,codec.compression=none', 'codec.format=msgpack,codec.compression=lz4']);
+    // Only the comparison spectrum is visible until a variant is opened.
+    expect(await o.page.evaluate(() => document.querySelectorAll('canvas[data-drawn]').length)).toBe(1);
+    await openAllAndWait(o.page);
+    const stats = await canvasStats(o.page);
+    expect(stats).toHaveLength(1 + 3 * 8);
+    for (const s of stats) expect(s.painted, s.kind).toBeGreaterThan(0.01);
+    expect(await o.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await expectClean(o, files.multi!);
+    await o.context.close();
+  });
+
+  it('opens every variant and uses the light palette for printing', async () => {
+    const o = await open(files.multi!, 'dark');
+    await o.page.emulateMedia({ media: 'print' });
+    await o.page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await o.page.waitForFunction(() => [...document.querySelectorAll('canvas[data-chart]')].every((c) => c.getAttribute('data-drawn') === 'true'));
+    const printing = await o.page.evaluate(() => ({
+      closed: document.querySelectorAll('details:not([open])').length,
+      chartColor: (window as unknown as { Chart: { defaults: { color: string } } }).Chart.defaults.color,
+    }));
+    expect(printing).toEqual({ closed: 0, chartColor: '#1b2130' });
+    await o.page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    expect(await o.page.evaluate(() => document.querySelectorAll('details:not([open])').length)).toBe(3);
+    await expectClean(o, files.multi!);
+    await o.context.close();
+  });
+
+  it('follows the dark colour scheme, charts included', async () => {
+    const o = await open(files.single!, 'dark');
+    const dark = await o.page.evaluate(() => ({
+      background: getComputedStyle(document.body).backgroundColor,
+      chartColor: (window as unknown as { Chart: { defaults: { color: string } } }).Chart.defaults.color,
+    }));
+    expect(dark).toEqual({ background: 'rgb(19, 22, 27)', chartColor: '#e5e8ee' });
+    await expectClean(o, files.single!);
+    await o.context.close();
+  });
+
+  it('enforces its CSP: an injected inline script and remote image are blocked', async () => {
+    const tampered = path.join(dir, 'tampered.html');
+    const page = renderReport([fixture('result-realistic.json')]).replace(
+      '</main>',
+      '</main><script>document.title = "pwned"</script><img src="http://127.0.0.1:9/x.png">',
+    );
+    await writeFile(tampered, page);
+    const o = await open(tampered);
+    expect(await o.page.title()).not.toBe('pwned');
+    const violations = await o.violations();
+    expect(violations.some((v) => v.startsWith('script-src'))).toBe(true);
+    expect(violations.some((v) => v.startsWith('img-src'))).toBe(true);
+    // The browser reports the image load, but the CSP stops it before anything leaves the machine.
+    expect(o.failed).toHaveLength(1);
+    expect(o.failed[0]).toMatch(/^http:\/\/127\.0\.0\.1:9\/x\.png .*csp/i);
+    await o.context.close();
+  });
+});
