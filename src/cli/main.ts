@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { describeFailure } from './exit.js';
+import { registerReport } from './report.js';
+import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
+import { readToolVersion } from './tool-version.js';
 import { registerValidate } from './validate.js';
 
 /**
@@ -12,22 +14,6 @@ import { registerValidate } from './validate.js';
  * `registerX(program)`; this file builds the program, runs it and maps failures to exit codes.
  * It is the only place that sets the process exit code.
  */
-
-/** The version in fcbench's package.json, found by walking up from this file (works from src/ and dist/src/). */
-export function readToolVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'fcbench' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // no package.json here: keep walking up
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return '0.0.0-unknown';
-    dir = parent;
-  }
-}
 
 export function buildProgram(): Command {
   const program = new Command('fcbench')
@@ -42,6 +28,8 @@ export function buildProgram(): Command {
     'after',
     `
 Examples:
+  fcbench run scenarios/quickstart.yaml
+  fcbench report results/quickstart-*.json --out reports/compare.html
   fcbench validate scenarios/quickstart.yaml
   fcbench validate scenarios/stampede.yaml --set cascade.replicas=4 --connect
   fcbench schema > scenario.schema.json
@@ -49,7 +37,9 @@ Examples:
 Exit codes: 0 ok, 1 threshold or regression gate failed, 2 bad input, 3 environment (Redis), 130 interrupted.
 Set FCBENCH_DEBUG=1 to print stack traces.`,
   );
+  registerRun(program);
   registerValidate(program);
+  registerReport(program);
   registerSchema(program);
   return program;
 }
@@ -80,4 +70,7 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   // exitCode rather than exit(): lets piped stdout (fcbench schema | ...) flush completely.
   process.exitCode = await runCli(process.argv);
+  // A finished command should not linger on a stray socket or timer; unref'd, so a clean exit
+  // (and fully flushed piped output) happens first whenever nothing is left running.
+  setTimeout(() => process.exit(), 2000).unref();
 }

@@ -1,0 +1,123 @@
+import { evaluateThresholds } from '../compare/thresholds.js';
+import { computeCost } from '../cost/cost-model.js';
+import type { MetricsSummary } from '../metrics/recorder.js';
+import type { ProvisionedRedis } from '../redis/provision.js';
+import { machineInfo } from '../results/environment.js';
+import { RESULT_SCHEMA_VERSION, type ResultDocument, type ResultEvent } from '../results/result-types.js';
+import type { ScenarioVariant } from '../scenario/load.js';
+import type { PhaseOutcome } from './issuer.js';
+
+export interface ResultInputs {
+  variant: ScenarioVariant;
+  toolVersion: string;
+  startedAt: Date;
+  partial: boolean;
+  summary: MetricsSummary;
+  /** null when the run was stopped before the measured phase. */
+  measured: PhaseOutcome | null;
+  warmup: { requests: number; durationMs: number };
+  /** Process CPU seconds over the measured phase (for the compute part of the cost). */
+  cpuSeconds: number;
+  /** Feature-store reads over the measured phase, background refreshes included (they cost too). */
+  source: { calls: number; errors: number };
+  events: ResultEvent[];
+  redis: {
+    usedMemoryBefore: number;
+    usedMemoryAfter: number;
+    keys: number;
+    bytesPerKey: number;
+    keyPrefix: string;
+    keptKeys: boolean;
+    provisioned: ProvisionedRedis;
+  };
+  replicaPids: readonly number[];
+}
+
+/** The result document from what the run measured: pure, so it is tested with numbers. */
+export function assembleResult(input: ResultInputs): ResultDocument {
+  const { variant, summary } = input;
+  const scenario = variant.scenario;
+  const load = scenario.load;
+  const achievedRps = summary.throughput.achievedRps;
+  const seconds = summary.durationMs / 1000;
+  const requests = summary.requests.total;
+  const tiers: ResultDocument['tiers'] = {
+    ...summary.tiers,
+    local: { ...summary.tiers.local, enabled: scenario.cascade.local.enabled },
+    source: {
+      calls: input.source.calls,
+      errors: input.source.errors,
+      callsPer1k: requests > 0 ? (input.source.calls / requests) * 1000 : 0,
+    },
+  };
+  const doc: ResultDocument = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: { name: 'fcbench', version: input.toolVersion },
+    scenario: {
+      name: scenario.name,
+      ...(scenario.description === undefined ? {} : { description: scenario.description }),
+      hash: variant.hash,
+      variant: variant.label,
+      assignments: variant.assignments,
+      resolved: scenario,
+    },
+    seed: scenario.seed,
+    startedAt: input.startedAt.toISOString(),
+    durationMs: summary.durationMs,
+    partial: input.partial,
+    load: {
+      mode: load.mode,
+      model: load.mode,
+      dropped: summary.load.dropped,
+      scheduleLagP99: summary.load.scheduleLagP99,
+      ...(load.mode === 'open' ? { rate: load.rate, arrivals: load.arrivals } : { concurrency: load.concurrency }),
+      warmup: input.warmup,
+    },
+    serving: {
+      mode: 'in-process',
+      routing: scenario.cascade.routing,
+      replicas: summary.serving.replicas.map((r) => ({ ...r, pid: input.replicaPids[r.id] ?? process.pid })),
+    },
+    env: {
+      ...machineInfo(),
+      redis: {
+        version: input.redis.provisioned.serverVersion,
+        mode: input.redis.provisioned.serverMode,
+        url: input.redis.provisioned.url,
+        provisioned: input.redis.provisioned.provisioned,
+        client: input.redis.provisioned.clientVersion,
+      },
+    },
+    requests: summary.requests,
+    throughput: { offeredRps: load.mode === 'open' ? load.rate : achievedRps, achievedRps },
+    latency: summary.latency,
+    tiers,
+    stampede: { strategy: scenario.stampede.strategy, ...summary.stampede },
+    freshness: summary.freshness,
+    payload: { ...summary.payload, format: scenario.codec.format, compression: scenario.codec.compression },
+    redis: {
+      usedMemoryBefore: input.redis.usedMemoryBefore,
+      usedMemoryAfter: input.redis.usedMemoryAfter,
+      keys: input.redis.keys,
+      bytesPerKey: input.redis.bytesPerKey,
+      keyPrefix: input.redis.keyPrefix,
+      keptKeys: input.redis.keptKeys,
+    },
+    cost: computeCost(
+      {
+        requests,
+        sourceCalls: input.source.calls,
+        achievedRps,
+        redisBytesPerKey: input.redis.bytesPerKey,
+        redisKeys: input.redis.keys,
+        vcpus: seconds > 0 ? input.cpuSeconds / seconds : 0,
+      },
+      scenario.cost,
+    ),
+    timeline: summary.timeline,
+    events: input.events,
+    thresholds: [],
+  };
+  doc.thresholds = evaluateThresholds(doc, scenario.thresholds);
+  return doc;
+}

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import type { Scenario } from '../scenario/schema.js';
+import { createArrivals } from '../workload/arrivals.js';
+import { createKeyChooser, hottestEntities, type DistributionSpec, type KeyChooser } from '../workload/key-chooser.js';
+import { createPayloadGenerator } from '../workload/payload.js';
+import { createRng } from '../workload/rng.js';
+import { readTraceFile, type TraceKeys } from '../workload/trace-replay.js';
+import type { FeatureValues, Rng } from '../workload/types.js';
+import { createFeatureSetPicker } from './feature-set-picker.js';
+import { createRouter, type Router } from './routing.js';
+
+/**
+ * Everything random about a run, derived from the scenario's seed with one forked stream per
+ * purpose: the same scenario + seed gives the same keys, sets, routing, arrivals and payloads.
+ */
+export interface Workload {
+  root: Rng;
+  keys: KeyChooser;
+  nextFeatureSet: () => string;
+  allSets: readonly string[] | null;
+  router: Router;
+  /** Open loop only: µs to the next arrival. */
+  nextGapUs: (() => number) | null;
+  payload: (entity: string, featureSet: string, version: string) => FeatureValues;
+  hottest(top: number): string[];
+}
+
+export function buildWorkload(scenario: Scenario, scenarioDir: string): Workload {
+  const root = createRng(scenario.seed);
+  const distribution = distributionSpecOf(scenario, scenarioDir);
+  const trace: TraceKeys | undefined = distribution.kind === 'trace' ? readTraceFile(distribution.file) : undefined;
+  const entities = scenario.keys.entities;
+  const generators = new Map(scenario.featureSets.map((set) => [set.name, createPayloadGenerator(set.payload)]));
+  const load = scenario.load;
+  return {
+    root,
+    keys: createKeyChooser(distribution, entities, scenario.seed, { rng: root.fork('keys'), ...(trace ? { trace } : {}) }),
+    nextFeatureSet: createFeatureSetPicker(scenario.featureSets, root.fork('feature-sets')),
+    allSets: scenario.request.featureSets === 'all' ? scenario.featureSets.map((s) => s.name) : null,
+    router: createRouter(scenario.cascade.routing, scenario.cascade.replicas, root.fork('routing')),
+    nextGapUs: load.mode === 'open' ? bindGap(createArrivals(load.arrivals, load.rate, root.fork('arrivals'))) : null,
+    payload: (entity, set, version) => generators.get(set)!(entity, set, version),
+    hottest: (top) => hottestEntities(distribution, entities, scenario.seed, top, trace ? { trace } : {}),
+  };
+}
+
+function bindGap(arrivals: { nextGapUs(): number }): () => number {
+  return () => arrivals.nextGapUs();
+}
+
+/** The scenario's distribution with a trace file resolved against the scenario's folder. */
+function distributionSpecOf(scenario: Scenario, scenarioDir: string): DistributionSpec {
+  const d = scenario.keys.distribution;
+  return d.kind === 'trace' ? { ...d, file: resolve(scenarioDir, d.file) } : d;
+}

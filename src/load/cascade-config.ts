@@ -1,0 +1,63 @@
+import type { CascadeOptions, StampedeOptions } from '../cascade/options.js';
+import type { SimulatedSourceOptions } from '../cascade/simulated-source.js';
+import type { LatencySpec } from '../cascade/latency-model.js';
+import type { Scenario, SourceConfig, StampedeConfig } from '../scenario/schema.js';
+
+/** The scenario's cascade section as the embeddable cascade's own options (ms names, no YAML). */
+export function cascadeOptionsOf(scenario: Scenario, keyPrefix: string): CascadeOptions {
+  return {
+    featureSets: scenario.featureSets.map((set) => ({
+      name: set.name,
+      version: set.version,
+      ttl: {
+        hardMs: set.ttl.hard,
+        softMs: set.ttl.soft,
+        jitter: set.ttl.jitter,
+        earlyRefresh: set.ttl.earlyRefresh,
+      },
+    })),
+    codec: {
+      format: scenario.codec.format,
+      compression: scenario.codec.compression,
+      compressAboveBytes: scenario.codec.compressAbove,
+      level: scenario.codec.level,
+    },
+    local: {
+      enabled: scenario.cascade.local.enabled,
+      maxEntries: scenario.cascade.local.maxEntries,
+      maxBytes: scenario.cascade.local.maxBytes,
+      ttlMs: scenario.cascade.local.ttl,
+    },
+    redis: { keyPrefix },
+    stampede: stampedeOptionsOf(scenario.stampede),
+    failurePolicy: scenario.failurePolicy,
+  };
+}
+
+function stampedeOptionsOf(stampede: StampedeConfig): StampedeOptions {
+  if (stampede.strategy !== 'redis-lock') return { strategy: stampede.strategy };
+  return {
+    strategy: 'redis-lock',
+    lockTtlMs: stampede.lockTtl,
+    waitMs: stampede.wait,
+    pollIntervalMs: stampede.pollInterval,
+    onTimeout: stampede.onTimeout,
+  };
+}
+
+export function sourceOptionsOf(scenario: Scenario): SimulatedSourceOptions {
+  const source: SourceConfig = scenario.cascade.source;
+  return {
+    latency: latencyOf(source.latency),
+    concurrency: source.concurrency,
+    errorRate: source.errorRate,
+    timeoutMs: source.timeout,
+    versions: Object.fromEntries(scenario.featureSets.map((set) => [set.name, set.version])),
+  };
+}
+
+function latencyOf(latency: SourceConfig['latency']): LatencySpec {
+  if ('fixed' in latency) return { fixedMs: latency.fixed };
+  if ('p50' in latency) return { p50Ms: latency.p50, p99Ms: latency.p99 };
+  return { minMs: latency.min, maxMs: latency.max };
+}

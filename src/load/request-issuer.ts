@@ -1,0 +1,95 @@
+import type { Cascade } from '../cascade/cascade.js';
+import type { Clock } from '../cascade/clock.js';
+import type { ErrorKind, Trace } from '../cascade/trace.js';
+import type { Recorder } from '../metrics/recorder.js';
+import type { IssueRequest } from './issuer.js';
+import { mergeTraces } from './merge-traces.js';
+import type { Router } from './routing.js';
+import { TracePool } from './trace-pool.js';
+
+export interface IssuerDeps {
+  /** Next entity id, or null when a non-looping trace ran out (the phase then stops). */
+  nextEntity: () => string | null;
+  /** Feature set of a request asking for one set; ignored when `allSets` is given. */
+  nextFeatureSet: () => string;
+  /** `request.featureSets: all`: every request asks for these sets in one getMany. */
+  allSets: readonly string[] | null;
+  router: Router;
+  replicas: readonly Cascade[];
+  recorder: Recorder;
+  clock: Clock;
+  /** Called once when `nextEntity` returns null. */
+  onKeysExhausted: () => void;
+}
+
+/**
+ * One inference request: choose entity, feature set(s) and replica, run the real cascade with a
+ * pooled trace, record it. A local hit stays synchronous end to end; nothing here allocates per
+ * request beyond what the cascade itself does.
+ */
+export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
+  const { recorder, clock, replicas, router, allSets } = deps;
+  const pool = new TracePool();
+
+  const failed = (trace: Trace, error: unknown): void => {
+    trace.failed = true;
+    trace.errorKind ??= ((error as { kind?: ErrorKind }).kind ?? 'local-error');
+  };
+
+  const single = (entity: string, intendedUs: number): void | Promise<void> => {
+    const replica = router(entity);
+    const trace = pool.acquire();
+    const startUs = clock.nowUs();
+    const done = () => {
+      recorder.record(trace, intendedUs, startUs, clock.nowUs(), replica);
+      pool.release(trace);
+    };
+    let result: unknown;
+    try {
+      result = replicas[replica]!.get(entity, deps.nextFeatureSet(), trace);
+    } catch (error) {
+      failed(trace, error);
+      return done();
+    }
+    if (!(result instanceof Promise)) return done();
+    return result.then(done, (error: unknown) => {
+      failed(trace, error);
+      done();
+    });
+  };
+
+  const many = (entity: string, intendedUs: number, sets: readonly string[]): void | Promise<void> => {
+    const replica = router(entity);
+    const traces = sets.map(() => pool.acquire());
+    const startUs = clock.nowUs();
+    const done = () => {
+      recorder.record(mergeTraces(traces), intendedUs, startUs, clock.nowUs(), replica);
+      for (const t of traces) pool.release(t);
+    };
+    let result: unknown;
+    try {
+      result = replicas[replica]!.getMany(entity, sets, traces);
+    } catch (error) {
+      failed(traces[0]!, error);
+      return done();
+    }
+    if (!(result instanceof Promise)) return done();
+    return result.then(done, (error: unknown) => {
+      failed(traces[0]!, error);
+      done();
+    });
+  };
+
+  let exhausted = false;
+  return (intendedUs) => {
+    const entity = deps.nextEntity();
+    if (entity === null) {
+      if (!exhausted) {
+        exhausted = true;
+        deps.onKeysExhausted();
+      }
+      return;
+    }
+    return allSets === null ? single(entity, intendedUs) : many(entity, intendedUs, allSets);
+  };
+}

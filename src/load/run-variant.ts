@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { createCascade, type Cascade } from '../cascade/cascade.js';
+import { systemClock, type Clock } from '../cascade/clock.js';
+import { createSimulatedSource } from '../cascade/simulated-source.js';
+import { badInput } from '../errors.js';
+import { createRecorder, type MetricsSnapshot } from '../metrics/recorder.js';
+import { countByPrefix, deleteByPrefix, meanBytesPerKey } from '../redis/cleanup.js';
+import { usedMemoryBytes } from '../redis/connect.js';
+import { provisionRedis, type ProvisionedRedis } from '../redis/provision.js';
+import type { ResultDocument } from '../results/result-types.js';
+import type { ScenarioVariant } from '../scenario/load.js';
+import { assembleResult } from './assemble-result.js';
+import { buildWorkload } from './build-workload.js';
+import { cascadeOptionsOf, sourceOptionsOf } from './cascade-config.js';
+import { runPhase, warmupBound, measuredBound } from './phase.js';
+import { createRequestIssuer } from './request-issuer.js';
+import { scheduleEvents, type EventTargets } from './events.js';
+
+export interface VariantRunOptions {
+  /** `--redis URL`: overrides `cascade.redis.url`. */
+  redisUrl?: string | undefined;
+  env?: Record<string, string | undefined>;
+  /** Ctrl-C: stop issuing, let in-flight requests finish, return a partial result. */
+  signal?: AbortSignal | undefined;
+  /** About once a second during warmup and the measured phase. */
+  onProgress?: ((phase: 'warmup' | 'measure', snapshot: MetricsSnapshot) => void) | undefined;
+  /** Keep the run's keys in Redis (also `cascade.redis.keepKeys`). */
+  keepKeys?: boolean | undefined;
+  /** Folder of the scenario file (trace files are relative to it). */
+  scenarioDir: string;
+  toolVersion: string;
+  clock?: Clock;
+}
+
+/**
+ * One variant, end to end. Reads as its steps: provision Redis -> build workload -> build source
+ * and replicas -> warm up -> reset the recorder -> drive the measured phase with events ->
+ * summarise -> measure Redis -> clean up. Writing and reporting are the caller's.
+ */
+export async function runVariant(variant: ScenarioVariant, options: VariantRunOptions): Promise<ResultDocument> {
+  const scenario = variant.scenario;
+  const clock = options.clock ?? systemClock;
+  const startedAt = new Date();
+  // A per-run suffix keeps concurrent runs on one Redis apart and makes cleanup exact.
+  const keyPrefix = `${scenario.cascade.redis.keyPrefix}:${randomBytes(4).toString('hex')}`;
+  const keepKeys = options.keepKeys === true || scenario.cascade.redis.keepKeys;
+
+  const redis = await provisionRedis({
+    url: options.redisUrl ?? scenario.cascade.redis.url,
+    env: options.env ?? process.env,
+    allowRemote: scenario.cascade.redis.allowRemote,
+    connectTimeoutMs: scenario.cascade.redis.connectTimeout,
+    commandTimeoutMs: scenario.cascade.redis.commandTimeout,
+    autoPipelining: scenario.cascade.redis.autoPipelining,
+  });
+  const replicas: Cascade[] = [];
+  try {
+    if (redis.privateServer === null && scenario.events.some((e) => e.kind === 'redis-pause')) {
+      throw badInput(
+        'events: redis-pause pauses every client of the server, so fcbench only does it to a redis-server it started itself (cascade.redis.url: auto with REDIS_URL unset)',
+      );
+    }
+    const workload = buildWorkload(scenario, options.scenarioDir);
+    const source = createSimulatedSource(sourceOptionsOf(scenario), { clock, rng: workload.root.fork('source'), payload: workload.payload });
+    const cascadeOptions = cascadeOptionsOf(scenario, keyPrefix);
+    for (let id = 0; id < scenario.cascade.replicas; id++) {
+      const client = await redis.connect();
+      replicas.push(createCascade(cascadeOptions, { redis: client, source, clock, rng: workload.root.fork(`replica-${id}`), replicaId: id }));
+    }
+    const recorder = createRecorder();
+    const usedMemoryBefore = await usedMemoryBytes(redis.client);
+
+    const phaseAbort = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, phaseAbort.signal]) : phaseAbort.signal;
+    const issue = createRequestIssuer({
+      nextEntity: () => workload.keys.next(),
+      nextFeatureSet: workload.nextFeatureSet,
+      allSets: workload.allSets,
+      router: workload.router,
+      replicas,
+      recorder,
+      clock,
+      onKeysExhausted: () => phaseAbort.abort(),
+    });
+    const phase = (bound: ReturnType<typeof warmupBound>, name: 'warmup' | 'measure') =>
+      runPhase({ load: scenario.load, bound, clock, signal, nextGapUs: workload.nextGapUs, recorder, issue, name, onProgress: options.onProgress });
+
+    // Warmup fills the tiers; its requests are counted apart and the recorder is reset after it.
+    const warmupStartUs = clock.nowUs();
+    recorder.start(warmupStartUs);
+    const warm = await phase(warmupBound(scenario), 'warmup');
+    const warmup = { requests: warm.issued, durationMs: (clock.nowUs() - warmupStartUs) / 1000 };
+
+    const cpuBefore = process.cpuUsage();
+    const sourceBefore = source.stats();
+    const measureStartUs = clock.nowUs();
+    recorder.start(measureStartUs);
+    const events = scheduleEvents(scenario.events, {
+      clock,
+      startUs: measureStartUs,
+      targets: eventTargets(replicas, source, redis, workload.hottest, scenario.featureSets.map((s) => s.name), (at, keys) =>
+        recorder.markExpiry(at, keys, 'event'),
+      clock),
+    });
+    const measured = signal.aborted ? null : await phase(measuredBound(scenario), 'measure');
+    await events.stop();
+    const summary = recorder.finish(clock.nowUs());
+    const cpu = process.cpuUsage(cpuBefore);
+    const sourceAfter = source.stats();
+    recorder.close();
+
+    for (const replica of replicas) await replica.close();
+    const redisAfter = {
+      usedMemoryAfter: await usedMemoryBytes(redis.client),
+      keys: await countByPrefix(redis.client, keyPrefix),
+      bytesPerKey: await meanBytesPerKey(redis.client, keyPrefix),
+    };
+
+    return assembleResult({
+      variant,
+      toolVersion: options.toolVersion,
+      startedAt,
+      partial: options.signal?.aborted === true,
+      summary,
+      measured,
+      warmup,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      source: { calls: sourceAfter.calls - sourceBefore.calls, errors: sourceAfter.errors - sourceBefore.errors },
+      events: events.fired,
+      redis: { ...redisAfter, usedMemoryBefore, keyPrefix, keptKeys: keepKeys, provisioned: redis },
+      replicaPids: replicas.map(() => process.pid),
+    });
+  } finally {
+    // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
+    await Promise.allSettled(replicas.map((r) => r.close()));
+    if (!keepKeys) await deleteByPrefix(redis.client, keyPrefix).catch(() => undefined);
+    await redis.close();
+  }
+}
+
+function eventTargets(
+  replicas: readonly Cascade[],
+  source: ReturnType<typeof createSimulatedSource>,
+  redis: ProvisionedRedis,
+  hottest: (top: number) => string[],
+  allSets: readonly string[],
+  markExpiry: (atUs: number, keys: string[]) => void,
+  clock: Clock,
+): EventTargets {
+  return {
+    async expireHot(top, featureSet) {
+      const atUs = clock.nowUs();
+      const sets = featureSet === undefined ? allSets : [featureSet];
+      const [first, ...others] = replicas;
+      const jobs = hottest(top).flatMap((entity) => sets.map((set) => first!.deleteKeys(entity, set)));
+      const keys = await Promise.all(jobs);
+      for (const replica of others) for (const key of keys) replica.evictLocal(key);
+      markExpiry(atUs, keys);
+      return keys;
+    },
+    flushLocal: () => replicas.forEach((r) => r.invalidateLocal()),
+    setSourceLatencyFactor: (factor) => source.setLatencyFactor(factor),
+    setSourceErrorRate: (rate) => source.setErrorRate(rate),
+    async pauseRedis(ms) {
+      await redis.client.call('CLIENT', 'PAUSE', String(Math.round(ms)), 'ALL');
+    },
+  };
+}

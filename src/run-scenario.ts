@@ -1,0 +1,66 @@
+import type { MetricsSnapshot } from './metrics/recorder.js';
+import { runVariant } from './load/run-variant.js';
+import { writeReport } from './report/write-report.js';
+import type { ResultDocument } from './results/result-types.js';
+import { writeResult } from './results/write-result.js';
+import type { LoadedScenario, ScenarioVariant } from './scenario/load.js';
+
+export interface RunScenarioOptions {
+  /** Where result JSON files go. @default 'results' */
+  outDir: string;
+  /** Where the HTML report goes; null = no report (`--no-report`). @default 'reports' */
+  reportDir: string | null;
+  redisUrl?: string | undefined;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal | undefined;
+  keepKeys?: boolean | undefined;
+  toolVersion: string;
+  /** `--trials N`: run each variant N times (each its own result). @default 1 */
+  trials?: number | undefined;
+  onVariantStart?: ((variant: ScenarioVariant, index: number, total: number) => void) | undefined;
+  onProgress?: ((phase: 'warmup' | 'measure', snapshot: MetricsSnapshot) => void) | undefined;
+  onResult?: ((result: ResultDocument, path: string) => void) | undefined;
+}
+
+export interface RunScenarioOutcome {
+  results: { result: ResultDocument; path: string }[];
+  reportPath: string | null;
+  /** Some threshold failed in some variant (exit 1 once everything is written). */
+  thresholdsFailed: boolean;
+  /** Stopped by the signal: results written so far are marked partial (exit 130). */
+  interrupted: boolean;
+}
+
+/**
+ * `fcbench run` as a library call: every variant (matrix) in turn, each result written atomically
+ * as soon as it exists, then one report over all of them. Variants after an interrupt are skipped.
+ */
+export async function runScenario(loaded: LoadedScenario, options: RunScenarioOptions): Promise<RunScenarioOutcome> {
+  const results: RunScenarioOutcome['results'] = [];
+  const trials = options.trials ?? 1;
+  const runs = loaded.variants.flatMap((variant) => Array.from({ length: trials }, () => variant));
+  for (const [index, variant] of runs.entries()) {
+    if (options.signal?.aborted) break;
+    options.onVariantStart?.(variant, index, runs.length);
+    const result = await runVariant(variant, {
+      redisUrl: options.redisUrl,
+      env: options.env,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      keepKeys: options.keepKeys,
+      scenarioDir: loaded.dir,
+      toolVersion: options.toolVersion,
+    });
+    const path = await writeResult(result, options.outDir);
+    results.push({ result, path });
+    options.onResult?.(result, path);
+  }
+  const reportPath =
+    options.reportDir === null || results.length === 0 ? null : await writeReport(results.map((r) => r.result), options.reportDir);
+  return {
+    results,
+    reportPath,
+    thresholdsFailed: results.some((r) => r.result.thresholds.some((t) => !t.passed)),
+    interrupted: options.signal?.aborted === true,
+  };
+}
