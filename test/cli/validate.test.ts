@@ -127,7 +127,8 @@ describe('fcbench usage, --help, --version, schema (spawned CLI)', () => {
   it('--help exits 0 with examples', async () => {
     const top = await cli.run(['--help']);
     expect(top.code).toBe(0);
-    expect(top.stdout).toMatch(/Examples:\n {2}fcbench validate/);
+    expect(top.stdout).toMatch(/Examples:\n {2}fcbench run scenarios\/quickstart.yaml/);
+    expect(top.stdout).toMatch(/fcbench validate scenarios/);
     const sub = await cli.run(['validate', '--help']);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain('--set <path=value>');

@@ -1,0 +1,19 @@
+// The public programmatic API: load a scenario, run it, render reports, or embed the cascade.
+export { loadScenario, type LoadedScenario, type LoadOptions, type ScenarioVariant } from './scenario/load.js';
+export { scenarioJsonSchema } from './scenario/json-schema.js';
+export type { Scenario } from './scenario/schema.js';
+export { runScenario, type RunScenarioOptions, type RunScenarioOutcome } from './run-scenario.js';
+export { runVariant, type VariantRunOptions } from './load/run-variant.js';
+export * from './cascade/index.js';
+export { createCodec, describeCodec } from './codec/index.js';
+export type { Codec, CodecOptions } from './codec/types.js';
+export { provisionRedis, type ProvisionedRedis } from './redis/provision.js';
+export { connectRedis } from './redis/connect.js';
+export { deleteByPrefix } from './redis/cleanup.js';
+export { renderReport, writeReport } from './report/index.js';
+export { readResult } from './results/read-result.js';
+export { writeResult } from './results/write-result.js';
+export type { ResultDocument, LatencySummary } from './results/result-types.js';
+export { evaluateThresholds } from './compare/thresholds.js';
+export { computeCost } from './cost/cost-model.js';
+export { FcbenchError, EXIT_CODES } from './errors.js';
