@@ -10,6 +10,7 @@ const sections: Record<string, () => Promise<{ runBench(): Promise<BenchSection>
   codec: () => import('./codec.js'),
   recorder: () => import('./recorder.js'),
   cascade: () => import('./cascade.js'),
+  driver: () => import('./driver.js'),
 };
 
 function table(rows: BenchSection['rows']): string {
