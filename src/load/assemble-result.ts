@@ -21,15 +21,7 @@ export interface ResultInputs {
   /** Feature-store reads over the measured phase, background refreshes included (they cost too). */
   source: { calls: number; errors: number };
   events: ResultEvent[];
-  redis: {
-    usedMemoryBefore: number;
-    usedMemoryAfter: number;
-    keys: number;
-    bytesPerKey: number;
-    keyPrefix: string;
-    keptKeys: boolean;
-    provisioned: ProvisionedRedis;
-  };
+  redis: ResultDocument['redis'] & { provisioned: ProvisionedRedis };
   replicaPids: readonly number[];
 }
 
@@ -95,14 +87,7 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     stampede: { strategy: scenario.stampede.strategy, ...summary.stampede },
     freshness: summary.freshness,
     payload: { ...summary.payload, format: scenario.codec.format, compression: scenario.codec.compression },
-    redis: {
-      usedMemoryBefore: input.redis.usedMemoryBefore,
-      usedMemoryAfter: input.redis.usedMemoryAfter,
-      keys: input.redis.keys,
-      bytesPerKey: input.redis.bytesPerKey,
-      keyPrefix: input.redis.keyPrefix,
-      keptKeys: input.redis.keptKeys,
-    },
+    redis: redisSection(input.redis),
     cost: computeCost(
       {
         requests,
@@ -120,4 +105,8 @@ export function assembleResult(input: ResultInputs): ResultDocument {
   };
   doc.thresholds = evaluateThresholds(doc, scenario.thresholds);
   return doc;
+}
+
+function redisSection({ provisioned: _provisioned, ...section }: ResultInputs['redis']): ResultDocument['redis'] {
+  return section;
 }

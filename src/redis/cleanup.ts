@@ -1,31 +1,34 @@
 import type { Redis } from 'ioredis';
 
+/** Calls `onKeys` with each SCAN batch of keys under `prefix:` (SCAN, never KEYS: a big shared Redis is not blocked). */
+async function scanPrefix(client: Redis, prefix: string, batch: number, onKeys: (keys: string[]) => Promise<void> | void): Promise<void> {
+  const pattern = `${escapeGlob(prefix)}:*`;
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', batch);
+    cursor = next;
+    if (keys.length > 0) await onKeys(keys);
+  } while (cursor !== '0');
+}
+
 /**
  * Deletes every key under `prefix:` with SCAN + UNLINK: never FLUSHALL/FLUSHDB, so a shared
  * Redis keeps everything that is not ours. Returns how many keys were deleted.
  */
 export async function deleteByPrefix(client: Redis, prefix: string, batch = 500): Promise<number> {
-  const pattern = `${escapeGlob(prefix)}:*`;
-  let cursor = '0';
   let deleted = 0;
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', batch);
-    cursor = next;
-    if (keys.length > 0) deleted += await client.unlink(...keys);
-  } while (cursor !== '0');
+  await scanPrefix(client, prefix, batch, async (keys) => {
+    deleted += await client.unlink(...keys);
+  });
   return deleted;
 }
 
-/** Counts keys under `prefix:` (SCAN, never KEYS, so a big shared Redis is not blocked). */
+/** Counts keys under `prefix:`. */
 export async function countByPrefix(client: Redis, prefix: string, batch = 1000): Promise<number> {
-  const pattern = `${escapeGlob(prefix)}:*`;
-  let cursor = '0';
   let count = 0;
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', batch);
-    cursor = next;
+  await scanPrefix(client, prefix, batch, (keys) => {
     count += keys.length;
-  } while (cursor !== '0');
+  });
   return count;
 }
 
