@@ -198,8 +198,10 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     async deleteKeys(entity, featureSet) {
       const set = setFor(featureSet);
       const key = set.keyPrefix + entity;
-      set.lru.delete(entity);
+      // Redis first: dropping the local copy first lets a request in the DEL's round trip read the
+      // old value back from Redis and refill the local tier, so the expiry would never happen.
       await core.redis?.del(key);
+      set.lru.delete(entity);
       return key;
     },
     setKeyVersion(featureSet, version) {

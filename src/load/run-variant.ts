@@ -149,13 +149,14 @@ function eventTargets(
 ): EventTargets {
   return {
     async expireHot(top, featureSet) {
-      const atUs = clock.nowUs();
       const sets = featureSet === undefined ? allSets : [featureSet];
       const [first, ...others] = replicas;
       const jobs = hottest(top).flatMap((entity) => sets.map((set) => first!.deleteKeys(entity, set)));
       const keys = await Promise.all(jobs);
       for (const replica of others) for (const key of keys) replica.evictLocal(key);
-      markExpiry(atUs, keys);
+      // The episode starts once every tier has dropped the keys, in the same tick as the last
+      // local eviction: requests that started earlier saw the old values and are not counted.
+      markExpiry(clock.nowUs(), keys);
       return keys;
     },
     flushLocal: () => replicas.forEach((r) => r.invalidateLocal()),

@@ -90,7 +90,10 @@ export class StampedeTracker {
         !trace.waited &&
         trace.originCalls === 0;
       if (refilled) {
-        this.closeKey(key, state);
+        // Requests are recorded when they finish, so a hit after the refill can be recorded before
+        // slower fetches that started earlier: an event episode stays open for its whole window so
+        // those fetches still count. A natural episode closes here (it has no start to anchor it).
+        if (state.episode.cause !== 'event') this.closeKey(key, state);
         return;
       }
     }

@@ -85,10 +85,11 @@ describe('recorder stampede accounting', () => {
     r.markExpiry(1000 * MS, ['k'], 'event');
     r.record(localHit('k'), 999 * MS, 999 * MS, 1001 * MS, 0); // saw the cache before the expiry
     r.record(fetched('k'), 1000 * MS, 1000 * MS, 1010 * MS, 0);
-    r.record(redisHit('k'), 1020 * MS, 1020 * MS, 1021 * MS, 0); // refill: closes
-    r.record(fetched('k'), 1030 * MS, 1030 * MS, 1040 * MS, 0); // a new, natural episode
+    r.record(redisHit('k'), 1020 * MS, 1020 * MS, 1021 * MS, 0); // refilled, but the episode keeps its window
+    r.record(fetched('k'), 1005 * MS, 1005 * MS, 1060 * MS, 0); // a slower fetch that started before the refill
     const s = r.finish(2000 * MS).stampede;
-    expect(s.expiries.map((e) => [e.cause, e.originCalls])).toEqual([['event', 1], ['natural', 1]]);
+    expect(s.expiries.map((e) => [e.cause, e.originCalls])).toEqual([['event', 2]]);
+    expect(s.maxOriginCallsPerExpiry).toBe(2);
   });
 
   it('lists every event episode but only the worst natural ones', () => {
