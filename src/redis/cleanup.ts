@@ -12,7 +12,7 @@ async function scanPrefix(client: Redis, prefix: string, batch: number, onKeys: 
 }
 
 /**
- * Deletes every key under `prefix:` with SCAN + UNLINK: never FLUSHALL/FLUSHDB, so a shared
+ * Deletes every key under `prefix:` with SCAN + UNLINK, never a whole-database flush, so a shared
  * Redis keeps everything that is not ours. Returns how many keys were deleted.
  */
 export async function deleteByPrefix(client: Redis, prefix: string, batch = 500): Promise<number> {
