@@ -54,6 +54,9 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     autoPipelining: scenario.cascade.redis.autoPipelining,
   });
   const replicas: Cascade[] = [];
+  let replicasClosed: Promise<unknown> | null = null;
+  // Once, whichever comes first: before measuring Redis (no refresh still writing) or on failure.
+  const closeReplicas = () => (replicasClosed ??= Promise.allSettled(replicas.map((r) => r.close())));
   try {
     if (redis.privateServer === null && scenario.events.some((e) => e.kind === 'redis-pause')) {
       throw badInput(
@@ -109,7 +112,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     const sourceAfter = source.stats();
     recorder.close();
 
-    for (const replica of replicas) await replica.close();
+    await closeReplicas();
     const redisAfter = {
       usedMemoryAfter: await usedMemoryBytes(redis.client),
       keys: await countByPrefix(redis.client, keyPrefix),
@@ -132,7 +135,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     });
   } finally {
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
-    await Promise.allSettled(replicas.map((r) => r.close()));
+    await closeReplicas();
     if (!keepKeys) await deleteByPrefix(redis.client, keyPrefix).catch(() => undefined);
     await redis.close();
   }
