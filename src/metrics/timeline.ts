@@ -15,7 +15,11 @@ import { createHistogram } from './histogram.js';
  */
 export class Timeline {
   private readonly bucketUs: number;
-  private readonly histogram = createHistogram();
+  private histogram = createHistogram();
+  /** The last closed bucket's values, kept so a short trailing bucket can be folded into it. */
+  private previous = createHistogram();
+  /** Requests in the last closed bucket (its rate times its length, without the float round trip). */
+  private previousCount = 0;
   private originUs = 0;
   private index = 0;
   private finished: TimelineBucket[] = [];
@@ -68,16 +72,45 @@ export class Timeline {
     return this.finished;
   }
 
-  /** Closes everything up to `endUs`; the last bucket's rate uses its actual (partial) length. */
+  /**
+   * Closes everything up to `endUs`. Rates are per actual bucket length. A trailing bucket shorter
+   * than half a bucket holds little but the drain of requests that arrived in the bucket before (a
+   * run ending at 10.008 s has an 8 ms bucket at 10 s): it is folded into that bucket, which then
+   * spans both, instead of being drawn as a dip that never happened.
+   */
   finish(endUs: number): TimelineBucket[] {
     this.advance(endUs);
     const spanUs = endUs - (this.originUs + this.index * this.bucketUs);
-    if (spanUs > 0 || this.count > 0 || this.dropped > 0) this.close(spanUs > 0 ? spanUs : this.bucketUs);
+    const last = this.finished.at(-1);
+    if (last !== undefined && spanUs < this.bucketUs / 2) {
+      if (this.count > 0 || this.dropped > 0) this.foldInto(last, spanUs);
+      else if (spanUs > 0) last.durationMs = (this.bucketUs + spanUs) / 1000;
+    } else if (spanUs > 0 || this.count > 0 || this.dropped > 0) {
+      this.close(spanUs > 0 ? spanUs : this.bucketUs);
+    }
     return this.finished;
   }
 
   destroy(): void {
     this.histogram.destroy();
+    this.previous.destroy();
+  }
+
+  private foldInto(last: TimelineBucket, spanUs: number): void {
+    const lastSpanUs = (last.durationMs ?? this.bucketUs / 1000) * 1000;
+    const lastCount = this.previousCount;
+    this.previous.merge(this.histogram);
+    const totalSpanUs = lastSpanUs + Math.max(0, spanUs);
+    last.rps = (lastCount + this.count) / (totalSpanUs / 1e6);
+    last.p99 = this.previous.valueAtPercentileUs(99) / 1000;
+    last.durationMs = totalSpanUs / 1000;
+    last.localHits += this.localHits;
+    last.redisHits += this.redisHits;
+    last.sourceCalls += this.sourceCalls;
+    last.errors += this.errors;
+    last.staleServed += this.staleServed;
+    last.dropped += this.dropped;
+    this.clearCurrent();
   }
 
   private close(spanUs: number): void {
@@ -85,6 +118,7 @@ export class Timeline {
       t: (this.index * this.bucketUs) / 1e6,
       rps: this.count / (spanUs / 1e6),
       p99: this.histogram.valueAtPercentileUs(99) / 1000,
+      ...(spanUs === this.bucketUs ? {} : { durationMs: spanUs / 1000 }),
       localHits: this.localHits,
       redisHits: this.redisHits,
       sourceCalls: this.sourceCalls,
@@ -93,6 +127,10 @@ export class Timeline {
       dropped: this.dropped,
     });
     this.index++;
+    this.previousCount = this.count;
+    // The closed bucket's histogram becomes `previous`; the older one is cleared for reuse.
+    [this.previous, this.histogram] = [this.histogram, this.previous];
+    this.histogram.reset();
     this.clearCurrent();
   }
 

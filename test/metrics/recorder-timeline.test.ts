@@ -38,6 +38,22 @@ describe('recorder timeline', () => {
     expect(timeline[1]?.rps).toBeCloseTo(20, 9); // 10 requests in 0.5 s
   });
 
+  it('folds a short trailing bucket (the drain) into the one before, so a steady run shows no dip', () => {
+    const r = createRecorder();
+    r.start(0);
+    // 100 req/s for two seconds, then 1 request finishing in an 8 ms tail after the schedule ended.
+    for (let i = 0; i < 200; i++) r.record(localHit(), i * 10_000, i * 10_000, i * 10_000 + (i === 150 ? 40_000 : 5), 0);
+    r.record(fetched(), 1.99 * S, 1.99 * S, 2.006 * S, 0);
+    const timeline = r.finish(2.008 * S).timeline;
+    expect(timeline.map((b) => b.t)).toEqual([0, 1]);
+    expect(timeline[1]?.durationMs).toBeCloseTo(1008, 6);
+    expect(timeline[1]?.rps).toBeCloseTo(101 / 1.008, 9);
+    expect(timeline[1]?.sourceCalls).toBe(1);
+    // Merged histogram: of 101 values (99 x 5 µs, the 16 ms tail request, one 40 ms), the p99 is the tail's 16 ms.
+    expect(timeline[1]?.p99).toBeCloseTo(16, 0);
+    expect(timeline[0]?.durationMs).toBeUndefined();
+  });
+
   it('has no empty trailing bucket when the run ends on a bucket boundary', () => {
     const r = createRecorder();
     r.start(0);
