@@ -34,7 +34,7 @@ export function formatSummary(r: ResultDocument): string {
     ['tier', 'requests', 'p50', 'p95', 'p99', 'hit ratio', 'notes'],
     latencyRow('end-to-end', r.latency.endToEnd, ['', `${r.requests.errors} errors`]),
     latencyRow('local', r.latency.byTier.local, [t.local.enabled ? formatPercent(t.local.hitRatio) : 'off', `${t.local.hits} hits`]),
-    latencyRow('redis', r.latency.byTier.redis, [formatPercent(t.redis.hitRatio), `${t.redis.decodeErrors} decode errors`]),
+    latencyRow('redis', r.latency.byTier.redis, [formatPercent(t.redis.hitRatio), `${t.redis.errors} errors, ${t.redis.decodeErrors} decode errors`]),
     latencyRow('source', r.latency.byTier.source, ['', `${t.source.calls} origin calls`]),
   ];
   const label = r.load.model === 'closed' ? 'closed loop (latency from actual start)' : 'open loop (latency from intended start)';
@@ -47,6 +47,12 @@ export function formatSummary(r: ResultDocument): string {
       `stale served ${r.freshness.staleServed} (${formatPercent(r.freshness.staleRatio)})`,
     `  cost per 1k inferences ${formatUsd(r.cost.per1kInferences)} (without cache ${formatUsd(r.cost.noCachePer1kInferences)})`,
   ];
+  const kinds = Object.entries(r.requests.errorsByKind);
+  if (kinds.length > 0) lines.push(`  errors met by kind: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+  if (r.redis.unavailableAtEnd === true) lines.push(`  Redis unavailable at the end: ${r.redis.note ?? 'no answer'}; memory and key figures not measured`);
+  if (r.redis.cleanup?.status === 'skipped') {
+    lines.push(`  keys under ${r.redis.keyPrefix}: were NOT deleted (${r.redis.cleanup.reason}); delete them with SCAN + UNLINK on that prefix`);
+  }
   for (const th of r.thresholds) {
     lines.push(`  ${th.passed ? 'PASS' : 'FAIL'} ${th.metric} ${th.expression} (actual ${th.actual === null ? 'missing' : th.actual})`);
   }

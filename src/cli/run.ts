@@ -130,6 +130,6 @@ function progressLine(phase: 'warmup' | 'measure', s: MetricsSnapshot): string {
     p99Ms: s.p99,
     localHitRatio: s.localHitRatio,
     redisHitRatio: s.redisHitRatio,
-    errors: s.failed,
+    errors: s.erred,
   });
 }

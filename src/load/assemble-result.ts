@@ -21,7 +21,7 @@ export interface ResultInputs {
   /** Feature-store reads over the measured phase, background refreshes included (they cost too). */
   source: { calls: number; errors: number };
   events: ResultEvent[];
-  redis: ResultDocument['redis'] & { provisioned: ProvisionedRedis };
+  redis: Omit<ResultDocument['redis'], 'cleanup'> & { provisioned: ProvisionedRedis; cleanup: ResultDocument['redis']['cleanup'] | null };
   replicaPids: readonly number[];
 }
 
@@ -93,8 +93,9 @@ export function assembleResult(input: ResultInputs): ResultDocument {
         requests,
         sourceCalls: input.source.calls,
         achievedRps,
-        redisBytesPerKey: input.redis.bytesPerKey,
-        redisKeys: input.redis.keys,
+        // Not measured when Redis was gone at the end: the projection then sizes Redis from nothing.
+        redisBytesPerKey: input.redis.bytesPerKey ?? 0,
+        redisKeys: input.redis.keys ?? 0,
         vcpus: seconds > 0 ? input.cpuSeconds / seconds : 0,
       },
       scenario.cost,
@@ -107,6 +108,6 @@ export function assembleResult(input: ResultInputs): ResultDocument {
   return doc;
 }
 
-function redisSection({ provisioned: _provisioned, ...section }: ResultInputs['redis']): ResultDocument['redis'] {
-  return section;
+function redisSection({ provisioned: _provisioned, cleanup, ...section }: ResultInputs['redis']): ResultDocument['redis'] {
+  return { ...section, ...(cleanup === null ? {} : { cleanup }) };
 }

@@ -48,6 +48,17 @@ export function scheduleEvents(
     if (controller.signal.aborted) return;
     const record: ResultEvent = { at: sinceStartMs(), kind: event.kind };
     fired.push(record);
+    try {
+      await act(event, record);
+    } catch (error) {
+      // An event that could not act (Redis down for expire-hot, say) is still part of what
+      // happened: the result says it fired and failed, and the run goes on.
+      record['error'] = error instanceof Error ? error.message : String(error);
+      throw error;
+    }
+  };
+
+  const act = async (event: RunEvent, record: ResultEvent): Promise<void> => {
     switch (event.kind) {
       case 'expire-hot': {
         const keys = await targets.expireHot(event.top, event.featureSet);

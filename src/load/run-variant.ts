@@ -4,8 +4,8 @@ import { systemClock, type Clock } from '../cascade/clock.js';
 import { createSimulatedSource } from '../cascade/simulated-source.js';
 import { badInput } from '../errors.js';
 import { createRecorder, type MetricsSnapshot } from '../metrics/recorder.js';
-import { countByPrefix, deleteByPrefix, meanBytesPerKey } from '../redis/cleanup.js';
 import { usedMemoryBytes } from '../redis/connect.js';
+import { cleanupRunKeys, measureRedisAtEnd, type CleanupOutcome } from '../redis/end-state.js';
 import { provisionRedis, type ProvisionedRedis } from '../redis/provision.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
@@ -57,6 +57,9 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
   let replicasClosed: Promise<unknown> | null = null;
   // Once, whichever comes first: before measuring Redis (no refresh still writing) or on failure.
   const closeReplicas = () => (replicasClosed ??= Promise.allSettled(replicas.map((r) => r.close())));
+  // A Redis that died mid-run is given this long to come back before the end-of-run questions are skipped.
+  const endWaitMs = scenario.cascade.redis.connectTimeout;
+  let cleanup: CleanupOutcome | null = null;
   try {
     if (redis.privateServer === null && scenario.events.some((e) => e.kind === 'redis-pause')) {
       throw badInput(
@@ -113,11 +116,9 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     recorder.close();
 
     await closeReplicas();
-    const redisAfter = {
-      usedMemoryAfter: await usedMemoryBytes(redis.client),
-      keys: await countByPrefix(redis.client, keyPrefix),
-      bytesPerKey: await meanBytesPerKey(redis.client, keyPrefix),
-    };
+    // The measurements are in memory now: nothing Redis does from here on may lose them.
+    const redisAfter = await measureRedisAtEnd(redis.client, keyPrefix, endWaitMs);
+    cleanup = await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: redisAfter.unavailableAtEnd ? 0 : endWaitMs });
 
     return assembleResult({
       variant,
@@ -130,13 +131,13 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       source: { calls: sourceAfter.calls - sourceBefore.calls, errors: sourceAfter.errors - sourceBefore.errors },
       events: events.fired,
-      redis: { ...redisAfter, usedMemoryBefore, keyPrefix, keptKeys: keepKeys, provisioned: redis },
+      redis: { ...redisAfter, usedMemoryBefore, keyPrefix, keptKeys: keepKeys, cleanup, provisioned: redis },
       replicaPids: replicas.map(() => process.pid),
     });
   } finally {
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
     await closeReplicas();
-    if (!keepKeys) await deleteByPrefix(redis.client, keyPrefix).catch(() => undefined);
+    if (cleanup === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0 });
     await redis.close();
   }
 }

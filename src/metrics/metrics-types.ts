@@ -59,6 +59,8 @@ export interface MetricsSnapshot {
   elapsedMs: number;
   requests: number;
   failed: number;
+  /** Requests that failed or met an error on the way (a Redis error hidden by the failure policy counts). */
+  erred: number;
   dropped: number;
   /** Requests per second over the whole measured phase so far. */
   achievedRps: number;

@@ -119,6 +119,7 @@ class MetricsRecorder implements Recorder {
       elapsedMs,
       requests: c.total,
       failed: c.failed,
+      erred: c.erred,
       dropped: this.dropped,
       achievedRps: elapsedMs > 0 ? c.total / (elapsedMs / 1000) : 0,
       p99: this.latency.endToEnd.valueAtPercentileUs(99) / 1000,

@@ -23,6 +23,8 @@ function ratio(part: number, whole: number): number {
 export class RequestCounters {
   total = 0;
   failed = 0;
+  /** Failed, or served after meeting an error (what the timeline's `errors` counts). */
+  erred = 0;
   private errorsByKind = new Map<string, number>();
   localLookups = 0;
   localHits = 0;
@@ -52,6 +54,7 @@ export class RequestCounters {
     }
     this.total++;
     if (trace.failed) this.failed++;
+    if (trace.failed || trace.errorKind !== null) this.erred++;
     if (trace.errorKind !== null) {
       this.errorsByKind.set(trace.errorKind, (this.errorsByKind.get(trace.errorKind) ?? 0) + 1);
       if (trace.errorKind === 'decode-error') this.redisDecodeErrors++;

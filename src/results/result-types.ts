@@ -40,7 +40,13 @@ export interface StampedeExpiry {
 export interface TimelineBucket {
   /** Seconds since the measured phase started (bucket start). */
   t: number;
+  /** Requests completed per second of this bucket's actual length. */
   rps: number;
+  /**
+   * The bucket's length in ms when it is not the nominal one: a partial last bucket, or the last
+   * full bucket with a short trailing remainder (the drain) folded into it. Absent = nominal (1 s).
+   */
+  durationMs?: number;
   /** ms */
   p99: number;
   localHits: number;
@@ -184,12 +190,23 @@ export interface ResultDocument {
   };
   redis: {
     usedMemoryBefore: number;
-    usedMemoryAfter: number;
-    /** Keys under the run's prefix at the end of the measured phase. */
-    keys: number;
-    bytesPerKey: number;
+    /** null when Redis did not answer after the measured phase (`unavailableAtEnd`). */
+    usedMemoryAfter: number | null;
+    /** Keys under the run's prefix at the end of the measured phase; null when not measured. */
+    keys: number | null;
+    /** Mean MEMORY USAGE of sampled keys; null when not measured. */
+    bytesPerKey: number | null;
     keyPrefix: string;
     keptKeys: boolean;
+    /**
+     * Redis was unreachable (died, restarting, stalled) when the measured phase ended: memory, key
+     * count, bytes per key and cleanup were skipped instead of failing the run. Absent in older results.
+     */
+    unavailableAtEnd?: boolean;
+    /** Why, when `unavailableAtEnd`. */
+    note?: string;
+    /** What happened to the run's keys: deleted (with how many), kept (`--keep-keys`), or skipped (Redis unavailable). */
+    cleanup?: { status: 'deleted'; keys: number } | { status: 'kept' } | { status: 'skipped'; reason: string };
   };
   cost: {
     per1kInferences: number;

@@ -20,7 +20,7 @@ export const COMPARE_METRICS: readonly CompareMetric[] = [
   { label: 'Redis hit ratio', get: (r) => r.tiers.redis.hitRatio, format: formatRatio, better: 'higher' },
   { label: 'origin calls', get: (r) => r.tiers.source.calls, format: formatCount, better: 'lower' },
   { label: 'stale ratio', get: (r) => r.freshness.staleRatio, format: formatRatio, better: 'lower' },
-  { label: 'bytes per key', get: (r) => r.redis.bytesPerKey, format: formatBytes, better: 'lower' },
+  { label: 'bytes per key', get: (r) => r.redis.bytesPerKey ?? Number.NaN, format: formatBytes, better: 'lower' },
   { label: 'cost per 1k', get: (r) => r.cost.per1kInferences, format: formatUsd, better: 'lower' },
   { label: 'achieved req/s', get: (r) => r.throughput.achievedRps, format: formatNumber, better: 'higher' },
 ];

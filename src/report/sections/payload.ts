@@ -3,6 +3,9 @@ import { formatBytes, formatCount, formatMs, formatNumber } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { facts, section, table } from './parts.js';
 
+/** Said instead of a figure when Redis could not be asked after the run (never a made-up zero). */
+const NOT_MEASURED = 'not measured (Redis unavailable at the end)';
+
 /** Codec and payload figures: bytes before and after compression, codec time, Redis memory per key. */
 export function renderPayload(result: ResultDocument, idPrefix: string): SafeHtml {
   const p = result.payload;
@@ -19,9 +22,12 @@ export function renderPayload(result: ResultDocument, idPrefix: string): SafeHtm
       ['Stored in Redis', formatBytes(p.encodedBytes)],
       ['Compression ratio', `${formatNumber(p.compressionRatio)}×`],
       ['Values written', formatCount(p.writes)],
-      ['Redis keys', formatCount(redis.keys)],
-      ['Redis bytes per key', formatBytes(redis.bytesPerKey)],
-      ['Redis memory before → after', `${formatBytes(redis.usedMemoryBefore)} → ${formatBytes(redis.usedMemoryAfter)}`],
+      ['Redis keys', redis.keys === null ? NOT_MEASURED : formatCount(redis.keys)],
+      ['Redis bytes per key', redis.bytesPerKey === null ? NOT_MEASURED : formatBytes(redis.bytesPerKey)],
+      [
+        'Redis memory before → after',
+        `${formatBytes(redis.usedMemoryBefore)} → ${redis.usedMemoryAfter === null ? NOT_MEASURED : formatBytes(redis.usedMemoryAfter)}`,
+      ],
     ])}${table(['', 'p50', 'p99', 'mean', 'count'], [timing('encode', encode), timing('decode', decode)], 'num')}`,
   );
 }

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import { countByPrefix, deleteByPrefix, meanBytesPerKey } from './cleanup.js';
+import { redactUrl, usedMemoryBytes } from './connect.js';
+
+/** What Redis looked like after the measured phase, or null where it could not be asked. */
+export interface RedisEndState {
+  usedMemoryAfter: number | null;
+  keys: number | null;
+  bytesPerKey: number | null;
+  /** Redis did not answer after the measured phase: the figures above are null and cleanup was skipped. */
+  unavailableAtEnd: boolean;
+  /** Why, in one line (the first failing command and its error), when unavailable. */
+  note?: string;
+}
+
+export type CleanupOutcome =
+  | { status: 'deleted'; keys: number }
+  | { status: 'kept' }
+  | { status: 'skipped'; reason: string };
+
+/**
+ * Waits until `client` is connected (it may be reconnecting after a restart), for at most `waitMs`.
+ * Resolves false when it is not ready by then: the caller skips what needs Redis instead of failing
+ * a run whose measurements are already in memory.
+ */
+export function whenReady(client: Redis, waitMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  if (client.status === 'end') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      client.removeListener('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), waitMs);
+    client.once('ready', onReady);
+  });
+}
+
+/**
+ * INFO memory, the key count and sampled MEMORY USAGE under the run's prefix. A Redis that died or
+ * stalls during the run must not lose the run: the first failure stops the questions, and the
+ * state says which figures are missing and why.
+ */
+export async function measureRedisAtEnd(client: Redis, prefix: string, waitMs: number): Promise<RedisEndState> {
+  const state: RedisEndState = { usedMemoryAfter: null, keys: null, bytesPerKey: null, unavailableAtEnd: false };
+  if (!(await whenReady(client, waitMs))) {
+    return { ...state, unavailableAtEnd: true, note: `Redis was not reachable within ${waitMs} ms after the measured phase (connection ${client.status})` };
+  }
+  let step = 'INFO memory';
+  try {
+    state.usedMemoryAfter = await usedMemoryBytes(client);
+    step = 'SCAN (key count)';
+    state.keys = await countByPrefix(client, prefix);
+    step = 'MEMORY USAGE';
+    state.bytesPerKey = await meanBytesPerKey(client, prefix);
+    return state;
+  } catch (error) {
+    return { ...state, unavailableAtEnd: true, note: `${step} failed after the measured phase: ${describeError(error)}` };
+  }
+}
+
+/** Deletes the run's keys (SCAN + UNLINK on the prefix); never throws, says what it did. */
+export async function cleanupRunKeys(client: Redis, prefix: string, options: { keep: boolean; waitMs: number }): Promise<CleanupOutcome> {
+  if (options.keep) return { status: 'kept' };
+  if (!(await whenReady(client, options.waitMs))) return { status: 'skipped', reason: `Redis not reachable (connection ${client.status})` };
+  try {
+    return { status: 'deleted', keys: await deleteByPrefix(client, prefix) };
+  } catch (error) {
+    return { status: 'skipped', reason: describeError(error) };
+  }
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // ioredis messages can quote a URL; a password must never reach a result.
+  return message.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s@/]*@[^\s]*/gi, (url) => redactUrl(url));
+}
