@@ -1,8 +1,10 @@
 import type { MetricsSnapshot } from './metrics/recorder.js';
 import { runVariant } from './load/run-variant.js';
-import { writeReport } from './report/write-report.js';
+import { renderReport } from './report/render-report.js';
+import { reportPath } from './report/write-report.js';
+import { writeOrRescue, type WriteFailure } from './results/output-dir.js';
 import type { ResultDocument } from './results/result-types.js';
-import { writeResult } from './results/write-result.js';
+import { resultJson, resultPath } from './results/write-result.js';
 import type { LoadedScenario, ScenarioVariant } from './scenario/load.js';
 
 export interface RunScenarioOptions {
@@ -19,7 +21,8 @@ export interface RunScenarioOptions {
   trials?: number | undefined;
   onVariantStart?: ((variant: ScenarioVariant, index: number, total: number) => void) | undefined;
   onProgress?: ((phase: 'warmup' | 'measure', snapshot: MetricsSnapshot) => void) | undefined;
-  onResult?: ((result: ResultDocument, path: string) => void) | undefined;
+  /** `path` is where the result was written: the rescue directory when `failure` is set. */
+  onResult?: ((result: ResultDocument, path: string, failure: WriteFailure | null) => void) | undefined;
 }
 
 export interface RunScenarioOutcome {
@@ -29,6 +32,8 @@ export interface RunScenarioOutcome {
   thresholdsFailed: boolean;
   /** Stopped by the signal: results written so far are marked partial (exit 130). */
   interrupted: boolean;
+  /** Results or the report that could not be written where asked (saved to the rescue directory; exit 3). */
+  writeFailures: WriteFailure[];
 }
 
 /**
@@ -37,6 +42,7 @@ export interface RunScenarioOutcome {
  */
 export async function runScenario(loaded: LoadedScenario, options: RunScenarioOptions): Promise<RunScenarioOutcome> {
   const results: RunScenarioOutcome['results'] = [];
+  const writeFailures: WriteFailure[] = [];
   const trials = options.trials ?? 1;
   const runs = loaded.variants.flatMap((variant) => Array.from({ length: trials }, () => variant));
   for (const [index, variant] of runs.entries()) {
@@ -51,15 +57,23 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
       scenarioDir: loaded.dir,
       toolVersion: options.toolVersion,
     });
-    const path = await writeResult(result, options.outDir);
+    // A full disk at the end must not lose the run: the result goes to the rescue directory instead.
+    const { path, failure } = await writeOrRescue(resultPath(result, options.outDir), resultJson(result));
+    if (failure !== null) writeFailures.push(failure);
     results.push({ result, path });
-    options.onResult?.(result, path);
+    options.onResult?.(result, path, failure);
   }
-  const reportPath =
-    options.reportDir === null || results.length === 0 ? null : await writeReport(results.map((r) => r.result), options.reportDir);
+  let writtenReport: string | null = null;
+  if (options.reportDir !== null && results.length > 0) {
+    const docs = results.map((r) => r.result);
+    const { path, failure } = await writeOrRescue(reportPath(docs, options.reportDir), renderReport(docs));
+    if (failure !== null) writeFailures.push(failure);
+    writtenReport = path;
+  }
   return {
     results,
-    reportPath,
+    reportPath: writtenReport,
+    writeFailures,
     thresholdsFailed: results.some((r) => r.result.thresholds.some((t) => !t.passed)),
     interrupted: options.signal?.aborted === true,
   };

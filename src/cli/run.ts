@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { FcbenchError } from '../errors.js';
 import type { MetricsSnapshot } from '../metrics/recorder.js';
 import { runScenario } from '../run-scenario.js';
+import { checkWritableDir, type WriteFailure } from '../results/output-dir.js';
 import { loadScenario } from '../scenario/load.js';
 import { formatProgress, formatSummary } from './format-summary.js';
 import { readToolVersion } from './tool-version.js';
@@ -52,8 +53,13 @@ Examples:
 
 Redis: --redis, else cascade.redis.url; "auto" = REDIS_URL if set, else a private redis-server on a
 free loopback port (stopped afterwards). Keys live under <keyPrefix>:<run id> and are deleted after.
-Ctrl-C stops issuing, lets in-flight requests finish, writes partial results and exits 130.
-Exit codes: 0 ok, 1 threshold failed, 2 bad input, 3 environment (Redis), 130 interrupted.`,
+Ctrl-C or SIGTERM stops issuing, lets in-flight requests finish, writes partial results, deletes the
+keys and exits 130; a second signal exits at once, naming what was already written.
+--out and --report are checked (created, and a probe file written) before any load is sent. A result
+that cannot be written at the end (disk full, permissions) is saved to <tmpdir>/fcbench-rescued/.
+If Redis dies or stalls mid-run, the run finishes its schedule under the failure policy and says so.
+Exit codes: 0 ok, 1 threshold failed, 2 bad input, 3 environment (Redis at start, a write that
+failed at the end), 130 interrupted.`,
     )
     .action(async (file: string, flags: RunFlags) => {
       const trials = Number(flags.trials);
@@ -65,15 +71,26 @@ Exit codes: 0 ok, 1 threshold failed, 2 bad input, 3 environment (Redis), 130 in
         ...(seed === undefined ? {} : { seed }),
         ...(flags.duration === undefined ? {} : { duration: flags.duration }),
       });
+      // Before any load is sent or any key written: a long run must not find out at the end.
+      await checkWritableDir(flags.out, '--out');
+      if (flags.report !== false) await checkWritableDir(flags.report, '--report');
       const controller = new AbortController();
-      const onSignal = () => {
-        if (controller.signal.aborted) return;
-        process.stderr.write('\ninterrupted: finishing in-flight requests and writing partial results (Ctrl-C again to force)\n');
-        controller.abort();
-        process.once('SIGINT', () => process.exit(130));
+      const written: string[] = [];
+      // Ctrl-C and SIGTERM (a cancelled CI job) alike: the first stops cleanly, a second at once.
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (!controller.signal.aborted) {
+          process.stderr.write(
+            `\ninterrupted (${signal}): finishing in-flight requests, writing partial results, deleting keys (send it again to stop at once)\n`,
+          );
+          controller.abort();
+          return;
+        }
+        const saved = written.length === 0 ? 'nothing was written yet' : `already written: ${written.join(', ')}`;
+        process.stderr.write(`\nfcbench: stopped at once by a second ${signal}; ${saved}; the run's Redis keys may remain\n`);
+        process.exit(130);
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const interactive = !flags.quiet && process.stderr.isTTY === true;
       const say = (text: string) => {
         if (!flags.quiet) process.stderr.write(`${text}\n`);
@@ -95,8 +112,10 @@ Exit codes: 0 ok, 1 threshold failed, 2 bad input, 3 environment (Redis), 130 in
             const line = progressLine(phase, snapshot);
             process.stderr.write(interactive ? `\r${line}\u001b[K` : `${line}\n`);
           },
-          onResult: (result, path) => {
+          onResult: (result, path, failure) => {
+            written.push(path);
             if (interactive) process.stderr.write('\r\u001b[K');
+            if (failure !== null) process.stderr.write(`fcbench: ${describeWriteFailure('result', failure)}\n`);
             if (!flags.quiet && !flags.json) process.stderr.write(`${formatSummary(result)}\n`);
             process.stdout.write(flags.json ? '' : `result: ${path}\n`);
           },
@@ -107,6 +126,12 @@ Exit codes: 0 ok, 1 threshold failed, 2 bad input, 3 environment (Redis), 130 in
         } else if (outcome.reportPath !== null) {
           process.stdout.write(`report: ${outcome.reportPath}\n`);
         }
+        const [firstFailure, ...moreFailures] = outcome.writeFailures;
+        if (firstFailure !== undefined) {
+          throw new FcbenchError('environment', describeWriteFailure('output', firstFailure), {
+            details: moreFailures.map((f) => describeWriteFailure('output', f)),
+          });
+        }
         if (outcome.interrupted) throw new FcbenchError('interrupted', 'interrupted: partial results written');
         if (outcome.thresholdsFailed) throw new FcbenchError('threshold', 'a threshold failed (see above)');
       } finally {
@@ -114,6 +139,11 @@ Exit codes: 0 ok, 1 threshold failed, 2 bad input, 3 environment (Redis), 130 in
         process.removeListener('SIGTERM', onSignal);
       }
     });
+}
+
+function describeWriteFailure(what: string, f: WriteFailure): string {
+  const saved = f.rescuedTo === null ? 'and saving it to the temp directory failed too' : `saved to ${f.rescuedTo} instead`;
+  return `could not write the ${what} to ${f.intended}: ${f.reason}; ${saved}`;
 }
 
 function parseSeed(text: string): number {

@@ -40,6 +40,13 @@ export async function writeReport(
   stemHint?: string,
   options: RenderReportOptions = {},
 ): Promise<string> {
+  const file = reportPath(results, dir, stemHint);
+  await writeFileAtomic(file, renderReport(results, options));
+  return file;
+}
+
+/** `<dir>/<stem>.html`, absolute, checked to stay inside `dir`. */
+export function reportPath(results: readonly ResultDocument[], dir: string, stemHint?: string): string {
   const stem = stemHint === undefined ? reportStem(results) : safeFileStem(stemHint);
   const root = path.resolve(dir);
   const file = path.join(root, `${stem}.html`);
@@ -48,6 +55,5 @@ export async function writeReport(
   if (relative.startsWith('..') || path.isAbsolute(relative) || relative.includes(path.sep)) {
     throw badInput(`report: file name ${JSON.stringify(stem)} would leave ${root}`);
   }
-  await writeFileAtomic(file, renderReport(results, options));
   return file;
 }

@@ -8,7 +8,17 @@ import type { ResultDocument } from './result-types.js';
  * name is derived from sanitized text, so it always lands inside `dir`.
  */
 export async function writeResult(result: ResultDocument, dir: string): Promise<string> {
-  const file = join(dir, `${resultStem(result.scenario.name, result.scenario.variant, new Date(result.startedAt))}.json`);
-  await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = resultPath(result, dir);
+  await writeFileAtomic(file, resultJson(result));
   return file;
+}
+
+/** `<dir>/<safe-name>[-<variant>]-<UTC stamp>.json`. */
+export function resultPath(result: ResultDocument, dir: string): string {
+  return join(dir, `${resultStem(result.scenario.name, result.scenario.variant, new Date(result.startedAt))}.json`);
+}
+
+/** The file's text: pretty JSON with a final newline (diffable, and `jq` friendly). */
+export function resultJson(result: ResultDocument): string {
+  return `${JSON.stringify(result, null, 2)}\n`;
 }

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,8 +71,53 @@ export function runCliProcess(mainJs: string, args: readonly string[], options: 
   });
 }
 
-/** Builds the CLI in beforeAll and removes it in afterAll; `run` spawns it. */
-export function useBuiltCli(): { run(args: readonly string[], options?: RunOptions): Promise<CliResult> } {
+/** A CLI process still running: wait for its stderr to show something, signal it, await its end. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  /** Resolves once stderr matches `pattern` (rejects if the process ends first). */
+  stderrMatches(pattern: RegExp): Promise<void>;
+  readonly done: Promise<CliResult>;
+}
+
+/** Spawns `node main.js ...args` and returns at once, so a test can act mid-run (kill Redis, send SIGTERM). */
+export function startCliProcess(mainJs: string, args: readonly string[], options: RunOptions = {}): RunningCli {
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env };
+  const child = spawn(process.execPath, [mainJs, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters = new Set<{ pattern: RegExp; resolve(): void; reject(error: Error): void }>();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    for (const w of waiters) {
+      if (w.pattern.test(stderr)) {
+        waiters.delete(w);
+        w.resolve();
+      }
+    }
+  });
+  const done = new Promise<CliResult>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      for (const w of waiters) w.reject(new Error(`the CLI exited (${code}) before stderr matched ${w.pattern}:\n${stderr}`));
+      waiters.clear();
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+  child.stdin!.end(options.stdin ?? '');
+  return {
+    child,
+    done,
+    stderrMatches: (pattern) =>
+      pattern.test(stderr) ? Promise.resolve() : new Promise<void>((resolve, reject) => waiters.add({ pattern, resolve, reject })),
+  };
+}
+
+/** Builds the CLI in beforeAll and removes it in afterAll; `run` spawns it and waits, `start` returns at once. */
+export function useBuiltCli(): {
+  run(args: readonly string[], options?: RunOptions): Promise<CliResult>;
+  start(args: readonly string[], options?: RunOptions): RunningCli;
+} {
   let built: { mainJs: string; cleanup(): void } | undefined;
   beforeAll(async () => {
     built = await buildCli();
@@ -82,6 +127,10 @@ export function useBuiltCli(): { run(args: readonly string[], options?: RunOptio
     run(args, options) {
       if (!built) throw new Error('useBuiltCli: the CLI is not built yet (call run inside a test)');
       return runCliProcess(built.mainJs, args, options);
+    },
+    start(args, options) {
+      if (!built) throw new Error('useBuiltCli: the CLI is not built yet (call start inside a test)');
+      return startCliProcess(built.mainJs, args, options);
     },
   };
 }
