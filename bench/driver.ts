@@ -1,7 +1,6 @@
 /**
  * The driver must not be the bottleneck it measures: the highest open-loop rate it holds on local
- * hits without drops (schedule lag p99 alongside), and, with FCBENCH_SOAK_MINUTES=N, RSS after 1
- * minute and after N minutes of a run (flat memory: no per-request arrays).
+ * hits without drops (schedule lag p99 alongside). Memory over a long run is `bench/soak.ts`.
  */
 import { runVariant } from '../src/load/run-variant.js';
 import { parseScenario } from '../src/scenario/validate.js';
@@ -21,11 +20,11 @@ function scenarioAt(rate: number, durationS: number) {
   });
 }
 
-async function run(rate: number, durationS: number, onProgress?: () => void) {
+async function run(rate: number, durationS: number) {
   const scenario = scenarioAt(rate, durationS);
   return runVariant(
     { label: '', assignments: {}, scenario, hash: '' },
-    { scenarioDir: process.cwd(), toolVersion: 'bench', env: {}, onProgress },
+    { scenarioDir: process.cwd(), toolVersion: 'bench', env: {} },
   );
 }
 
@@ -47,20 +46,5 @@ export async function runBench(): Promise<BenchSection> {
     });
   }
   const notes = [`highest offered rate held without drops on local hits: ${held.toLocaleString('en-US')} req/s (target >= 50,000)`];
-  const soakMinutes = Number(process.env['FCBENCH_SOAK_MINUTES'] ?? 0);
-  if (soakMinutes >= 1) {
-    let rssAt1 = 0;
-    const started = Date.now();
-    await run(10_000, soakMinutes * 60, () => {
-      if (rssAt1 === 0 && Date.now() - started >= 60_000) rssAt1 = process.memoryUsage().rss;
-    });
-    const rssEnd = process.memoryUsage().rss;
-    notes.push(
-      `RSS after 1 min ${(rssAt1 / 2 ** 20).toFixed(1)} MiB, after ${soakMinutes} min ${(rssEnd / 2 ** 20).toFixed(1)} MiB ` +
-        `(ratio ${(rssEnd / rssAt1).toFixed(3)}; target within 5%)`,
-    );
-  } else {
-    notes.push('set FCBENCH_SOAK_MINUTES=5 to also measure RSS after 1 and 5 minutes of a run');
-  }
   return { title: 'Open-loop driver on local hits (harness overhead)', rows, notes };
 }

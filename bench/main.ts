@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark section, each measured against a raw baseline in the same
  * run and reported as ratios (machines are shared and noisy; absolute numbers drift, ratios less).
- * `npm run bench -- zipf codec` runs only the named sections.
+ * `npm run bench -- zipf codec` runs only the named sections; `npm run bench:soak` (the `soak`
+ * section, 30 minutes) only when asked for.
  */
 import type { BenchSection } from './types.js';
 
@@ -11,7 +12,11 @@ const sections: Record<string, () => Promise<{ runBench(): Promise<BenchSection>
   recorder: () => import('./recorder.js'),
   cascade: () => import('./cascade.js'),
   driver: () => import('./driver.js'),
+  soak: () => import('./soak.js'),
 };
+
+/** Sections left out of a bare `npm run bench` because they take long (ask for them by name). */
+const OPT_IN = new Set(['soak']);
 
 function table(rows: BenchSection['rows']): string {
   if (rows.length === 0) return '(no rows)';
@@ -27,7 +32,7 @@ function format(n: number): string {
 }
 
 const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(sections);
+const names = wanted.length > 0 ? wanted : Object.keys(sections).filter((name) => !OPT_IN.has(name));
 let failed = false;
 for (const name of names) {
   const load = sections[name];
