@@ -1,13 +1,13 @@
 /**
  * The reports in a real browser (Debian's Chromium, never a downloaded one): charts drawn, no
- * console or CSP errors, no network requests, hostile text shown as text. Set FCBENCH_SCREENSHOT=1
- * to also refresh docs/report-screenshot.png (1280 px wide, full page).
+ * console or CSP errors, no network requests, hostile text shown as text. These pages are fixtures;
+ * the README's picture comes from a real run (`npm run screenshot`).
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/report/render-report.js';
@@ -17,7 +17,6 @@ import { STORED_FIXTURES } from './fixtures.js';
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--no-first-run', '--disable-sync', '--disable-quic'];
-const SCREENSHOT = fileURLToPath(new URL('../../docs/report-screenshot.png', import.meta.url));
 
 const fixture = (name: string) => STORED_FIXTURES[name]!();
 
@@ -114,7 +113,6 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
     }
     expect(await o.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await expectClean(o, files.single!);
-    if (process.env.FCBENCH_SCREENSHOT === '1') await o.page.screenshot({ path: SCREENSHOT, fullPage: true });
     await o.context.close();
   });
 
