@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { EXIT_CODES, FcbenchError } from '../errors.js';
+import { redactText } from '../redact.js';
 
 /**
  * Error -> what the terminal shows and the process exit code. Pure, so every mapping is tested
@@ -9,6 +10,7 @@ import { EXIT_CODES, FcbenchError } from '../errors.js';
  * - commander usage errors (unknown option, missing argument): commander has already printed them; exit 2.
  *   `--help` and `--version` exit 0.
  * - anything else is a bug: one line and exit 1; the stack only with FCBENCH_DEBUG=1.
+ * Every line has URL passwords and secret query values replaced by `***` (src/redact.ts).
  */
 export interface FailureReport {
   exitCode: number;
@@ -27,6 +29,13 @@ function debugLines(error: unknown): string[] {
 }
 
 export function describeFailure(error: unknown, options: { debug: boolean }): FailureReport {
+  // The last line of defence: whatever built the message (ioredis, a --set echo, a stack), no URL
+  // password leaves through stderr.
+  const report = describeUnredacted(error, options);
+  return { exitCode: report.exitCode, lines: report.lines.map(redactText) };
+}
+
+function describeUnredacted(error: unknown, options: { debug: boolean }): FailureReport {
   if (error instanceof CommanderError) {
     return { exitCode: error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES['bad-input'], lines: [] };
   }

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { redactText } from '../redact.js';
 import { describeFailure } from './exit.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -21,7 +22,8 @@ export function buildProgram(): Command {
     .version(readToolVersion(), '-V, --version', 'print the fcbench version')
     .showHelpAfterError('(add --help for usage)')
     // Usage errors read like every other failure: `fcbench: unknown option '--x'`.
-    .configureOutput({ outputError: (text, write) => write(`fcbench: ${text.replace(/^error: /, '')}`) })
+    // Redacted: commander echoes what was typed (`--redsi=redis://:pw@h`).
+    .configureOutput({ outputError: (text, write) => write(redactText(`fcbench: ${text.replace(/^error: /, '')}`)) })
     // Throw instead of exiting, so usage errors map to exit 2 like every other bad input.
     .exitOverride();
   program.addHelpText(

@@ -2,6 +2,7 @@ import { evaluateThresholds } from '../compare/thresholds.js';
 import { computeCost } from '../cost/cost-model.js';
 import type { MetricsSummary } from '../metrics/recorder.js';
 import type { ProvisionedRedis } from '../redis/provision.js';
+import { redactSecrets } from '../redact.js';
 import { machineInfo } from '../results/environment.js';
 import { RESULT_SCHEMA_VERSION, type ResultDocument, type ResultEvent } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
@@ -105,7 +106,10 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     thresholds: [],
   };
   doc.thresholds = evaluateThresholds(doc, scenario.thresholds);
-  return doc;
+  // Last step, over the whole document: a password in any URL of the resolved scenario (the file,
+  // ${REDIS_URL}, --set, a matrix value) must not reach the file, the report or --json. The hash was taken
+  // from the unredacted scenario and stays as it is (a sha256 gives nothing away).
+  return redactSecrets(doc);
 }
 
 function redisSection({ provisioned: _provisioned, cleanup, ...section }: ResultInputs['redis']): ResultDocument['redis'] {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 import { environmentError } from '../errors.js';
+import { redactText } from '../redact.js';
 
 export interface ConnectOptions {
   /** Give up on the first connection after this long. @default 2000 (ms) */
@@ -31,7 +32,8 @@ export function redactUrl(url: string): string {
     if (parsed.password !== '') parsed.password = '***';
     return parsed.toString().replace(/\/$/, '');
   } catch {
-    return url;
+    // Not parseable (`redis://:pw@host:badport`) is no reason to show the password.
+    return redactText(url);
   }
 }
 
@@ -60,7 +62,12 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
     throw environmentError(`cannot use Redis URL ${redactUrl(url)}: ${(error as Error).message}`, error);
   }
   // Errors are surfaced per command; without a listener ioredis would log every reconnect failure.
-  client.on('error', () => undefined);
+  // Before the first connection the event is kept: the real reason (WRONGPASS, NOAUTH,
+  // ECONNREFUSED) only shows up here, while connect() itself rejects with "Connection is closed."
+  let firstError: unknown;
+  client.on('error', (error) => {
+    if (!connectedOnce) firstError ??= error;
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -72,15 +79,18 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
     connectedOnce = true;
   } catch (error) {
     client.disconnect();
-    throw environmentError(`cannot connect to Redis at ${redactUrl(url)}: ${describe(error)}`, error);
+    throw environmentError(`cannot connect to Redis at ${redactUrl(url)}: ${describe(firstError ?? error)}`, error);
   } finally {
     clearTimeout(timer);
   }
   return client;
 }
 
+/** The reason as a fix. ioredis' own text never holds the password (and every caller redacts anyway). */
 function describe(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
+  if (e?.message?.startsWith('WRONGPASS')) return 'authentication failed (WRONGPASS: wrong user name or password in the URL)';
+  if (e?.message?.startsWith('NOAUTH')) return 'the server requires a password (NOAUTH); give it in the URL: redis://:PASSWORD@host:port';
   if (e?.code === 'ECONNREFUSED') return 'connection refused (is redis-server running there?)';
   if (e?.code === 'ENOTFOUND') return 'host not found';
   return e?.message ?? String(error);

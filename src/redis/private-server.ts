@@ -26,7 +26,15 @@ export function findRedisServer(binary = process.env['FCBENCH_REDIS_SERVER'] ?? 
   return probe.status === 0 ? binary : null;
 }
 
-export async function startPrivateRedis(options: { binary?: string; readyTimeoutMs?: number } = {}): Promise<PrivateRedis> {
+export interface PrivateRedisOptions {
+  binary?: string;
+  /** How long redis-server may take to answer PING. @default 10000 (ms) */
+  readyTimeoutMs?: number;
+  /** More redis-server arguments, after ours (tests: `['--requirepass', pw]`). @default [] */
+  extraArgs?: readonly string[];
+}
+
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   const binary = options.binary ?? findRedisServer();
   if (binary === null) throw environmentError(`redis-server was not found on PATH; ${HOW_TO_GET_REDIS}`);
   // A free port can be taken between our probe and redis binding it: retry a few times.
@@ -34,7 +42,7 @@ export async function startPrivateRedis(options: { binary?: string; readyTimeout
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freeLoopbackPort();
     try {
-      return await launch(binary, port, options.readyTimeoutMs ?? 10_000);
+      return await launch(binary, port, options.readyTimeoutMs ?? 10_000, options.extraArgs ?? []);
     } catch (error) {
       lastError = error;
     }
@@ -42,9 +50,9 @@ export async function startPrivateRedis(options: { binary?: string; readyTimeout
   throw environmentError(`could not start a private redis-server: ${String((lastError as Error)?.message ?? lastError)}`);
 }
 
-async function launch(binary: string, port: number, readyTimeoutMs: number): Promise<PrivateRedis> {
+async function launch(binary: string, port: number, readyTimeoutMs: number, extraArgs: readonly string[]): Promise<PrivateRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'fcbench-redis-'));
-  let child = await spawnReady(binary, port, dir, readyTimeoutMs);
+  let child = await spawnReady(binary, port, dir, readyTimeoutMs, extraArgs);
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   let stopped = false;
@@ -66,16 +74,17 @@ async function launch(binary: string, port: number, readyTimeoutMs: number): Pro
     },
     async restart() {
       await terminate(child, 'SIGKILL');
-      child = await spawnReady(binary, port, dir, readyTimeoutMs);
+      child = await spawnReady(binary, port, dir, readyTimeoutMs, extraArgs);
     },
   };
   return server;
 }
 
-function spawnReady(binary: string, port: number, dir: string, readyTimeoutMs: number): Promise<ChildProcess> {
+function spawnReady(binary: string, port: number, dir: string, readyTimeoutMs: number, extraArgs: readonly string[]): Promise<ChildProcess> {
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
     '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning', '--logfile', '',
+    ...extraArgs,
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -110,7 +119,10 @@ function spawnReady(binary: string, port: number, dir: string, readyTimeoutMs: n
   });
 }
 
-/** A raw PING over a socket: no client library, so readiness never depends on ioredis' retry logic. */
+/**
+ * A raw PING over a socket: no client library, so readiness never depends on ioredis' retry logic.
+ * A server started with `--requirepass` answers `-NOAUTH`: it is up all the same.
+ */
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     import('node:net').then(({ connect }) => {
@@ -119,7 +131,8 @@ function ping(port: number): Promise<boolean> {
       socket.once('connect', () => socket.write('PING\r\n'));
       socket.once('data', (data) => {
         socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
+        const reply = data.toString();
+        resolve(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
       });
       socket.once('error', () => resolve(false));
       socket.once('timeout', () => {

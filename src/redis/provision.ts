@@ -93,7 +93,7 @@ function checkUrl(url: string, allowRemote: boolean): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw badInput(`cascade.redis.url: not a URL: ${url} (use auto, redis://host:port or rediss://host:port)`);
+    throw badInput(`cascade.redis.url: not a URL: ${redactUrl(url)} (use auto, redis://host:port or rediss://host:port)`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw badInput(`cascade.redis.url: unsupported scheme ${parsed.protocol} in ${redactUrl(url)} (use redis:// or rediss://)`);

@@ -1,4 +1,5 @@
 import { badInput } from '../errors.js';
+import { redactSecrets } from '../redact.js';
 import type { ResultDocument } from '../results/result-types.js';
 import { chartJsSource } from './chart-bundle.js';
 import { CLIENT_SCRIPT } from './client-script.js';
@@ -61,7 +62,9 @@ function contentSecurityPolicy(scripts: readonly string[], styles: readonly stri
  * table and overlaid spectra (the first is the baseline), then each result in a collapsible block.
  * Deterministic: the same results give the same bytes.
  */
-export function renderReport(results: readonly ResultDocument[], options: RenderReportOptions = {}): string {
+export function renderReport(rawResults: readonly ResultDocument[], options: RenderReportOptions = {}): string {
+  // Results written before passwords were redacted (or by hand) must not publish one in a page.
+  const results = rawResults.map((r) => redactSecrets(r));
   const first = results[0];
   if (first === undefined) throw badInput('report: no results to render');
   const title = options.title ?? defaultTitle(results);

@@ -1,12 +1,15 @@
+import { redactText } from '../redact.js';
+
 /**
  * How a raw YAML value is shown inside a problem message ("got ..."): strings quoted and cut to a
- * readable length, containers named rather than dumped.
+ * readable length (URL passwords redacted), containers named rather than dumped.
  */
 export function describeValue(input: unknown): string {
   if (input === undefined) return 'nothing';
   if (input === null) return 'an empty value';
   if (typeof input === 'string') {
-    const quoted = JSON.stringify(input);
+    // Redacted before the cut: a cut URL loses its `@` and could no longer be recognised later.
+    const quoted = JSON.stringify(redactText(input));
     return quoted.length > 60 ? `${quoted.slice(0, 56)}..."` : quoted;
   }
   if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return String(input);

@@ -1,3 +1,4 @@
+import { redactText } from '../redact.js';
 import { canonicalJson } from './canonical-json.js';
 import { formatPath } from './describe-value.js';
 import { issuesToProblems, scenarioErrorMap } from './issue-format.js';
@@ -89,7 +90,7 @@ export function labelValue(value: unknown): string {
   return String(value);
 }
 
-/** `codec.format=json,codec.compression=zstd`; '' without a matrix. */
+/** `codec.format=json,codec.compression=zstd`; '' without a matrix. URL passwords redacted: labels are printed and name files. */
 export function variantLabel(assignments: readonly Assignment[]): string {
-  return assignments.map((a) => `${a.axis.key}=${labelValue(a.value)}`).join(',');
+  return redactText(assignments.map((a) => `${a.axis.key}=${labelValue(a.value)}`).join(','));
 }

@@ -1,17 +1,22 @@
 import { afterAll, beforeAll } from 'vitest';
 import { connectRedis } from '../../src/redis/connect.js';
-import { startPrivateRedis, type PrivateRedis } from '../../src/redis/private-server.js';
+import { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from '../../src/redis/private-server.js';
 import type { Redis } from 'ioredis';
 
 /**
  * A private redis-server for one test file: started in beforeAll on a free loopback port, killed in
  * afterAll. Never the shared 6379 server, never a mock. Read `.url` / `.server` inside tests.
+ * `options.extraArgs` go to redis-server (`['--requirepass', pw]`); `.url` carries no password.
  */
-export function usePrivateRedis(): { readonly url: string; readonly server: PrivateRedis; client(): Promise<Redis> } {
+export function usePrivateRedis(options: Pick<PrivateRedisOptions, 'extraArgs'> = {}): {
+  readonly url: string;
+  readonly server: PrivateRedis;
+  client(): Promise<Redis>;
+} {
   let server: PrivateRedis | undefined;
   const clients: Redis[] = [];
   beforeAll(async () => {
-    server = await startPrivateRedis();
+    server = await startPrivateRedis(options);
   });
   afterAll(async () => {
     for (const c of clients) c.disconnect();
