@@ -56,7 +56,8 @@ export function interpolateString(text: string, env: Env): { value: string; erro
  */
 function retype(value: string): string | number | boolean {
   try {
-    const parsed: unknown = parse(value);
+    // logLevel error: no yaml warnings printed to stderr behind our back.
+    const parsed: unknown = parse(value, { logLevel: 'error' });
     return typeof parsed === 'number' || typeof parsed === 'boolean' ? parsed : value;
   } catch {
     return value;

@@ -42,10 +42,13 @@ function oneOf(values: readonly unknown[], input: unknown): string {
   return `must be one of ${list} (got ${describeValue(input)})${hint}`;
 }
 
+/** A key as written, quoted with escapes: a key may hold a line break, and a problem is one line. */
+const quoteKey = (key: string): string => JSON.stringify(key);
+
 function unknownField(key: string, known: string[]): string {
   const suggestion = closestMatch(key, known);
-  if (suggestion !== undefined) return `unknown field "${key}"; did you mean "${suggestion}"?`;
-  return known.length > 0 ? `unknown field "${key}"; allowed here: ${known.join(', ')}` : `unknown field "${key}"; nothing else is allowed here`;
+  if (suggestion !== undefined) return `unknown field ${quoteKey(key)}; did you mean "${suggestion}"?`;
+  return known.length > 0 ? `unknown field ${quoteKey(key)}; allowed here: ${known.join(', ')}` : `unknown field ${quoteKey(key)}; nothing else is allowed here`;
 }
 
 /** Per-parse error map: schema-level custom messages still win over it. */
@@ -111,7 +114,7 @@ export function issuesToProblems(issues: readonly Issue[], prefix: readonly Prop
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
       const lines = issue.message.split('\n');
-      issue.keys.forEach((key, index) => problems.push({ path: [...path, key], message: lines[index] ?? `unknown field "${key}"`, atKey: true }));
+      issue.keys.forEach((key, index) => problems.push({ path: [...path, key], message: lines[index] ?? `unknown field ${quoteKey(key)}`, atKey: true }));
     } else if (issue.code === 'invalid_union' && issue.discriminator === undefined && issue.errors.length > 0) {
       const branch = likelyBranch(issue.errors);
       if (branch) problems.push(...issuesToProblems(branch, path));

@@ -4,8 +4,8 @@ import { hashOf } from './canonical-json.js';
 import { describeValue, formatPath } from './describe-value.js';
 import { type Env, interpolateDocument } from './interpolate.js';
 import { type Assignment, type Locate, matrixCombinations, readMatrix, variantLabel } from './matrix.js';
-import { isPathPrefix, type Override, parseSetFlag, setPath } from './overrides.js';
-import { type Problem, problemsError, throwIfProblems } from './problems.js';
+import { isPathPrefix, type Override, parseSetFlag, setFlagLabel, setPath } from './overrides.js';
+import { printable, type Problem, problemsError, throwIfProblems } from './problems.js';
 import type { Scenario } from './schema.js';
 import { validateRawScenario } from './validate.js';
 import { hasPath, locatePath, parseScenarioYaml, positionOf, readScenarioText, type YamlSource } from './yaml-source.js';
@@ -97,7 +97,7 @@ function collectOverrides(options: LoadOptions): { overrides: Override[]; proble
     try {
       overrides.push(parseSetFlag(expr));
     } catch (error) {
-      problems.push({ where: `--set ${expr}`, path: '', message: (error as Error).message });
+      problems.push({ where: setFlagLabel(expr), path: '', message: (error as Error).message });
     }
   }
   if (options.seed !== undefined) overrides.push({ label: `--seed ${options.seed}`, path: ['seed'], value: options.seed });
@@ -147,7 +147,9 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
   throwIfProblems(problems);
 
   const overrideOrigins = overrides.map((o) => ({ path: o.path, where: o.label }));
-  const { axes, problems: matrixProblems } = readMatrix(base['matrix'] ?? {}, makeLocate(source, overrideOrigins));
+  // A matrix axis (or one of its values) set by a flag is located at that flag, not in the file.
+  const matrixLocate = makeLocate(source, overrideOrigins);
+  const { axes, problems: matrixProblems } = readMatrix(base['matrix'] ?? {}, matrixLocate);
   throwIfProblems(matrixProblems);
   delete base['matrix'];
   // A flag that sets an axis's path (or an ancestor of it) pins that axis to the flag's value.
@@ -160,7 +162,7 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
   const variants: ScenarioVariant[] = [];
   for (const combination of combinations) {
     const label = variantLabel(combination);
-    const built = await buildVariant(source, base, combination, nonMatrixOverrides, dir);
+    const built = await buildVariant(source, base, combination, nonMatrixOverrides, matrixLocate, dir);
     if ('variant' in built) {
       variants.push(built.variant);
       continue;
@@ -177,7 +179,7 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
     [...linesByVariant.values()].map(({ problem, labels }) =>
       labels.length === combinations.length || labels[0] === undefined
         ? problem
-        : { ...problem, message: `${problem.message} (in variant ${labels[0]}${labels.length > 1 ? ` and ${labels.length - 1} more` : ''})` },
+        : { ...problem, message: `${problem.message} (in variant ${printable(labels[0])}${labels.length > 1 ? ` and ${labels.length - 1} more` : ''})` },
     ),
   );
   return { file: resolve(file), dir, variants };
@@ -188,12 +190,12 @@ async function buildVariant(
   base: Record<string, unknown>,
   combination: readonly Assignment[],
   overrides: readonly Override[],
+  matrixLocate: Locate,
   dir: string,
 ): Promise<{ variant: ScenarioVariant } | { problems: Problem[] }> {
   const raw = structuredClone(base);
   const problems: Problem[] = [];
-  const fileLocate = makeLocate(source, []);
-  const axisOrigins: Origin[] = combination.map((a) => ({ path: a.axis.path, where: fileLocate(['matrix', a.axis.key, a.index]) }));
+  const axisOrigins: Origin[] = combination.map((a) => ({ path: a.axis.path, where: matrixLocate(['matrix', a.axis.key, a.index]) }));
   for (const [i, assignment] of combination.entries()) {
     try {
       setPath(raw, assignment.axis.path, assignment.value);

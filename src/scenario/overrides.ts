@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { describeValue, formatPath } from './describe-value.js';
+import { printable } from './problems.js';
 import { RECORD_FIELDS } from './schema.js';
 
 /**
@@ -24,13 +25,22 @@ export function splitPath(text: string): string[] {
   const head = dot < 0 ? trimmed : trimmed.slice(0, dot);
   if (dot > 0 && RECORD_FIELDS.includes(head)) return [head, trimmed.slice(dot + 1)];
   const segments = trimmed.replace(/\[(\d+)\]/g, '.$1').split('.');
-  if (segments.some((segment) => segment === '')) throw new Error(`bad path "${text}": expected dotted names like cascade.local.ttl`);
+  if (segments.some((segment) => segment === '')) throw new Error(`bad path ${JSON.stringify(text)}: expected dotted names like cascade.local.ttl`);
   return segments;
+}
+
+/**
+ * How a `--set` flag is named in messages: as typed, or quoted with escapes when it holds a line
+ * break or control character, so every problem stays one line (a multi-line YAML value split the
+ * message across lines; found by fuzzing).
+ */
+export function setFlagLabel(expr: string): string {
+  return `--set ${printable(expr)}`;
 }
 
 /** Parses `path=value`; the value is YAML (`3`, `true`, `[json, msgpack]`, `{ fixed: 5ms }`). */
 export function parseSetFlag(expr: string): Override {
-  const label = `--set ${expr}`;
+  const label = setFlagLabel(expr);
   const eq = expr.indexOf('=');
   if (eq < 0) throw new Error('expected path=value, e.g. --set cascade.replicas=4');
   const rawPath = expr.slice(0, eq);
@@ -40,7 +50,9 @@ export function parseSetFlag(expr: string): Override {
   let value: unknown;
   try {
     // An empty value is the empty string, not YAML's null (which would remove the field).
-    value = text.trim() === '' ? '' : parse(text);
+    // logLevel error: yaml would print its warnings (an unresolved tag `!x`) to stderr itself,
+    // unlocated and over several lines (found by fuzzing); errors still throw.
+    value = text.trim() === '' ? '' : parse(text, { logLevel: 'error' });
   } catch (error) {
     throw new Error(`the value is not valid YAML: ${((error as Error).message.split('\n')[0] ?? '').trim()}`);
   }
@@ -52,7 +64,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function arrayIndex(container: unknown[], segment: string, where: string): number {
-  if (!/^\d+$/.test(segment)) throw new Error(`${where} is a list: use an item index (got "${segment}")`);
+  if (!/^\d+$/.test(segment)) throw new Error(`${where} is a list: use an item index (got ${JSON.stringify(segment)})`);
   const index = Number(segment);
   if (index > container.length) throw new Error(`${where} has ${container.length} item(s): index ${index} is out of range`);
   return index;

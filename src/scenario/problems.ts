@@ -12,8 +12,31 @@ export interface Problem {
   message: string;
 }
 
+/** Line breaks and the other control characters except tab (which is harmless on one line). */
+const CONTROL_RE = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
+const hasControls = (text: string): boolean => text.search(CONTROL_RE) >= 0;
+
+/** Control characters written as escapes (`\n`, `\r`, `\u001b`), so text stays on one line. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL_RE, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
+ * Text from the user (a flag, a matrix label) as it may appear in a problem: as written, or quoted
+ * with escapes when it holds a line break or control character, so a problem stays one line and
+ * cannot drive the terminal.
+ */
+export function printable(text: string): string {
+  return hasControls(text) ? escapeControls(JSON.stringify(text)) : text;
+}
+
+/**
+ * One problem, one line. Messages quote user text with escapes where they are made; the escape
+ * here is the backstop for text that reaches a message some other way (a library's message).
+ */
 export function problemLine(problem: Problem): string {
-  return problem.path === '' ? `${problem.where}: ${problem.message}` : `${problem.where}: ${problem.path}: ${problem.message}`;
+  const line = problem.path === '' ? `${problem.where}: ${problem.message}` : `${problem.where}: ${problem.path}: ${problem.message}`;
+  return escapeControls(line);
 }
 
 /** `FcbenchError('bad-input')` with the first line as message and every line (deduplicated) as details. */

@@ -128,13 +128,15 @@ export const featureSetsSchema = z
   .array(featureSetSchema)
   .min(1)
   .superRefine((sets, ctx) => {
+    // Runs even when the array check failed: `featureSets: {}` arrives here as a mapping (fuzzing).
+    if (!Array.isArray(sets)) return;
     const firstIndex = new Map<string, number>();
     sets.forEach((set, index) => {
       const name = set?.name;
       if (typeof name !== 'string') return;
       const earlier = firstIndex.get(name);
       if (earlier === undefined) firstIndex.set(name, index);
-      else ctx.addIssue({ code: 'custom', path: [index, 'name'], input: name, message: `duplicate feature set name "${name}" (also featureSets[${earlier}])` });
+      else ctx.addIssue({ code: 'custom', path: [index, 'name'], input: name, message: `duplicate feature set name ${JSON.stringify(name)} (also featureSets[${earlier}])` });
     });
   }, EVEN_WITH_ERRORS)
   .prefault([{ name: 'features' }])

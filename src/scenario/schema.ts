@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { describeValue } from './describe-value.js';
+import { printable } from './problems.js';
 import { cascadeSchema, codecSchema, costSchema, localTierSchema, redisTierSchema, sourceSchema, stampedeSchema } from './schema-cascade.js';
 import { durationMs, EVEN_WITH_ERRORS, withJsonSchema } from './schema-units.js';
 import {
@@ -93,7 +94,8 @@ export const scenarioSchema = z
         code: 'custom',
         path: ['events', index, 'featureSet'],
         input: event.featureSet,
-        message: `no feature set named "${event.featureSet}" (known: ${[...names].join(', ')})`,
+        // Quoted with escapes: names are checked for their characters elsewhere, and a problem is one line.
+        message: `no feature set named ${JSON.stringify(event.featureSet)} (known: ${[...names].map((name) => printable(String(name))).join(', ')})`,
       });
     });
   }, EVEN_WITH_ERRORS)

@@ -27,20 +27,31 @@ export async function readScenarioText(file: string): Promise<{ text: string } |
   }
 }
 
+/**
+ * Line starts counted from the text itself. The parser's own count (its `lineCounter` option)
+ * misses line breaks inside tokens it cannot place, so after a syntax error every later location
+ * drifted up a line; editors, grep and `sed -n` count every "\n", and so do we.
+ */
+function countLines(text: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  return lineCounter;
+}
+
 /** Parses one YAML document; syntax errors come back as located problems (all of them). */
 export function parseScenarioYaml(file: string, text: string): { source: YamlSource; problems: Problem[] } {
-  const lineCounter = new LineCounter();
+  const lineCounter = countLines(text);
   // merge: YAML 1.1 `<<` merge keys let scenario files share blocks through anchors.
-  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
+  // prettyErrors off: messages stay one line, located below from the error's offset.
+  const doc = parseDocument(text, { merge: true, prettyErrors: false, uniqueKeys: true });
+  const source: YamlSource = { file, doc, lineCounter };
   const problems = doc.errors.map((error): Problem => {
-    const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
     const message =
-      error.code === 'MULTIPLE_DOCS'
-        ? 'a scenario file holds one YAML document (found a second "---")'
-        : (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
-    return { where: `${file}:${pos.line}:${pos.col}`, path: '', message: `YAML syntax error: ${message}` };
+      error.code === 'MULTIPLE_DOCS' ? 'a scenario file holds one YAML document (found a second "---")' : (error.message.split('\n')[0] ?? error.message);
+    return { where: positionOf(source, error.pos[0]), path: '', message: `YAML syntax error: ${message}` };
   });
-  return { source: { file, doc, lineCounter }, problems };
+  return { source, problems };
 }
 
 /** `file:line:col` of an offset in the source. */

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
 import { loadProblems, useScenarioDir } from './scenario-files.js';
 
 const files = useScenarioDir();
@@ -116,5 +117,68 @@ describe('loadScenario: hostile YAML', () => {
     const file = files.write('bomb.yaml', `${lines.join('\n')}\nname: x\n`);
     const problems = await loadProblems(file);
     expect(problems[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:1: cannot expand the YAML: `));
+  });
+});
+
+/** Each case is a bug `npm run fuzz` (test/scenario/fuzz.test.ts) found, kept as a plain regression. */
+describe('loadScenario: found by fuzzing', () => {
+  /** Captures process warnings while `load` runs: Node prints them to stderr, unlocated. */
+  async function warningsDuring(load: () => Promise<unknown>): Promise<string[]> {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      await load().catch(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    return warnings;
+  }
+
+  it('counts lines itself: a multi-line plain scalar after a syntax error no longer shifts later locations up', async () => {
+    const file = files.write('drift.yaml', '- a\nb: c\n  d\ne: f\n');
+    expect(await loadProblems(file)).toContain(`${file}:4:1: YAML syntax error: Unexpected scalar token in YAML stream: "e"`);
+  });
+
+  it('featureSets as a mapping is bad input, not an internal error', async () => {
+    const file = files.write('sets-map.yaml', 'name: x\nfeatureSets: {}\n');
+    expect(await loadProblems(file)).toEqual([`${file}:2:14: featureSets: expected a list (got a mapping)`]);
+  });
+
+  it('a key with a line break is quoted with escapes, so the problem stays one line', async () => {
+    const file = files.write('odd-key.yaml', 'name: x\n"a\\nb\\u001b": 1\n');
+    const [line = ''] = await loadProblems(file);
+    expect(line.startsWith(`${file}:2:1: ["a\\nb\\u001b"]: unknown field "a\\nb\\u001b"; allowed here: name, `), line).toBe(true);
+  });
+
+  it('a --set flag holding a line break is named quoted, on one line', async () => {
+    const file = files.write('set-newline.yaml', 'name: x\n');
+    expect(await loadProblems(file, { sets: ['cascade.replicas=[1,\n2]'] })).toEqual([
+      '--set "cascade.replicas=[1,\\n2]": cascade.replicas: expected an integer (got a list)',
+    ]);
+  });
+
+  it('a control character in a --set path is escaped', async () => {
+    const file = files.write('set-nul.yaml', 'name: x\n');
+    expect(await loadProblems(file, { sets: ['\u0000.=0'] })).toEqual(['--set "\\u0000.=0": bad path "\\u0000.": expected dotted names like cascade.local.ttl']);
+  });
+
+  it('a YAML error quoting a carriage return stays on one line', async () => {
+    const file = files.write('set-cr.yaml', 'name: x\n');
+    const [line = ''] = await loadProblems(file, { sets: ['codec.format=|\r'] });
+    expect(line).toMatch(/^--set "codec\.format=\|\\r": the value is not valid YAML: .*\\r/);
+  });
+
+  it('a matrix set by --set is located at the flag, and its variant label is escaped', async () => {
+    const file = files.write('set-matrix.yaml', 'name: x\n');
+    expect(await loadProblems(file, { sets: ['matrix.codec.format=[msgpack, "a\\u0000"]'] })).toEqual([
+      '--set matrix.codec.format=[msgpack, "a\\u0000"]: codec.format: must be one of json, msgpack (got "a\\u0000") (in variant "codec.format=a\\u0000")',
+    ]);
+  });
+
+  it('a YAML tag in a --set value or an interpolated default prints no warning of its own', async () => {
+    const file = files.write('tags.yaml', 'name: ${NAME:-!odd x}\n');
+    expect(await warningsDuring(() => loadScenario(file, { env: {}, sets: ['description=!custom text'] }))).toEqual([]);
   });
 });
