@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { badInput } from '../errors.js';
+import { escapeControls } from '../scenario/problems.js';
 import { RESULT_SCHEMA_VERSION, type ResultDocument } from './result-types.js';
 
 const LATENCY_NUMBERS = ['count', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
@@ -46,11 +47,13 @@ export async function readResult(file: string): Promise<ResultDocument> {
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
     throw badInput(`${file}: ${reason}`);
   }
+  if (text.trim() === '') throw badInput(`${file}: the file is empty (expected a result written by fcbench run)`);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw badInput(`${file}: not JSON (${(error as Error).message})`);
+    // V8 quotes a snippet of the text, line breaks and all: escaped, so the error stays one line.
+    throw badInput(`${file}: not JSON (${escapeControls((error as Error).message)})`);
   }
   return validateResult(data, file);
 }

@@ -46,6 +46,26 @@ describe('readResult', () => {
     expect((await rejection(await fileWith('bad.json', '{"schemaVersion": 1,'))).message).toMatch(/not JSON/);
   });
 
+  it('keeps the not-JSON message on one line when V8 quotes line breaks from the file', async () => {
+    const file = await fileWith('lines.json', '[1,\n2,\n]');
+    const { message } = await rejection(file);
+    // The wording is V8's (Node 20: Unexpected token ']', "[1,\n2,\n]" is not valid JSON).
+    expect(message.startsWith(`${file}: not JSON (`), message).toBe(true);
+    expect(message).not.toMatch(/[\n\r]/);
+  });
+
+  it.each([
+    ['empty.json', ''],
+    ['blank.json', ' \n\t\n'],
+  ])('calls %s empty rather than a JSON syntax error', async (name, content) => {
+    const file = await fileWith(name, content);
+    expect((await rejection(file)).message).toBe(`${file}: the file is empty (expected a result written by fcbench run)`);
+  });
+
+  it('names a directory', async () => {
+    expect((await rejection(dir)).message).toBe(`${dir}: is a directory`);
+  });
+
   it.each([
     ['array.json', '[]', /expected a JSON object/],
     ['plain.json', '{"hello": 1}', /no schemaVersion/],
