@@ -35,15 +35,29 @@ describe('provisionRedis', () => {
     expect(error.message).toContain(`redis://127.0.0.1:${port}`);
   });
 
-  it('refuses a remote target unless allowed, and hides passwords', async () => {
-    const error = await provisionRedis({ url: 'redis://:secret@10.0.0.5:6379' }).catch((e) => e);
-    expect(error.code).toBe('bad-input');
-    expect(error.message).toContain('allowRemote');
-    expect(error.message).not.toContain('secret');
+  // Remote targets are names under .invalid (RFC 2606): even if the refusal broke, nothing real
+  // could be reached. The refusal comes before any connection: a connection attempt (even its DNS
+  // lookup failing) would be an 'environment' error, not 'bad-input'.
+  it.each(['redis://:secret@feature-cache.invalid:6379', 'rediss://default:secret@feature-cache.invalid:6380'])(
+    'refuses the remote target %s unless allowed, before connecting, and hides the password',
+    async (url) => {
+      const error = await provisionRedis({ url, connectTimeoutMs: 200 }).catch((e) => e);
+      expect(error).toBeInstanceOf(FcbenchError);
+      expect(error.code).toBe('bad-input');
+      expect(error.message).toContain('allowRemote');
+      expect(error.message).toContain('feature-cache.invalid');
+      expect(error.message).not.toContain('secret');
+    },
+  );
+
+  it('isLoopback: only localhost, 127.0.0.0/8 and ::1', () => {
     expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('127.1.2.3')).toBe(true);
     expect(isLoopback('[::1]')).toBe(true);
     expect(isLoopback('localhost')).toBe(true);
-    expect(isLoopback('10.0.0.5')).toBe(false);
+    expect(isLoopback('feature-cache.invalid')).toBe(false);
+    expect(isLoopback('127.0.0.1.invalid')).toBe(false);
+    expect(isLoopback('localhost.invalid')).toBe(false);
   });
 });
 
