@@ -39,6 +39,7 @@ export async function fillFromSource(core: CascadeCore, request: LoadRequest, tr
 
   const fetchedAtMs = clock.wallMs();
   const expiries = expiriesFor(set.ttl, fetchedAtMs, core.jitterRng.next());
+  trace.filledTtlMs = expiries.hardExpiresAtMs - fetchedAtMs;
   const encodeStartUs = clock.nowUs();
   const stats: EncodeStats = { rawBytes: 0, encodedBytes: 0, compressed: false };
   const header = { featureSet: set.name, version: record.version, writtenAtMs: fetchedAtMs, softExpiresAtMs: envelopeSoftExpiry(set.ttl, expiries) };

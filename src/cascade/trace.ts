@@ -52,6 +52,12 @@ export interface Trace {
   waited: boolean;
   /** A background refresh (soft TTL / early refresh) was started by this get. */
   refreshStarted: boolean;
+  /**
+   * Hard TTL (jitter applied) of the value this get fetched and wrote back, ms from the fetch; 0
+   * when the get filled nothing itself. Lets the stampede tracker tell a later miss of the key that
+   * came after this TTL (an expiry) from one before it (an eviction).
+   */
+  filledTtlMs: number;
   /** Serialized bytes before compression and bytes stored, when this get encoded a value. */
   rawBytes: number;
   encodedBytes: number;
@@ -71,6 +77,7 @@ export function newTrace(): Trace {
     originCalls: 0,
     waited: false,
     refreshStarted: false,
+    filledTtlMs: 0,
     rawBytes: 0,
     encodedBytes: 0,
     us: { localGet: 0, redisGet: 0, decode: 0, lockWait: 0, sourceFetch: 0, sourceQueue: 0, encode: 0, redisSet: 0 },
@@ -92,6 +99,7 @@ export function resetTrace(t: Trace): Trace {
   t.originCalls = 0;
   t.waited = false;
   t.refreshStarted = false;
+  t.filledTtlMs = 0;
   t.rawBytes = 0;
   t.encodedBytes = 0;
   const us = t.us;

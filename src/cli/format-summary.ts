@@ -1,3 +1,4 @@
+import { CAUSE_LABELS, CAUSES } from '../report/stampede-labels.js';
 import type { LatencySummary, ResultDocument } from '../results/result-types.js';
 
 /** Milliseconds in a unit that fits: µs below 1 ms, s from 10 s. */
@@ -27,6 +28,15 @@ function latencyRow(name: string, s: LatencySummary, extra: string[]): string[] 
   return [name, String(s.count), has ? formatMs(s.p50) : '-', has ? formatMs(s.p95) : '-', has ? formatMs(s.p99) : '-', ...extra];
 }
 
+/** `episodes: 4681 cold misses, 0 expiries, 0 evictions, 1 event; 3 waited` (none for an older result without counts). */
+function episodeLine(s: ResultDocument['stampede']): string[] {
+  const episodes = s.episodes;
+  if (episodes === undefined) return [];
+  const counts = CAUSES.map((cause) => `${episodes[cause]} ${episodes[cause] === 1 ? CAUSE_LABELS[cause].one : CAUSE_LABELS[cause].many}`);
+  const waited = s.waiting === undefined ? '' : `; ${s.waiting} requests waited`;
+  return [`  episodes: ${counts.join(', ')}${waited}`];
+}
+
 /** The per-variant summary printed after a run: latency by tier, hits, origin load, freshness, cost. */
 export function formatSummary(r: ResultDocument): string {
   const t = r.tiers;
@@ -45,6 +55,7 @@ export function formatSummary(r: ResultDocument): string {
     pad(rows).replace(/^/gm, '  '),
     `  stampede (${r.stampede.strategy}): max origin calls per expiry ${r.stampede.maxOriginCallsPerExpiry}; ` +
       `stale served ${r.freshness.staleServed} (${formatPercent(r.freshness.staleRatio)})`,
+    ...episodeLine(r.stampede),
     `  cost per 1k inferences ${formatUsd(r.cost.per1kInferences)} (without cache ${formatUsd(r.cost.noCachePer1kInferences)})`,
   ];
   const kinds = Object.entries(r.requests.errorsByKind);

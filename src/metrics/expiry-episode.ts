@@ -1,12 +1,12 @@
-import type { StampedeExpiry } from '../results/result-types.js';
+import type { StampedeCause, StampedeExpiry } from '../results/result-types.js';
 import { createHistogram, type LatencyHistogram } from './histogram.js';
 
 /**
- * One expiry episode: keys that expired together (an expire-hot event) or one key whose expiry a
- * request ran into (natural), and what the requests for them did until they were refilled.
+ * One episode: keys that expired together (an expire-hot event) or one key a request had to fetch
+ * (cold, expired or evicted), and what the requests for them did until they were refilled.
  */
 export interface ExpiryEpisode {
-  cause: 'event' | 'natural';
+  cause: StampedeCause;
   /** Clock µs the episode started (the event time, or the opening request's intended start). */
   openUs: number;
   /** Keys that expired together. */
@@ -20,12 +20,12 @@ export interface ExpiryEpisode {
   waiting: number;
   staleServed: number;
   requests: number;
-  /** Latency of the first request: most natural episodes have one request, and need no histogram. */
+  /** Latency of the first request: most one-key episodes have one request, and need no histogram. */
   firstLatencyUs: number;
   latency: LatencyHistogram | null;
 }
 
-export function newEpisode(cause: 'event' | 'natural', openUs: number, keys: readonly string[]): ExpiryEpisode {
+export function newEpisode(cause: StampedeCause, openUs: number, keys: readonly string[]): ExpiryEpisode {
   return {
     cause,
     openUs,

@@ -8,7 +8,10 @@ export interface RecorderOptions {
    * window count toward it unless the key was refilled first. @default 10000
    */
   expiryWindowMs?: number;
-  /** Natural expiry episodes listed in the result (the worst by origin calls); event episodes are all listed. @default 50 */
+  /**
+   * Episodes other than events listed in the result: the worst by origin calls (then waiters) of
+   * those with 2+ origin calls or a waiter; event episodes are all listed. @default 50
+   */
   maxListedExpiries?: number;
   /**
    * Keys tracked in open expiry episodes at once; beyond it the oldest key stops being tracked

@@ -1,5 +1,5 @@
 import type { Trace } from '../cascade/trace.js';
-import type { StampedeExpiry } from '../results/result-types.js';
+import type { StampedeCause, StampedeExpiry } from '../results/result-types.js';
 import { EpisodeHistogramPool, newEpisode, toStampedeExpiry, type ExpiryEpisode } from './expiry-episode.js';
 
 interface KeyState {
@@ -14,15 +14,36 @@ export interface StampedeTrackerOptions {
   maxOpenKeys: number;
 }
 
+export interface StampedeTotals {
+  /** Listed episodes by time: all event episodes, the worst others with 2+ origin calls or a waiter. */
+  expiries: StampedeExpiry[];
+  /** Over `expired` and `event` episodes only. */
+  maxOriginCallsPerExpiry: number;
+  /** `episodes.expired`. */
+  naturalExpiries: number;
+  episodes: Record<StampedeCause, number>;
+  /** Requests that waited on another caller's fetch, over all episodes. */
+  waiting: number;
+}
+
 /**
  * Stampede accounting. An episode opens on an expire-hot event (`markExpiry`, all its keys) or,
  * for a key with no open episode, on a request that fetched from the source or waited for
- * another caller's fetch (a natural expiry or cold miss). Until the key is refilled (a request
- * served by local or Redis, not stale, that neither fetched nor waited) or the window passes, the
- * key's requests add their origin calls, waits, stale serves and latency to the episode.
+ * another caller's fetch. Until the key is refilled (a request served by local or Redis, not
+ * stale, that neither fetched nor waited) or the window passes, the key's requests add their
+ * origin calls, waits, stale serves and latency to the episode. A refresh a request started
+ * (soft TTL, XFetch) counts as one origin call of an open episode: its fetch runs on a trace of
+ * its own that is never recorded, and without it a soft-expiry event would read "0 origin calls".
+ *
+ * What opened a one-key episode comes from the fills seen so far (`filled`): never filled in this
+ * run is `cold`, filled and past that value's hard TTL is `expired`, filled and before it is
+ * `evicted`. Fills done in the background (a refresh, swr's revalidation) are not seen, so a key
+ * kept alive only by those can read `expired` where it was evicted: a refresh runs before the hard
+ * TTL, so such a key rarely misses at all.
  *
  * Memory is bounded: at most `maxOpenKeys` tracked keys (the oldest is dropped beyond that), all
- * event episodes plus the `maxListed` worst natural ones by origin calls (then waiters).
+ * event episodes plus the `maxListed` worst others by origin calls (then waiters), and one
+ * number per key ever filled (see `filled`).
  */
 export class StampedeTracker {
   private readonly options: StampedeTrackerOptions;
@@ -31,9 +52,16 @@ export class StampedeTracker {
   private open = new Map<string, KeyState>();
   private originUs = 0;
   private events: StampedeExpiry[] = [];
-  private natural: StampedeExpiry[] = [];
-  private naturalCount = 0;
+  private listed: StampedeExpiry[] = [];
+  private counts: Record<StampedeCause, number> = { cold: 0, expired: 0, evicted: 0, event: 0 };
+  private waiting = 0;
   private maxPerKey = 0;
+  /**
+   * Clock µs at which the value last filled for each key (by a recorded request) hard-expires.
+   * Bounded by the key space (entities x feature sets x versions), not by time: a key filled again
+   * overwrites its entry. Kept across `start`, so a key filled in warmup is not cold afterwards.
+   */
+  private readonly filled = new Map<string, number>();
 
   constructor(options: StampedeTrackerOptions) {
     this.options = options;
@@ -44,8 +72,9 @@ export class StampedeTracker {
     this.open = new Map();
     this.originUs = originUs;
     this.events = [];
-    this.natural = [];
-    this.naturalCount = 0;
+    this.listed = [];
+    this.counts = { cold: 0, expired: 0, evicted: 0, event: 0 };
+    this.waiting = 0;
     this.maxPerKey = 0;
   }
 
@@ -64,12 +93,24 @@ export class StampedeTracker {
       const previous = this.open.get(key);
       if (previous !== undefined) this.closeKey(key, previous);
       this.track(key, episode);
+      // The event ended the value's life: a miss after this episode's window is its expiry showing.
+      if (this.filled.has(key)) this.filled.set(key, atUs);
     }
     if (unique.length === 0) this.finalize(episode);
   }
 
   observe(trace: Trace, intendedStartUs: number, endToEndUs: number): void {
     if (this.open.size === 0 && trace.originCalls === 0 && !trace.waited) return;
+    this.account(trace, intendedStartUs, endToEndUs);
+    // After the episode is placed: the opening fetch must be judged by the fill before it. The TTL
+    // runs from the fetch, which ended before the encode and write-back that close the request.
+    if (trace.filledTtlMs > 0) {
+      const fetchedUs = intendedStartUs + endToEndUs - trace.us.encode - trace.us.redisSet;
+      this.filled.set(trace.key, fetchedUs + trace.filledTtlMs * 1000);
+    }
+  }
+
+  private account(trace: Trace, intendedStartUs: number, endToEndUs: number): void {
     const key = trace.key;
     let state = this.open.get(key);
     if (state !== undefined && intendedStartUs > state.episode.openUs + this.options.windowUs) {
@@ -78,7 +119,7 @@ export class StampedeTracker {
     }
     if (state === undefined) {
       if (trace.originCalls === 0 && !trace.waited) return;
-      const episode = newEpisode('natural', intendedStartUs, [key]);
+      const episode = newEpisode(this.causeOf(key, intendedStartUs), intendedStartUs, [key]);
       episode.openKeys = 1;
       state = this.track(key, episode);
     } else {
@@ -92,14 +133,15 @@ export class StampedeTracker {
       if (refilled) {
         // Requests are recorded when they finish, so a hit after the refill can be recorded before
         // slower fetches that started earlier: an event episode stays open for its whole window so
-        // those fetches still count. A natural episode closes here (it has no start to anchor it).
+        // those fetches still count. Any other episode closes here (it has no start to anchor it).
         if (state.episode.cause !== 'event') this.closeKey(key, state);
         return;
       }
     }
     const episode = state.episode;
-    episode.originCalls += trace.originCalls;
-    state.originCalls += trace.originCalls;
+    const calls = trace.originCalls > 0 ? trace.originCalls : trace.refreshStarted ? 1 : 0;
+    episode.originCalls += calls;
+    state.originCalls += calls;
     if (trace.waited) episode.waiting++;
     if (trace.stale !== false) episode.staleServed++;
     this.pool.record(episode, endToEndUs);
@@ -114,16 +156,30 @@ export class StampedeTracker {
   }
 
   /** Closes every episode; returns the listed expiries by time and the totals. */
-  finish(): { expiries: StampedeExpiry[]; maxOriginCallsPerExpiry: number; naturalExpiries: number } {
+  finish(): StampedeTotals {
     for (const state of this.open.values()) this.closeEpisode(state.episode);
-    const expiries = [...this.events, ...this.natural].sort((a, b) => a.at - b.at);
-    return { expiries, maxOriginCallsPerExpiry: this.maxPerKey, naturalExpiries: this.naturalCount };
+    const expiries = [...this.events, ...this.listed].sort((a, b) => a.at - b.at);
+    return {
+      expiries,
+      maxOriginCallsPerExpiry: this.maxPerKey,
+      naturalExpiries: this.counts.expired,
+      episodes: { ...this.counts },
+      waiting: this.waiting,
+    };
   }
 
   destroy(): void {
     for (const state of this.open.values()) this.pool.release(state.episode);
     this.open.clear();
+    this.filled.clear();
     this.pool.destroy();
+  }
+
+  /** Why `key` needed the source at `atUs`, judged by the last fill this tracker saw. */
+  private causeOf(key: string, atUs: number): StampedeCause {
+    const expiresUs = this.filled.get(key);
+    if (expiresUs === undefined) return 'cold';
+    return atUs >= expiresUs ? 'expired' : 'evicted';
   }
 
   private track(key: string, episode: ExpiryEpisode): KeyState {
@@ -152,19 +208,25 @@ export class StampedeTracker {
   }
 
   private finalize(episode: ExpiryEpisode): void {
-    if (episode.maxOriginCallsPerKey > this.maxPerKey) this.maxPerKey = episode.maxOriginCallsPerKey;
-    if (episode.cause === 'event') {
+    const cause = episode.cause;
+    this.counts[cause]++;
+    this.waiting += episode.waiting;
+    // A cold miss or an eviction is not an expiry: a strategy is judged on what expired.
+    if ((cause === 'expired' || cause === 'event') && episode.maxOriginCallsPerKey > this.maxPerKey) {
+      this.maxPerKey = episode.maxOriginCallsPerKey;
+    }
+    if (cause === 'event') {
       this.events.push(toStampedeExpiry(episode, this.originUs, this.pool.p99Ms(episode)));
-    } else {
-      this.naturalCount++;
-      this.offerNatural(episode);
+    } else if (episode.originCalls >= 2 || episode.waiting >= 1) {
+      // A single fetch nobody waited for is an ordinary miss: counted, not listed.
+      this.offerListed(episode);
     }
     this.pool.release(episode);
   }
 
-  /** Keeps the `maxListed` worst natural episodes; the p99 is only computed for those that get in. */
-  private offerNatural(episode: ExpiryEpisode): void {
-    const list = this.natural;
+  /** Keeps the `maxListed` worst non-event episodes; the p99 is only computed for those that get in. */
+  private offerListed(episode: ExpiryEpisode): void {
+    const list = this.listed;
     if (list.length < this.options.maxListed) {
       list.push(toStampedeExpiry(episode, this.originUs, this.pool.p99Ms(episode)));
       return;

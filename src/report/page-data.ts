@@ -1,6 +1,7 @@
 import type { LatencySummary, ResultDocument } from '../results/result-types.js';
 import { formatDate } from './format.js';
 import { spectrumOf, type SpectrumPoint } from './spectrum.js';
+import { causeLabel } from './stampede-labels.js';
 
 /** `[nines, valueMs, percentile]`: compact, since a comparison carries a few hundred of these. */
 export type SpectrumTuple = [number, number, number];
@@ -91,7 +92,7 @@ function resultData(result: ResultDocument, spectra: SpectrumCurve[]): ResultCha
     events: result.events.map((e) => ({ atS: e.at / 1000, durationS: (e.durationMs ?? 0) / 1000, label: e.kind })),
     servedBy: { ...result.tiers.servedBy },
     stampede: {
-      labels: result.stampede.expiries.map((e) => `${e.cause} @ ${Number((e.at / 1000).toPrecision(4))} s`),
+      labels: result.stampede.expiries.map((e) => `${causeLabel(e.cause)} @ ${Number((e.at / 1000).toPrecision(4))} s`),
       originCalls: result.stampede.expiries.map((e) => e.originCalls),
       waiting: result.stampede.expiries.map((e) => e.waiting),
       staleServed: result.stampede.expiries.map((e) => e.staleServed),

@@ -19,11 +19,22 @@ export interface LatencySummary {
   hdr: string;
 }
 
+/**
+ * What started a stampede episode (the source was asked for a key, or a request waited for that):
+ * - `cold`: the key's first fetch in this run (warmup included, so a key filled in warmup is not
+ *   cold in the measured phase);
+ * - `expired`: the key was filled earlier in this run and its hard TTL (the Redis `PX`) had run out;
+ *   a local copy past the local TTL is no episode while Redis still has the value;
+ * - `evicted`: the key was filled earlier in this run and is gone before its hard TTL (local LRU
+ *   with Redis off or missing it, Redis maxmemory, a failed write-back);
+ * - `event`: an expire-hot event (one episode over all its keys).
+ */
+export type StampedeCause = 'cold' | 'expired' | 'evicted' | 'event';
+
 export interface StampedeExpiry {
   /** ms since the measured phase started. */
   at: number;
-  /** 'event' (expire-hot) or 'natural' (TTL ran out). */
-  cause: 'event' | 'natural';
+  cause: StampedeCause;
   /** Number of keys that expired together. */
   keys: number;
   /** Requests that waited on another caller's fetch for these keys. */
@@ -166,10 +177,20 @@ export interface ResultDocument {
   };
   stampede: {
     strategy: string;
+    /**
+     * Episodes worth reading, by time: every `event` episode, and the worst others (by origin calls,
+     * then waiters) that had 2 or more origin calls or a waiter. A one-fetch episode nobody waited
+     * on is an ordinary miss, counted in `episodes` only.
+     */
     expiries: StampedeExpiry[];
+    /** Largest origin calls for one key in one `expired` or `event` episode (cold misses and evictions are not expiries). */
     maxOriginCallsPerExpiry: number;
-    /** Natural expiries observed, folded into counts (only the worst are listed in `expiries`). */
+    /** Episodes whose key's TTL ran out (`episodes.expired`); kept for thresholds written against it. */
     naturalExpiries: number;
+    /** Every episode by cause, listed or not. Absent in results written before causes were told apart. */
+    episodes?: Record<StampedeCause, number>;
+    /** Requests that waited on another caller's fetch, over all episodes. Absent in older results. */
+    waiting?: number;
   };
   freshness: {
     staleServed: number;
