@@ -1,29 +1,9 @@
 import type { ResultDocument } from '../../results/result-types.js';
-import { formatBytes, formatChange, formatCount, formatMs, formatNumber, formatRatio, formatUsd, relativeChange } from '../format.js';
+import { compareColumns, type CompareMetric } from '../compare-columns.js';
+import { formatChange, relativeChange } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { resultLabel } from '../page-data.js';
 import { chart, note, section } from './parts.js';
-
-interface CompareMetric {
-  label: string;
-  get: (r: ResultDocument) => number;
-  format: (value: number) => string;
-  /** Which direction is an improvement, to colour the difference. */
-  better: 'lower' | 'higher';
-}
-
-/** The key figures of the side-by-side table, in reading order. */
-export const COMPARE_METRICS: readonly CompareMetric[] = [
-  { label: 'p50 end to end', get: (r) => r.latency.endToEnd.p50, format: formatMs, better: 'lower' },
-  { label: 'p99 end to end', get: (r) => r.latency.endToEnd.p99, format: formatMs, better: 'lower' },
-  { label: 'local hit ratio', get: (r) => r.tiers.local.hitRatio, format: formatRatio, better: 'higher' },
-  { label: 'Redis hit ratio', get: (r) => r.tiers.redis.hitRatio, format: formatRatio, better: 'higher' },
-  { label: 'origin calls', get: (r) => r.tiers.source.calls, format: formatCount, better: 'lower' },
-  { label: 'stale ratio', get: (r) => r.freshness.staleRatio, format: formatRatio, better: 'lower' },
-  { label: 'bytes per key', get: (r) => r.redis.bytesPerKey ?? Number.NaN, format: formatBytes, better: 'lower' },
-  { label: 'cost per 1k', get: (r) => r.cost.per1kInferences, format: formatUsd, better: 'lower' },
-  { label: 'achieved req/s', get: (r) => r.throughput.achievedRps, format: formatNumber, better: 'higher' },
-];
 
 function cell(metric: CompareMetric, result: ResultDocument, base: ResultDocument, isBase: boolean): SafeHtml {
   const value = metric.get(result);
@@ -43,23 +23,28 @@ function verdictCell(result: ResultDocument): SafeHtml {
     : html`<td class="fail">${failed} failed</td>`;
 }
 
-/** One row per variant with its key figures and the difference to the first (the baseline). */
+/**
+ * One row per variant with its key figures and the difference to the first (the baseline). The
+ * columns follow what the variants vary (compare-columns.ts): a stampede matrix shows origin calls
+ * per expiry, waiters and stale serves, a codec matrix encoded bytes and decode time.
+ */
 export function renderComparison(results: readonly ResultDocument[]): SafeHtml {
   const base = results[0];
   if (base === undefined) return html``;
+  const columns = compareColumns(results);
   const rows = results.map(
     (r, i) => html`<tr data-variant-row><th scope="row"><a href="#r${i}-details">${resultLabel(r)}</a>${
       r.partial ? html` <span class="tag warning">partial</span>` : ''
     }${r.load.model === 'closed' ? html` <span class="tag">closed loop</span>` : ''}${
       i === 0 ? html` <span class="tag">baseline</span>` : ''
-    }</th>${COMPARE_METRICS.map((m) => cell(m, r, base, i === 0))}${verdictCell(r)}</tr>`,
+    }</th>${columns.map((m) => cell(m, r, base, i === 0))}${verdictCell(r)}</tr>`,
   );
   const names = new Set(results.map((r) => r.scenario.name));
   return section(
     'comparison',
     'Side by side',
     html`${names.size > 1 ? note('These results come from different scenarios; compare with care.') : ''}
-<div class="table-wrap"><table class="num compare"><thead><tr><th scope="col">variant</th>${COMPARE_METRICS.map(
+<div class="table-wrap"><table class="num compare"><thead><tr><th scope="col">variant</th>${columns.map(
       (m) => html`<th scope="col">${m.label}</th>`,
     )}<th scope="col">thresholds</th></tr></thead><tbody>${rows}</tbody></table></div>
 ${note(html`Differences are relative to the first row; <span class="change better">green</span> is better, <span class="change worse">red</span> worse.`)}
