@@ -1,4 +1,4 @@
-import { durationToMs, SIZE_UNITS_BYTES } from './units.js';
+import { applyQuantityUnit, tokenizeExpression, type ComparisonOperator } from './expression-tokens.js';
 
 /**
  * Threshold expressions: `"< 15ms"`, `">= 0.3"`, `"<= 2KB"`, `"< 5%"`, `"== 0"`.
@@ -8,9 +8,10 @@ import { durationToMs, SIZE_UNITS_BYTES } from './units.js';
  *     unit       := duration unit (-> ms) | size unit (-> bytes) | "%" (-> /100)
  *
  * A real tokenizer rather than a split on the first operator character: `"<= 5"` must not read as
- * `<` and `"= 5"`, and every malformed input gets a message that says what is allowed.
+ * `<` and `"= 5"`, and every malformed input gets a message that says what is allowed. The tokens
+ * (and the units) are shared with compare tolerances: src/scenario/expression-tokens.ts.
  */
-export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+export type ThresholdOp = ComparisonOperator;
 
 export interface ThresholdExpression {
   op: ThresholdOp;
@@ -24,60 +25,9 @@ export const THRESHOLD_HELP =
 /** JSON Schema pattern for editors; `parseThresholdExpression` is the truth. */
 export const THRESHOLD_PATTERN = '^\\s*(?:<=|>=|==|!=|<|>)\\s*[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?\\s*(?:%|[A-Za-zµμ]+)?\\s*$';
 
-type Token =
-  | { kind: 'op'; text: ThresholdOp; at: number }
-  | { kind: 'number'; text: string; at: number }
-  | { kind: 'unit'; text: string; at: number }
-  | { kind: 'junk'; text: string; at: number };
-
-const OPERATORS: readonly ThresholdOp[] = ['<=', '>=', '==', '!=', '<', '>'];
-const NUMBER_RE = /[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/y;
-const UNIT_RE = /%|[A-Za-zµμ]+/y;
-const SPACE_RE = /\s+/y;
-
-function tokenize(expr: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < expr.length) {
-    SPACE_RE.lastIndex = i;
-    if (SPACE_RE.exec(expr)) {
-      i = SPACE_RE.lastIndex;
-      continue;
-    }
-    // Longest operators first, so "<=" is one token.
-    const op = OPERATORS.find((candidate) => expr.startsWith(candidate, i));
-    if (op) {
-      tokens.push({ kind: 'op', text: op, at: i });
-      i += op.length;
-      continue;
-    }
-    NUMBER_RE.lastIndex = i;
-    const number = NUMBER_RE.exec(expr);
-    if (number) {
-      tokens.push({ kind: 'number', text: number[0], at: i });
-      i = NUMBER_RE.lastIndex;
-      continue;
-    }
-    UNIT_RE.lastIndex = i;
-    const unit = UNIT_RE.exec(expr);
-    if (unit) {
-      tokens.push({ kind: 'unit', text: unit[0], at: i });
-      i = UNIT_RE.lastIndex;
-      continue;
-    }
-    tokens.push({ kind: 'junk', text: expr.charAt(i), at: i });
-    i += 1;
-  }
-  return tokens;
-}
-
 /** The number in the metric's base unit, or undefined for an unknown unit. */
 function applyUnit(value: number, unit: string): number | undefined {
-  if (unit === '%') return value / 100;
-  const ms = durationToMs(value, unit);
-  if (ms !== undefined) return ms;
-  const bytesPer = SIZE_UNITS_BYTES[unit.toLowerCase()];
-  return bytesPer === undefined ? undefined : value * bytesPer;
+  return unit === '%' ? value / 100 : applyQuantityUnit(value, unit);
 }
 
 function fail(expr: string, problem: string): never {
@@ -86,7 +36,7 @@ function fail(expr: string, problem: string): never {
 
 /** Parses one threshold expression; throws an Error naming what was wrong and what is allowed. */
 export function parseThresholdExpression(expr: string): ThresholdExpression {
-  const tokens = tokenize(expr);
+  const tokens = tokenizeExpression(expr);
   const [opToken, numberToken, unitToken, extra] = tokens;
   if (!opToken) fail(expr, 'empty expression');
   if (opToken.kind !== 'op') {
