@@ -238,4 +238,18 @@ export interface ResultDocument {
   timeline: TimelineBucket[];
   events: ResultEvent[];
   thresholds: ThresholdResult[];
+  /**
+   * `fcbench run --trials N` (N > 1): this result is trial `index` (1-based) `of` N. Every result of
+   * one invocation (all variants, all trials) shares `group`, a random id, so `fcbench compare` can
+   * tell trials of one run from results of separate runs. `interleaved`: the run used --interleave
+   * (variants in rotation, A B A B). Absent for single runs and in older results.
+   */
+  trial?: ResultTrial;
+}
+
+export interface ResultTrial {
+  group: string;
+  index: number;
+  of: number;
+  interleaved: boolean;
 }
