@@ -15,6 +15,7 @@ import { resolveCascadeOptions, type CascadeOptions, type ResolvedCascadeOptions
 import { readValue } from './redis-tier.js';
 import { maybeRefreshEarly, startRefresh } from './refresh.js';
 import type { Source } from './source.js';
+import { softExpireKey } from './soft-expire.js';
 import { createStampedeStrategy } from './stampede/registry.js';
 import type { Trace } from './trace.js';
 
@@ -43,6 +44,8 @@ export interface Cascade {
   evictLocal(key: string): boolean;
   /** Deletes the key from Redis and this replica's local tier (expire-hot); returns the key. */
   deleteKeys(entity: string, featureSet: string): Promise<string>;
+  /** Ages the key's Redis value to its soft expiry, or deletes it without a soft TTL, and drops it locally (expire-hot `expiry: soft`); returns the key. */
+  softExpireKeys(entity: string, featureSet: string): Promise<string>;
   /** Versioned-key invalidation: later gets of `featureSet` use keys of `version`; its local entries are dropped. */
   setKeyVersion(featureSet: string, version: string): void;
   keyFor(entity: string, featureSet: string): string;
@@ -204,6 +207,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
       set.lru.delete(entity);
       return key;
     },
+    softExpireKeys: (entity, featureSet) => softExpireKey(core, setFor(featureSet), entity),
     setKeyVersion(featureSet, version) {
       const set = setFor(featureSet);
       if (!/^[A-Za-z0-9_.-]+$/.test(version)) throw badInput(`cascade.setKeyVersion: version must match /^[A-Za-z0-9_.-]+$/, got ${JSON.stringify(version)}`);

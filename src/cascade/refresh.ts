@@ -54,5 +54,5 @@ async function runRefresh(core: CascadeCore, set: SetState, held: CachedValue): 
       useRedis = false;
     }
   }
-  await core.strategy.load({ set, entity: held.entity, key: held.key, trace, held, newerThanMs: held.fetchedAtMs, useRedis });
+  await core.strategy.load({ set, entity: held.entity, key: held.key, trace, held, newerThanMs: held.fetchedAtMs, useRedis, background: true });
 }

@@ -48,7 +48,7 @@ export function registerRun(program: Command): void {
 Examples:
   fcbench run scenarios/quickstart.yaml
   fcbench run scenarios/codec-shootout.yaml --duration 10s --out results/ --report reports/
-  fcbench run scenarios/stampede.yaml --set stampede.strategy=redis-lock --json > result.json
+  fcbench run scenarios/stampede.yaml --set 'stampede={strategy: redis-lock}' --json > result.json
   REDIS_URL=redis://127.0.0.1:6379 fcbench run scenarios/quickstart.yaml --quiet
 
 Redis: --redis, else cascade.redis.url; "auto" = REDIS_URL if set, else a private redis-server on a

@@ -11,7 +11,8 @@ export function cascadeOptionsOf(scenario: Scenario, keyPrefix: string): Cascade
       version: set.version,
       ttl: {
         hardMs: set.ttl.hard,
-        softMs: set.ttl.soft,
+        // swr's softTtl stands in for a set's missing soft TTL: the stale window swr serves from.
+        softMs: set.ttl.soft ?? (scenario.stampede.strategy === 'swr' ? scenario.stampede.softTtl : undefined),
         jitter: set.ttl.jitter,
         earlyRefresh: set.ttl.earlyRefresh,
       },

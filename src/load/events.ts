@@ -4,7 +4,7 @@ import { sleepUntilAbort } from './open-loop.js';
 
 /** A scheduled event, times in ms since the measured phase started (the scenario's `events[]`, parsed). */
 export type RunEvent =
-  | { kind: 'expire-hot'; at: number; top: number; featureSet?: string | undefined }
+  | { kind: 'expire-hot'; at: number; top: number; featureSet?: string | undefined; /** @default 'hard' */ expiry?: 'hard' | 'soft' | undefined }
   | { kind: 'flush-local'; at: number }
   | { kind: 'source-slowdown'; at: number; factor: number; for: number }
   | { kind: 'source-errors'; at: number; rate: number; for: number }
@@ -12,8 +12,11 @@ export type RunEvent =
 
 /** What events act on: implemented by the orchestrator over the real replicas, source and Redis. */
 export interface EventTargets {
-  /** Deletes the top-N hottest keys from Redis and every replica's local tier at once; returns the Redis keys. */
-  expireHot(top: number, featureSet: string | undefined): Promise<string[]>;
+  /**
+   * Expires the top-N hottest keys in Redis and every replica's local tier at once: `hard` deletes
+   * them, `soft` ages them to their soft expiry where their set has one. Returns the Redis keys.
+   */
+  expireHot(top: number, featureSet: string | undefined, expiry: 'hard' | 'soft'): Promise<string[]>;
   flushLocal(): void;
   setSourceLatencyFactor(factor: number): void;
   /** `null` restores the scenario's own error rate. */
@@ -61,10 +64,12 @@ export function scheduleEvents(
   const act = async (event: RunEvent, record: ResultEvent): Promise<void> => {
     switch (event.kind) {
       case 'expire-hot': {
-        const keys = await targets.expireHot(event.top, event.featureSet);
+        const expiry = event.expiry ?? 'hard';
+        const keys = await targets.expireHot(event.top, event.featureSet, expiry);
         record['keys'] = keys.length;
         record['top'] = event.top;
         if (event.featureSet !== undefined) record['featureSet'] = event.featureSet;
+        if (expiry !== 'hard') record['expiry'] = expiry;
         return;
       }
       case 'flush-local':

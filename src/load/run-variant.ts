@@ -152,15 +152,18 @@ function eventTargets(
   clock: Clock,
 ): EventTargets {
   return {
-    async expireHot(top, featureSet) {
+    async expireHot(top, featureSet, expiry) {
       const sets = featureSet === undefined ? allSets : [featureSet];
       const [first, ...others] = replicas;
-      const jobs = hottest(top).flatMap((entity) => sets.map((set) => first!.deleteKeys(entity, set)));
-      const keys = await Promise.all(jobs);
+      const expire = (entity: string, set: string) => (expiry === 'soft' ? first!.softExpireKeys(entity, set) : first!.deleteKeys(entity, set));
+      const targets = hottest(top).flatMap((entity) => sets.map((set) => ({ entity, set })));
+      // The episode opens before the first key is touched: a request that meets an expired key
+      // while later ones are still being expired belongs to this event, not to an earlier one. A
+      // request that still saw an old value is a hit, which an event episode does not count, and
+      // one that started before this instant is not counted at all.
+      markExpiry(clock.nowUs(), targets.map(({ entity, set }) => first!.keyFor(entity, set)));
+      const keys = await Promise.all(targets.map(({ entity, set }) => expire(entity, set)));
       for (const replica of others) for (const key of keys) replica.evictLocal(key);
-      // The episode starts once every tier has dropped the keys, in the same tick as the last
-      // local eviction: requests that started earlier saw the old values and are not counted.
-      markExpiry(clock.nowUs(), keys);
       return keys;
     },
     flushLocal: () => replicas.forEach((r) => r.invalidateLocal()),

@@ -138,7 +138,16 @@ export const stampedeSchema = z
   .discriminatedUnion('strategy', [
     z.strictObject({ strategy: z.literal('none') }),
     z.strictObject({ strategy: z.literal('single-flight') }),
-    z.strictObject({ strategy: z.literal('swr') }),
+    z.strictObject({
+      strategy: z.literal('swr'),
+      /**
+       * A soft TTL for the feature sets that set none (`ttl.soft` wins), ms: past it a value is
+       * served stale while one refresh per replica runs. With the local tier off it is the only
+       * stale value swr has (a key Redis lost is gone), so without it swr acts as single-flight
+       * there. Shorter than the sets' hard TTL. @default none
+       */
+      softTtl: durationMs().optional().describe('soft TTL for feature sets without one (serve stale, refresh once per replica)'),
+    }),
     z.strictObject({
       strategy: z.literal('redis-lock'),
       /** Lock expiry, ms. @default 2000 */

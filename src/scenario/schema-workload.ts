@@ -183,10 +183,17 @@ export const eventSchema = z
     z.strictObject({
       kind: z.literal('expire-hot'),
       at: at(),
-      /** Number of hottest keys deleted from Redis and the local tiers. @default 10 */
+      /** Number of hottest keys to expire. @default 10 */
       top: z.int().min(1).default(10).describe('number of hottest keys to expire'),
       /** Only this feature set (must name one); all sets when omitted. */
       featureSet: z.string().optional().describe('feature set to expire (default: all)'),
+      /**
+       * Which expiry the keys reach. `hard`: deleted from Redis and the local tiers. `soft`: where
+       * the set has a soft TTL, the Redis value is aged to its soft expiry (as if written one soft
+       * TTL ago: still there, served stale while refreshed) and local copies are dropped; sets
+       * without one have no soft expiry, so their keys are deleted as with `hard`. @default "hard"
+       */
+      expiry: z.enum(['hard', 'soft']).default('hard').describe('hard (delete) or soft (age to the soft expiry where there is one)'),
     }),
     z.strictObject({ kind: z.literal('flush-local'), at: at() }),
     z.strictObject({

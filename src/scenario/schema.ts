@@ -3,6 +3,7 @@ import { describeValue } from './describe-value.js';
 import { printable } from './problems.js';
 import { cascadeSchema, codecSchema, costSchema, localTierSchema, redisTierSchema, sourceSchema, stampedeSchema } from './schema-cascade.js';
 import { durationMs, EVEN_WITH_ERRORS, withJsonSchema } from './schema-units.js';
+import { checkSwrSoftTtl } from './stampede-rules.js';
 import {
   distributionSchema,
   eventSchema,
@@ -98,6 +99,7 @@ export const scenarioSchema = z
         message: `no feature set named ${JSON.stringify(event.featureSet)} (known: ${[...names].map((name) => printable(String(name))).join(', ')})`,
       });
     });
+    checkSwrSoftTtl(scenario.stampede, scenario.featureSets, ctx);
   }, EVEN_WITH_ERRORS)
   .describe('An fcbench scenario: traffic, cache cascade and measurements');
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Cascade } from '../../src/cascade/cascade.js';
 import { CascadeError } from '../../src/cascade/cascade-error.js';
-import { systemClock } from '../../src/cascade/clock.js';
+import { FakeClock, systemClock } from '../../src/cascade/clock.js';
+import { createCodec } from '../../src/codec/index.js';
 import type { StampedeOptions } from '../../src/cascade/options.js';
 import { newTrace, type Trace } from '../../src/cascade/trace.js';
 import { usePrivateRedis } from '../helpers/redis.js';
-import { cascadeOptions, freshPrefix, payload, replica, simulatedSource, until, watchUnhandledRejections } from './fixture.js';
+import { cascadeOptions, driveClock, featureSet, freshPrefix, payload, replica, simulatedSource, until, watchUnhandledRejections } from './fixture.js';
 
 // Real time here: these tests count origin calls, they assert nothing about durations. The source
 // takes 300 ms so that 50 concurrent misses all reach the strategy while the first fetch runs.
@@ -136,5 +137,54 @@ describe('stampede strategies on an expired hot key', () => {
     await cascade.close(); // waits for the background revalidation
     expect(source.stats().calls).toBe(2);
     expect(await cascade.get(HOT, 'credit', newTrace())).toEqual(payload(HOT, 'credit', 'v2'));
+  });
+});
+
+// Fake time: the source takes 100 ms of it, so every get below runs while the one refresh does.
+describe('swr with the local tier off: a soft-expired value in Redis', () => {
+  it('is served stale to every concurrent get while exactly one refresh fetches, then Redis holds the new value', async () => {
+    const clock = new FakeClock();
+    const source = simulatedSource(clock, { latency: { fixedMs: 100 } });
+    const options = cascadeOptions({
+      featureSets: [featureSet({ ttl: { hardMs: 60_000, softMs: 1000 } })],
+      local: { enabled: false },
+      stampede: { strategy: 'swr' },
+    });
+    const redis = await redisServer.client();
+    const cascade = replica(options, { redis, source, clock });
+    let filled = false;
+    void Promise.resolve(cascade.get(HOT, 'credit', newTrace())).then(() => (filled = true));
+    await driveClock(clock, 10, () => filled, 'the first fill');
+    source.setVersion('credit', 'v2');
+    await clock.advanceMs(1500); // past the soft TTL, well within the hard one
+
+    // Two waves of 10 gets, the second halfway through the refresh's fetch.
+    const traces: Trace[] = [];
+    const wave = () => Promise.all(Array.from({ length: 10 }, () => {
+      const trace = newTrace();
+      traces.push(trace);
+      return cascade.get(HOT, 'credit', trace);
+    }));
+    const first = await wave();
+    await until(() => source.stats().inFlight === 1, 'the refresh to reach the source');
+    await clock.advanceMs(50);
+    const second = await wave();
+    expect([...first, ...second].every((v) => JSON.stringify(v) === JSON.stringify(payload(HOT, 'credit', 'v1')))).toBe(true);
+    expect(traces.every((t) => t.servedBy === 'redis' && t.stale === 'soft-expired' && t.outcome.redis === 'stale' && !t.waited)).toBe(true);
+    // One refresh for all 20: the slot stays taken until its fill is done.
+    expect(traces.filter((t) => t.refreshStarted)).toHaveLength(1);
+    expect(cascade.stats().refreshes).toBe(1);
+
+    let closed = false;
+    void cascade.close().then(() => (closed = true));
+    await driveClock(clock, 10, () => closed, 'the refresh to finish');
+    expect(source.stats().calls).toBe(2); // the first fill and the one refresh
+    const stored = createCodec(options.codec).decode((await redis.getBuffer(cascade.keyFor(HOT, 'credit')))!, 'credit');
+    expect(stored.ok && stored.value.header.version).toBe('v2');
+    expect(stored.ok && stored.value.header.softExpiresAtMs).toBeGreaterThan(clock.wallMs());
+    const after = newTrace();
+    expect(await cascade.get(HOT, 'credit', after)).toEqual(payload(HOT, 'credit', 'v2'));
+    expect(after).toMatchObject({ servedBy: 'redis', stale: false, version: 'v2' });
+    expect(unhandled).toEqual([]);
   });
 });

@@ -42,10 +42,10 @@ describe('fcbench validate (spawned CLI)', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('ok: scenarios/stampede.yaml (4 variants)');
     expect(lines.slice(1).map((line) => line.trim().split(/\s+/)[0])).toEqual([
-      'stampede.strategy=none',
-      'stampede.strategy=single-flight',
-      'stampede.strategy=swr',
-      'stampede.strategy=redis-lock',
+      'stampede={strategy:none}',
+      'stampede={strategy:single-flight}',
+      'stampede={strategy:swr,softTtl:20m}',
+      'stampede={strategy:redis-lock}',
     ]);
     expect(lines.slice(1).every((line) => /\s[0-9a-f]{12}$/.test(line))).toBe(true);
   });

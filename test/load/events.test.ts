@@ -48,6 +48,24 @@ describe('event schedule', () => {
     expect(schedule.fired[1]!['keys']).toBe(3);
   });
 
+  it('expire-hot passes its expiry on (hard by default) and records a soft one', async () => {
+    const clock = new FakeClock();
+    const { targets } = recordingTargets();
+    const expiries: string[] = [];
+    targets.expireHot = async (top, _set, expiry) => (expiries.push(expiry), Array.from({ length: top }, (_, i) => `k${i}`));
+    const schedule = scheduleEvents(
+      [
+        { kind: 'expire-hot', at: 0, top: 2 },
+        { kind: 'expire-hot', at: 10, top: 1, expiry: 'soft' },
+      ],
+      { clock, startUs: clock.nowUs(), targets },
+    );
+    await clock.advanceMs(10);
+    await schedule.stop();
+    expect(expiries).toEqual(['hard', 'soft']);
+    expect(schedule.fired.map((e) => e['expiry'])).toEqual([undefined, 'soft']);
+  });
+
   it('stop() cancels events that have not fired yet', async () => {
     const clock = new FakeClock();
     const { calls, targets } = recordingTargets();

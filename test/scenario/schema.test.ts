@@ -57,7 +57,7 @@ describe('scenario schema: defaults', () => {
     expect(s.stampede).toEqual({ strategy: 'redis-lock', lockTtl: 2000, wait: 200, pollInterval: 5, onTimeout: 'serve-stale' });
     expect(s.load).toEqual({ mode: 'open', rate: 100, arrivals: 'poisson', maxInFlight: 1024 });
     expect(s.events).toEqual([
-      { kind: 'expire-hot', at: 1000, top: 10 },
+      { kind: 'expire-hot', at: 1000, top: 10, expiry: 'hard' },
       { kind: 'source-slowdown', at: 2000, factor: 5, for: 500 },
     ]);
     expect(s.featureSets[0]?.ttl).toEqual({ hard: 60_000, soft: 30_000, jitter: 0, earlyRefresh: { kind: 'xfetch', beta: 1 } });

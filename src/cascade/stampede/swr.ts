@@ -24,7 +24,9 @@ export const createSwr: StampedeFactory = (_options, deps) => {
   return {
     name: 'swr',
     load(request) {
-      const stale = heldLoaded(request);
+      // A background refresh already serves the stale value to its callers (serve.ts): it must wait
+      // for the fill, or the refresh slot frees at once and every later stale read starts another.
+      const stale = request.background === true ? undefined : heldLoaded(request);
       const running = flights.get(request.key);
       if (running !== undefined) return stale !== undefined ? Promise.resolve(stale) : joinFlight(running, request.trace, core.clock);
       if (stale === undefined) return flights.start(request.key, () => deps.fill(request, request.trace));

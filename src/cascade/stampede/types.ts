@@ -23,6 +23,11 @@ export interface LoadRequest {
   newerThanMs: number;
   /** False once Redis failed under the `bypass` policy: no locks, no write-back. */
   useRedis: boolean;
+  /**
+   * A background refresh (refresh.ts), not a get: nobody waits for its value, and the refresh slot
+   * of the key must stay taken until the fill is done, so a strategy never answers it with `held`.
+   */
+  background?: boolean;
 }
 
 /** What a strategy may call: the cascade's own fill and Redis read. */
