@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { MetricsSnapshot } from './metrics/recorder.js';
 import { runVariant } from './load/run-variant.js';
 import { renderReport } from './report/render-report.js';
@@ -17,8 +18,14 @@ export interface RunScenarioOptions {
   signal?: AbortSignal | undefined;
   keepKeys?: boolean | undefined;
   toolVersion: string;
-  /** `--trials N`: run each variant N times (each its own result). @default 1 */
+  /** `--trials N`: run each variant N times (each its own result, with `trial` set when N > 1). @default 1 */
   trials?: number | undefined;
+  /**
+   * `--interleave`: run trials in rotation over the variants (A B A B) instead of each variant's
+   * trials back to back (A A B B), so drift of the machine during the run spreads over every variant.
+   * @default false
+   */
+  interleave?: boolean | undefined;
   onVariantStart?: ((variant: ScenarioVariant, index: number, total: number) => void) | undefined;
   onProgress?: ((phase: 'warmup' | 'measure', snapshot: MetricsSnapshot) => void) | undefined;
   /** `path` is where the result was written: the rescue directory when `failure` is set. */
@@ -36,6 +43,14 @@ export interface RunScenarioOutcome {
   writeFailures: WriteFailure[];
 }
 
+/** The runs in order, each with its 1-based trial number: A A B B, or A B A B when interleaved. */
+export function trialOrder<V>(variants: readonly V[], trials: number, interleave: boolean): { variant: V; trial: number }[] {
+  const trialNumbers = Array.from({ length: trials }, (_, i) => i + 1);
+  return interleave
+    ? trialNumbers.flatMap((trial) => variants.map((variant) => ({ variant, trial })))
+    : variants.flatMap((variant) => trialNumbers.map((trial) => ({ variant, trial })));
+}
+
 /**
  * `fcbench run` as a library call: every variant (matrix) in turn, each result written atomically
  * as soon as it exists, then one report over all of them. Variants after an interrupt are skipped.
@@ -44,11 +59,13 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
   const results: RunScenarioOutcome['results'] = [];
   const writeFailures: WriteFailure[] = [];
   const trials = options.trials ?? 1;
-  const runs = loaded.variants.flatMap((variant) => Array.from({ length: trials }, () => variant));
-  for (const [index, variant] of runs.entries()) {
+  const runs = trialOrder(loaded.variants, trials, options.interleave === true);
+  // One id for everything this invocation runs: `fcbench compare` counts them as trials of one run.
+  const group = randomBytes(6).toString('hex');
+  for (const [index, { variant, trial }] of runs.entries()) {
     if (options.signal?.aborted) break;
     options.onVariantStart?.(variant, index, runs.length);
-    const result = await runVariant(variant, {
+    const measured = await runVariant(variant, {
       redisUrl: options.redisUrl,
       env: options.env,
       signal: options.signal,
@@ -57,6 +74,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
       scenarioDir: loaded.dir,
       toolVersion: options.toolVersion,
     });
+    const result: ResultDocument =
+      trials > 1 ? { ...measured, trial: { group, index: trial, of: trials, interleaved: options.interleave === true } } : measured;
     // A full disk at the end must not lose the run: the result goes to the rescue directory instead.
     const { path, failure } = await writeOrRescue(resultPath(result, options.outDir), resultJson(result));
     if (failure !== null) writeFailures.push(failure);

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { redactText } from '../redact.js';
+import { registerCompare } from './compare.js';
 import { describeFailure } from './exit.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
 Examples:
   fcbench run scenarios/quickstart.yaml
   fcbench report results/quickstart-*.json --out reports/compare.html
+  fcbench compare baseline.json results/quickstart-<stamp>.json --format md --out compare.md
   fcbench validate scenarios/quickstart.yaml
   fcbench validate scenarios/stampede.yaml --set cascade.replicas=4 --connect
   fcbench schema > scenario.schema.json
@@ -42,6 +44,7 @@ Set FCBENCH_DEBUG=1 to print stack traces.`,
   registerRun(program);
   registerValidate(program);
   registerReport(program);
+  registerCompare(program);
   registerSchema(program);
   return program;
 }

@@ -16,6 +16,7 @@ interface RunFlags {
   duration?: string;
   set?: string[];
   trials: string;
+  interleave?: boolean;
   quiet?: boolean;
   json?: boolean;
   keepKeys?: boolean;
@@ -38,7 +39,8 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'override the scenario seed')
     .option('--duration <d>', 'override the measured duration, e.g. 30s')
     .option('--set <path=value>', 'override any field; the value is YAML (repeatable)', collectRepeatable)
-    .option('--trials <n>', 'run each variant N times', '1')
+    .option('--trials <n>', 'run each variant N times; results carry trial {group, index, of} for fcbench compare', '1')
+    .option('--interleave', 'with --trials, run the variants in rotation (A B A B) so machine drift spreads evenly')
     .option('--keep-keys', 'leave the run\'s keys in Redis (default: deleted with SCAN + UNLINK on the run\'s prefix)')
     .option('--quiet', 'print only the paths written')
     .option('--json', 'print the result document(s) to stdout (an array for several variants)')
@@ -104,6 +106,7 @@ failed at the end), 130 interrupted.`,
           signal: controller.signal,
           keepKeys: flags.keepKeys,
           trials,
+          interleave: flags.interleave === true,
           toolVersion: readToolVersion(),
           onVariantStart: (variant, index, total) =>
             say(`${total > 1 ? `[${index + 1}/${total}] ` : ''}running ${variant.scenario.name}${variant.label ? ` [${variant.label}]` : ''}`),

@@ -7,11 +7,12 @@ import type { Worse } from './tolerance.js';
  * this only ignores shifts too small to matter). `closed` overrides both for throughput-bound
  * figures of closed-loop runs, whose throughput is the machine's speed, not the offered rate.
  *
- * Measured on the project's shared 2-core machine (load average 4-6, docs in the README): two runs
- * of one closed-loop scenario differed by up to 2.1x in a tier's p99, 1.7x in end-to-end p99 and
- * 2.0x in throughput and cost per 1k; open-loop p99 (measured from the intended start, so every
- * event-loop stall counts) by up to 4.7x. The defaults below pass the closed-loop pairs and still
- * fail a source 5x slower.
+ * Measured on the project's shared 2-core machine (README, "Comparing results"): identical
+ * closed-loop runs differed by up to 2.8x in the Redis tier's p99 (a millisecond-scale tail made of
+ * event-loop stalls), 2.1x in the source tier's p99, 1.7x in end-to-end p99 and 2.0x in throughput
+ * and cost per 1k when the run is bound by duration; open-loop p99 (measured from the intended
+ * start, so every stall counts) by up to 4.7x under a load average of 5. The defaults pass the
+ * closed-loop pairs and still fail a source 5x slower (its tier's p99 +390%).
  */
 export type MetricUnit = 'ms' | 'ratio' | 'count' | 'rps' | 'usd' | 'bytes' | 'number';
 
@@ -28,11 +29,11 @@ export interface CatalogMetric {
   openLoopOnly?: boolean;
 }
 
-const P99 = { tolerance: '+100% +0.5ms', minEffect: '+20% +0.1ms' } as const;
+const P99 = { tolerance: '+200% +1ms', minEffect: '+25% +0.2ms' } as const;
 
 export const DEFAULT_METRICS: readonly CatalogMetric[] = [
   { path: 'latency.endToEnd.p50', label: 'p50 end to end', unit: 'ms', worse: 'increase', tolerance: '+50% +0.05ms', minEffect: '+10% +0.02ms' },
-  { path: 'latency.endToEnd.p95', label: 'p95 end to end', unit: 'ms', worse: 'increase', tolerance: '+100% +0.25ms', minEffect: '+15% +0.05ms' },
+  { path: 'latency.endToEnd.p95', label: 'p95 end to end', unit: 'ms', worse: 'increase', tolerance: '+100% +0.5ms', minEffect: '+15% +0.1ms' },
   { path: 'latency.endToEnd.p99', label: 'p99 end to end', unit: 'ms', worse: 'increase', ...P99 },
   { path: 'latency.byTier.local.p99', label: 'p99 served by the local tier', unit: 'ms', worse: 'increase', ...P99 },
   { path: 'latency.byTier.redis.p99', label: 'p99 served by Redis', unit: 'ms', worse: 'increase', ...P99 },

@@ -21,10 +21,14 @@ export function utcStamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** `<safe-name>[-<variant>]-<UTC stamp>` without extension. */
-export function resultStem(scenarioName: string, variant: string, startedAt: Date): string {
+/**
+ * `<safe-name>[-<variant>][-trial<i>of<n>]-<UTC stamp>` without extension. The trial part keeps
+ * short trials that start in the same second from overwriting each other.
+ */
+export function resultStem(scenarioName: string, variant: string, startedAt: Date, trial?: { index: number; of: number }): string {
   const parts = [safeFileStem(scenarioName)];
   if (variant !== '') parts.push(safeFileStem(variant, 60));
+  if (trial !== undefined) parts.push(`trial${trial.index}of${trial.of}`);
   parts.push(utcStamp(startedAt));
   return parts.join('-');
 }

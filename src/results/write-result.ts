@@ -13,9 +13,9 @@ export async function writeResult(result: ResultDocument, dir: string): Promise<
   return file;
 }
 
-/** `<dir>/<safe-name>[-<variant>]-<UTC stamp>.json`. */
+/** `<dir>/<safe-name>[-<variant>][-trial<i>of<n>]-<UTC stamp>.json`. */
 export function resultPath(result: ResultDocument, dir: string): string {
-  return join(dir, `${resultStem(result.scenario.name, result.scenario.variant, new Date(result.startedAt))}.json`);
+  return join(dir, `${resultStem(result.scenario.name, result.scenario.variant, new Date(result.startedAt), result.trial)}.json`);
 }
 
 /** The file's text: pretty JSON with a final newline (diffable, and `jq` friendly). */
