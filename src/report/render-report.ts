@@ -1,3 +1,4 @@
+import type { Comparison } from '../compare/comparison-types.js';
 import { badInput } from '../errors.js';
 import { redactSecrets } from '../redact.js';
 import type { ResultDocument } from '../results/result-types.js';
@@ -7,12 +8,15 @@ import { assertInlineSafe, cspHash, jsonForScript } from './escape.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { buildPageData, resultLabel, type PageData } from './page-data.js';
 import { renderComparison } from './sections/comparison.js';
+import { renderRegressionGate } from './sections/regression-gate.js';
 import { renderResultBody, SECTIONS } from './sections/result-body.js';
 import { REPORT_CSS } from './styles.js';
 
 export interface RenderReportOptions {
   /** Page title. @default `fcbench: <scenario> [<variant>]`, or `fcbench: <scenario>: N variants compared` */
   title?: string;
+  /** `fcbench report --baseline`: compare verdicts shown at the top, above the side-by-side section. */
+  comparison?: Comparison;
 }
 
 function defaultTitle(results: readonly ResultDocument[]): string {
@@ -33,8 +37,9 @@ function verdictTag(result: ResultDocument): SafeHtml {
   return html` <span class="tag ${failed ? 'warning' : ''}">${failed ? 'FAIL' : 'PASS'}</span>`;
 }
 
-function multiBody(results: readonly ResultDocument[], title: string): SafeHtml {
+function multiBody(results: readonly ResultDocument[], title: string, comparison?: Comparison): SafeHtml {
   return html`<div class="report-title"><h1>${title}</h1><span class="generated">${results.length} results</span></div>
+${comparison === undefined ? '' : renderRegressionGate(comparison)}
 ${renderComparison(results)}
 ${results.map(
   (r, i) => html`<details class="variant-details" id="r${i}-details"><summary>${resultLabel(r)}${verdictTag(r)}</summary>
@@ -72,7 +77,7 @@ export function renderReport(rawResults: readonly ResultDocument[], options: Ren
   const chartJs = chartJsSource();
   const client = assertInlineSafe(CLIENT_SCRIPT, 'page script');
   const css = assertInlineSafe(REPORT_CSS, 'stylesheet');
-  const body = results.length === 1 ? singleBody(first) : multiBody(results, title);
+  const body = results.length === 1 ? singleBody(first) : multiBody(results, title, options.comparison);
   const version = first.tool.version;
   const page = html`<!doctype html>
 <html lang="en">
