@@ -99,7 +99,7 @@ for latency) and worse than every result in the window. The "why" column names t
 Matrix results are paired by variant label. Markdown is also appended to $GITHUB_STEP_SUMMARY when set.
 
 Examples:
-  fcbench compare baseline.json results/quickstart-*.json
+  fcbench compare baseline.json 'results/quickstart-*.json'    (quote globs: fcbench expands them)
   fcbench compare baselines/ results/ --format md --format junit --out compare/
   fcbench compare --history 'history/*.json' result.json --window 10
   fcbench compare base.json cand.json --threshold latency.endToEnd.p99=+10% --threshold tiers.local.hitRatio=-0.02

@@ -52,7 +52,11 @@ export function decideMetric(spec: MetricSpec, base: SideValues, cand: SideValue
     return { ...common, verdict: 'info', method: 'none', why: 'no known direction: shown only (give --threshold to gate it)' };
   }
   const worse = spec.worse;
-  const shownChange = formatChange(spec.unit, change, relativeChange);
+  // A relative change alone hides scale ("+400%" of 2 us): show the absolute step next to it.
+  const shownChange =
+    relativeChange !== null && spec.unit !== 'ratio' && change !== null
+      ? `${formatChange(spec.unit, change, relativeChange)} (${formatDelta(spec.unit, change)})`
+      : formatChange(spec.unit, change, relativeChange);
   const nBase = samples.baseline.length;
   const nCand = samples.candidate.length;
 
