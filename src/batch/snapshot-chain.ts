@@ -16,6 +16,11 @@ export interface SnapshotStep {
   version: string;
   /** Fraction of entities whose values differ from the previous version, in [0, 1]. */
   changed: number;
+  /**
+   * Rolled back (the scenario says so up front): it holds its own changes, but versions after it
+   * build on the one before it, as a batch job retried after a rollback would.
+   */
+  abandoned?: boolean;
 }
 
 export class SnapshotChain {
@@ -61,8 +66,10 @@ export class SnapshotChain {
 
   /** The version whose generated payload is `entity`'s content at `version`. O(versions) at worst. */
   contentVersion(entity: string, version: string): string {
-    for (let at = this.position(version); at > 0; at--) {
+    const start = this.position(version);
+    for (let at = start; at > 0; at--) {
       const step = this.steps[at]!;
+      if (at !== start && step.abandoned === true) continue;
       if (this.changedIn(entity, step.version)) return step.version;
     }
     return this.steps[0]!.version;

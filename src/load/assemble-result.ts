@@ -4,7 +4,13 @@ import type { MetricsSummary } from '../metrics/recorder.js';
 import type { ProvisionedRedis } from '../redis/provision.js';
 import { redactSecrets } from '../redact.js';
 import { machineInfo } from '../results/environment.js';
-import { RESULT_SCHEMA_VERSION, type ResultDocument, type ResultEvent } from '../results/result-types.js';
+import {
+  RESULT_SCHEMA_VERSION,
+  type LocalInvalidationResult,
+  type PublicationResult,
+  type ResultDocument,
+  type ResultEvent,
+} from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
 import type { PhaseOutcome } from './issuer.js';
 
@@ -24,6 +30,8 @@ export interface ResultInputs {
   events: ResultEvent[];
   redis: Omit<ResultDocument['redis'], 'cleanup'> & { provisioned: ProvisionedRedis; cleanup: ResultDocument['redis']['cleanup'] | null };
   replicaPids: readonly number[];
+  /** Batch publications and local-tier invalidation, when the scenario has batch events. */
+  batch?: { publications: PublicationResult[]; localInvalidation: LocalInvalidationResult } | null;
 }
 
 /** The result document from what the run measured: pure, so it is tested with numbers. */
@@ -86,7 +94,7 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     latency: summary.latency,
     tiers,
     stampede: { strategy: scenario.stampede.strategy, ...summary.stampede },
-    freshness: summary.freshness,
+    freshness: input.batch ? { ...summary.freshness, ...input.batch } : summary.freshness,
     payload: { ...summary.payload, format: scenario.codec.format, compression: scenario.codec.compression },
     redis: redisSection(input.redis),
     cost: computeCost(

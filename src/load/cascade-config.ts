@@ -1,7 +1,7 @@
 import type { CascadeOptions, StampedeOptions } from '../cascade/options.js';
 import type { SimulatedSourceOptions } from '../cascade/simulated-source.js';
 import type { LatencySpec } from '../cascade/latency-model.js';
-import type { Scenario, SourceConfig, StampedeConfig } from '../scenario/schema.js';
+import type { LatencyConfig, Scenario, SourceConfig, StampedeConfig } from '../scenario/schema.js';
 
 /** The scenario's cascade section as the embeddable cascade's own options (ms names, no YAML). */
 export function cascadeOptionsOf(scenario: Scenario, keyPrefix: string): CascadeOptions {
@@ -48,6 +48,8 @@ function stampedeOptionsOf(stampede: StampedeConfig): StampedeOptions {
 
 export function sourceOptionsOf(scenario: Scenario): SimulatedSourceOptions {
   const source: SourceConfig = scenario.cascade.source;
+  // Callers pick the source by kind first (build-source.ts); this is the simulated one's options.
+  if (source.kind !== 'simulated') throw new Error(`sourceOptionsOf: cascade.source.kind is ${source.kind}, not simulated`);
   return {
     latency: latencyOf(source.latency),
     concurrency: source.concurrency,
@@ -57,7 +59,8 @@ export function sourceOptionsOf(scenario: Scenario): SimulatedSourceOptions {
   };
 }
 
-function latencyOf(latency: SourceConfig['latency']): LatencySpec {
+/** A scenario latency model (`{ fixed }`, `{ p50, p99 }`, `{ min, max }` in ms) as the sampler's spec. */
+export function latencyOf(latency: LatencyConfig): LatencySpec {
   if ('fixed' in latency) return { fixedMs: latency.fixed };
   if ('p50' in latency) return { p50Ms: latency.p50, p99Ms: latency.p99 };
   return { minMs: latency.min, maxMs: latency.max };

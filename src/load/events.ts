@@ -1,5 +1,6 @@
 import type { Clock } from '../cascade/clock.js';
 import type { ResultEvent } from '../results/result-types.js';
+import type { BatchPublishEvent, BatchRollbackEvent } from '../batch/batch-steps.js';
 import { sleepUntilAbort } from './open-loop.js';
 
 /** A scheduled event, times in ms since the measured phase started (the scenario's `events[]`, parsed). */
@@ -8,7 +9,9 @@ export type RunEvent =
   | { kind: 'flush-local'; at: number }
   | { kind: 'source-slowdown'; at: number; factor: number; for: number }
   | { kind: 'source-errors'; at: number; rate: number; for: number }
-  | { kind: 'redis-pause'; at: number; for: number };
+  | { kind: 'redis-pause'; at: number; for: number }
+  | BatchPublishEvent
+  | BatchRollbackEvent;
 
 /** What events act on: implemented by the orchestrator over the real replicas, source and Redis. */
 export interface EventTargets {
@@ -22,6 +25,9 @@ export interface EventTargets {
   /** `null` restores the scenario's own error rate. */
   setSourceErrorRate(rate: number | null): void;
   pauseRedis(ms: number): Promise<void>;
+  /** The batch job: write, commit, publish and invalidate a snapshot (resolves when all of it is done). */
+  batchPublish(event: BatchPublishEvent, record: ResultEvent): Promise<void>;
+  batchRollback(event: BatchRollbackEvent, record: ResultEvent): void;
 }
 
 export interface EventSchedule {
@@ -89,6 +95,10 @@ export function scheduleEvents(
         record.durationMs = event.for;
         await targets.pauseRedis(event.for);
         return;
+      case 'batch-publish':
+        return targets.batchPublish(event, record);
+      case 'batch-rollback':
+        return targets.batchRollback(event, record);
     }
   };
 

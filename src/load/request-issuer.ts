@@ -20,6 +20,8 @@ export interface IssuerDeps {
   clock: Clock;
   /** Called once when `nextEntity` returns null. */
   onKeysExhausted: () => void;
+  /** Batch truth: marks a served value outdated or uncommitted before it is recorded; null without batch events. */
+  judge?: ((trace: Trace, entity: string, featureSet: string, nowUs: number, replica: number) => void) | null;
 }
 
 /**
@@ -29,6 +31,7 @@ export interface IssuerDeps {
  */
 export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
   const { recorder, clock, replicas, router, allSets } = deps;
+  const judge = deps.judge ?? null;
   const pool = new TracePool();
 
   const failed = (trace: Trace, error: unknown): void => {
@@ -40,13 +43,16 @@ export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
     const replica = router(entity);
     const trace = pool.acquire();
     const startUs = clock.nowUs();
+    const featureSet = deps.nextFeatureSet();
     const done = () => {
-      recorder.record(trace, intendedUs, startUs, clock.nowUs(), replica);
+      const endUs = clock.nowUs();
+      judge?.(trace, entity, featureSet, endUs, replica);
+      recorder.record(trace, intendedUs, startUs, endUs, replica);
       pool.release(trace);
     };
     let result: unknown;
     try {
-      result = replicas[replica]!.get(entity, deps.nextFeatureSet(), trace);
+      result = replicas[replica]!.get(entity, featureSet, trace);
     } catch (error) {
       failed(trace, error);
       return done();
@@ -63,7 +69,9 @@ export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
     const traces = sets.map(() => pool.acquire());
     const startUs = clock.nowUs();
     const done = () => {
-      recorder.record(mergeTraces(traces), intendedUs, startUs, clock.nowUs(), replica);
+      const endUs = clock.nowUs();
+      if (judge) traces.forEach((t, i) => judge(t, entity, sets[i]!, endUs, replica));
+      recorder.record(mergeTraces(traces), intendedUs, startUs, endUs, replica);
       for (const t of traces) pool.release(t);
     };
     let result: unknown;

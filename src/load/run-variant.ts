@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createBatchRuntime, needsBatchRuntime, snapshotContentOf, type BatchRuntime } from '../batch/batch-runtime.js';
 import { createCascade, type Cascade } from '../cascade/cascade.js';
 import { systemClock, type Clock } from '../cascade/clock.js';
 import { createSimulatedSource } from '../cascade/simulated-source.js';
@@ -67,12 +68,34 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       );
     }
     const workload = buildWorkload(scenario, options.scenarioDir);
-    const source = createSimulatedSource(sourceOptionsOf(scenario), { clock, rng: workload.root.fork('source'), payload: workload.payload });
+    // What every snapshot version holds (batch publications change a seeded fraction of entities).
+    const content = snapshotContentOf(scenario, workload.payload);
+    const source = createSimulatedSource(sourceOptionsOf(scenario), {
+      clock,
+      rng: workload.root.fork('source'),
+      payload: (entity, set, version) => content.valuesAt(entity, set, version),
+    });
     const cascadeOptions = cascadeOptionsOf(scenario, keyPrefix);
+    const replicaClients = [];
     for (let id = 0; id < scenario.cascade.replicas; id++) {
       const client = await redis.connect();
+      replicaClients.push(client);
       replicas.push(createCascade(cascadeOptions, { redis: client, source, clock, rng: workload.root.fork(`replica-${id}`), replicaId: id }));
     }
+    const batch = needsBatchRuntime(scenario)
+      ? await createBatchRuntime({
+          scenario,
+          content,
+          replicas,
+          replicaClients,
+          redis: redis.client,
+          connect: (extra) => redis.connect(extra),
+          // The simulated store commits by moving its current version: readers see all of it at once.
+          beginSnapshot: (set, version) => ({ commit: () => source.setVersion(set, version), rollback: () => undefined }),
+          runPrefix: keyPrefix,
+          clock,
+        })
+      : null;
     const recorder = createRecorder();
     const usedMemoryBefore = await usedMemoryBytes(redis.client);
 
@@ -87,6 +110,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       recorder,
       clock,
       onKeysExhausted: () => phaseAbort.abort(),
+      judge: batch === null ? null : batch.judge,
     });
     const phase = (bound: ReturnType<typeof warmupBound>, name: 'warmup' | 'measure') =>
       runPhase({ load: scenario.load, bound, clock, signal, nextGapUs: workload.nextGapUs, recorder, issue, name, onProgress: options.onProgress });
@@ -101,14 +125,17 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     const sourceBefore = source.stats();
     const measureStartUs = clock.nowUs();
     recorder.start(measureStartUs);
+    batch?.startMeasuring(measureStartUs);
     const events = scheduleEvents(scenario.events, {
       clock,
       startUs: measureStartUs,
       targets: eventTargets(replicas, source, redis, workload.hottest, scenario.featureSets.map((s) => s.name), (at, keys) =>
         recorder.markExpiry(at, keys, 'event'),
-      clock),
+      clock, batch),
     });
     const measured = signal.aborted ? null : await phase(measuredBound(scenario), 'measure');
+    // A batch still writing when the phase ends never commits; pointer reads stop with the load.
+    await batch?.stop();
     await events.stop();
     const summary = recorder.finish(clock.nowUs());
     const cpu = process.cpuUsage(cpuBefore);
@@ -133,6 +160,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       events: events.fired,
       redis: { ...redisAfter, usedMemoryBefore, keyPrefix, keptKeys: keepKeys, cleanup, provisioned: redis },
       replicaPids: replicas.map(() => process.pid),
+      batch: batch?.results() ?? null,
     });
   } finally {
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
@@ -150,6 +178,7 @@ function eventTargets(
   allSets: readonly string[],
   markExpiry: (atUs: number, keys: string[]) => void,
   clock: Clock,
+  batch: BatchRuntime | null,
 ): EventTargets {
   return {
     async expireHot(top, featureSet, expiry) {
@@ -169,6 +198,13 @@ function eventTargets(
     flushLocal: () => replicas.forEach((r) => r.invalidateLocal()),
     setSourceLatencyFactor: (factor) => source.setLatencyFactor(factor),
     setSourceErrorRate: (rate) => source.setErrorRate(rate),
+    batchPublish(event, record) {
+      if (batch === null) throw new Error('batch-publish without the batch runtime');
+      return batch.publish(event, record);
+    },
+    batchRollback(event, record) {
+      batch?.rollback(event, record);
+    },
     async pauseRedis(ms) {
       await redis.client.call('CLIENT', 'PAUSE', String(Math.round(ms)), 'ALL');
     },

@@ -30,6 +30,8 @@ export class Timeline {
   private errors = 0;
   private staleServed = 0;
   private dropped = 0;
+  private outdated = 0;
+  private uncommitted = 0;
 
   constructor(bucketMs: number) {
     this.bucketUs = bucketMs * 1000;
@@ -60,7 +62,11 @@ export class Timeline {
     if (redis === 'hit' || redis === 'stale') this.redisHits++;
     this.sourceCalls += trace.originCalls;
     if (trace.failed || trace.errorKind !== null) this.errors++;
-    if (trace.stale !== false) this.staleServed++;
+    if (trace.stale !== false) {
+      this.staleServed++;
+      if (trace.stale === 'outdated') this.outdated++;
+      else if (trace.stale === 'uncommitted') this.uncommitted++;
+    }
   }
 
   recordDropped(): void {
@@ -110,6 +116,8 @@ export class Timeline {
     last.errors += this.errors;
     last.staleServed += this.staleServed;
     last.dropped += this.dropped;
+    last.outdated = (last.outdated ?? 0) + this.outdated;
+    last.uncommitted = (last.uncommitted ?? 0) + this.uncommitted;
     this.clearCurrent();
   }
 
@@ -125,6 +133,8 @@ export class Timeline {
       errors: this.errors,
       staleServed: this.staleServed,
       dropped: this.dropped,
+      outdated: this.outdated,
+      uncommitted: this.uncommitted,
     });
     this.index++;
     this.previousCount = this.count;
@@ -143,5 +153,7 @@ export class Timeline {
     this.errors = 0;
     this.staleServed = 0;
     this.dropped = 0;
+    this.outdated = 0;
+    this.uncommitted = 0;
   }
 }

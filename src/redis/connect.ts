@@ -12,6 +12,12 @@ export interface ConnectOptions {
   autoPipelining?: boolean;
   /** CLIENT SETNAME, so `CLIENT LIST` shows who is connected. @default 'fcbench' */
   name?: string;
+  /**
+   * RESP version. Tracking invalidations redirected to a RESP3 connection arrive as `invalidate`
+   * pushes, which ioredis drops; a RESP2 subscriber gets them as `__redis__:invalidate` messages.
+   * @default 3 (ioredis' default)
+   */
+  protocol?: 2 | 3;
 }
 
 /** ioredis' own version, recorded in every result. */
@@ -56,6 +62,7 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
       maxRetriesPerRequest: 0,
       enableAutoPipelining: options.autoPipelining ?? false,
       connectionName: options.name ?? 'fcbench',
+      ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
       retryStrategy: (attempt) => (connectedOnce ? Math.min(50 * attempt, 500) : null),
     });
   } catch (error) {

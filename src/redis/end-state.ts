@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { countByPrefix, deleteByPrefix, meanBytesPerKey } from './cleanup.js';
-import { redactUrl, usedMemoryBytes } from './connect.js';
+import { redactText } from '../redact.js';
+import { usedMemoryBytes } from './connect.js';
 
 /** What Redis looked like after the measured phase, or null where it could not be asked. */
 export interface RedisEndState {
@@ -73,7 +74,6 @@ export async function cleanupRunKeys(client: Redis, prefix: string, options: { k
 }
 
 function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
   // ioredis messages can quote a URL; a password must never reach a result.
-  return message.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s@/]*@[^\s]*/gi, (url) => redactUrl(url));
+  return redactText(error instanceof Error ? error.message : String(error));
 }

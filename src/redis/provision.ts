@@ -23,8 +23,8 @@ export interface ProvisionedRedis {
   clientVersion: string;
   /** The first client (for cleanup, INFO, events); create more with `connect()`. */
   client: Redis;
-  /** A new client with the same settings (one per replica). */
-  connect(): Promise<Redis>;
+  /** A new client with the same settings (one per replica); `protocol: 2` for a tracking-invalidation subscriber. */
+  connect(extra?: { protocol?: 2 | 3; name?: string }): Promise<Redis>;
   /** The private server, when fcbench started one (it owns it, so it may CLIENT PAUSE it freely). */
   privateServer: PrivateRedis | null;
   /** Quits every client made here and stops a private server. */
@@ -54,11 +54,12 @@ export async function provisionRedis(options: ProvisionOptions): Promise<Provisi
   }
   checkUrl(url, options.allowRemote ?? false);
   const clients: Redis[] = [];
-  const connect = async () => {
+  const connect = async (extra: { protocol?: 2 | 3; name?: string } = {}) => {
     const client = await connectRedis(url, {
       connectTimeoutMs: options.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
       autoPipelining: options.autoPipelining,
+      ...extra,
     });
     clients.push(client);
     return client;

@@ -66,6 +66,55 @@ export interface TimelineBucket {
   errors: number;
   staleServed: number;
   dropped: number;
+  /** Served values whose content differed from the latest committed snapshot (absent in older results). */
+  outdated?: number;
+  /** Served values from an uncommitted or rolled-back snapshot (absent in older results). */
+  uncommitted?: number;
+}
+
+/** One batch publication and what it cost the caches (`freshness.publications[]`). Times are ms since the measured phase started. */
+export interface PublicationResult {
+  /** When the batch job began writing the snapshot. */
+  at: number;
+  featureSet: string;
+  version: string;
+  publication: 'post-commit' | 'pre-commit' | 'none';
+  invalidation: 'versioned-keys' | 'delete' | 'overwrite' | 'ttl-only';
+  /** null when it never committed (rolled back, or the run ended first). */
+  committedAt: number | null;
+  publishedAt: number | null;
+  /** When the cache updater finished applying the invalidation; null for ttl-only or no publication. */
+  appliedAt: number | null;
+  rolledBackAt: number | null;
+  /** Entities whose values this snapshot changed. */
+  changedEntities: number;
+  /** Served values whose content differed from this (committed) snapshot's. */
+  outdatedServed: number;
+  /** Served values from this snapshot while it was uncommitted or after it was rolled back. */
+  uncommittedServed: number;
+  /** From the commit until the last outdated serve, worst tier (0: none). */
+  windowMs: number;
+  windowByTier: { local: number; redis: number; source: number };
+  /** The replica whose last outdated serve came latest. */
+  worstReplica: { id: number; windowMs: number } | null;
+  /** Redis commands the cache updater sent for it (DEL/UNLINK, scripted SETs, PUBLISH, pointer SET). */
+  redisCommands: number;
+}
+
+/** How each replica's local tier heard of changes (`freshness.localInvalidation`). */
+export interface LocalInvalidationResult {
+  mode: 'ttl' | 'pubsub' | 'tracking';
+  /** Version-pointer GETs by all replicas (versioned-keys only). */
+  pointerReads: number;
+  replicas: {
+    id: number;
+    /** Invalidation messages received (pubsub messages, or tracking pushes). */
+    received: number;
+    /** Local entries dropped because of them. */
+    dropped: number;
+    /** From the updater's command to the drop, ms, over invalidations the updater caused. */
+    latency: { count: number; p50: number; p99: number; max: number };
+  }[];
 }
 
 export interface ResultEvent {
@@ -198,6 +247,10 @@ export interface ResultDocument {
     byReason: { softExpired: number; outdated: number; uncommitted: number };
     /** Age of served values, ms. */
     age: LatencySummary;
+    /** One entry per batch-publish event (absent in results without batch events). */
+    publications?: PublicationResult[];
+    /** How the local tiers were told (absent without batch events). */
+    localInvalidation?: LocalInvalidationResult;
   };
   payload: {
     /** Mean serialized bytes before compression, per value written. */

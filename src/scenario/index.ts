@@ -20,6 +20,8 @@ export type {
   LocalTierConfig,
   RedisTierConfig,
   SourceConfig,
+  SimulatedSourceConfig,
+  PostgresSourceConfig,
   LatencyConfig,
   StampedeConfig,
   FailurePolicy,

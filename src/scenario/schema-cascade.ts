@@ -36,6 +36,13 @@ export const localTierSchema = z
     maxBytes: sizeBytes().optional().describe('byte budget per replica'),
     /** Local TTL in ms. @default 30 seconds (30000) */
     ttl: durationMs().prefault('30s').describe('local TTL'),
+    /**
+     * How a replica hears that a cached value changed: `ttl` (it does not; entries age out),
+     * `pubsub` (the cache updater publishes the changed keys on a Redis channel), `tracking`
+     * (Redis server-assisted client-side caching: CLIENT TRACKING with invalidations redirected
+     * to a `__redis__:invalidate` subscription). @default "ttl"
+     */
+    invalidation: z.enum(['ttl', 'pubsub', 'tracking']).default('ttl').describe('ttl, pubsub or tracking'),
   })
   .prefault({});
 
@@ -66,8 +73,17 @@ export const redisTierSchema = z
     keepKeys: z.boolean().default(false).describe('keep the keys after the run'),
     /** Allow a non-loopback Redis (the run writes and deletes keys there). @default false */
     allowRemote: z.boolean().default(false).describe('allow a non-loopback Redis'),
+    /**
+     * With `invalidation: versioned-keys`, how often each replica reads the current-version
+     * pointer key (one GET per replica and feature set per interval), ms. @default 100
+     */
+    pointerRefresh: durationMs().prefault('100ms').describe('how often replicas read the version pointer'),
   })
   .prefault({});
+
+const PG_URL_RE = /^(auto|postgres(ql)?:\/\/.*)$/;
+/** Unquoted lowercase identifiers only, so the name needs no escaping rules of its own in SQL. */
+const PG_TABLE_RE = /^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/;
 
 const latencyUnion = z.union(
   [
@@ -117,6 +133,34 @@ export const sourceSchema = z
       errorRate: z.number().min(0).max(1).default(0).describe('fraction of fetches that fail'),
       /** Fetch timeout, ms. @default 5000 */
       timeout: durationMs().prefault('5s').describe('fetch timeout'),
+    }),
+    z.strictObject({
+      kind: z.literal('postgres'),
+      /**
+       * `auto` (FCBENCH_PG_URL if set, else `postgres://postgres@127.0.0.1:5432/fcbench`) or a
+       * `postgres://` / `postgresql://` URL. Its password is never printed or stored. @default "auto"
+       */
+      url: z
+        .string()
+        .regex(PG_URL_RE, { error: (iss) => `expected "auto" or a postgres:// or postgresql:// URL (got ${describeValue(iss.input)})` })
+        .default('auto')
+        .describe('"auto" (FCBENCH_PG_URL, else postgres://postgres@127.0.0.1:5432/fcbench) or postgres:// URL'),
+      /** Feature table, one row per (feature set, snapshot version, entity); `schema.table` allowed. @default "fcbench_features" */
+      table: z
+        .string()
+        .regex(PG_TABLE_RE, { error: (iss) => `expected a lowercase SQL name like fcbench_features or myschema.features (got ${describeValue(iss.input)})` })
+        .default('fcbench_features')
+        .describe('feature table (lowercase name, optionally schema.table)'),
+      /** Pool size: reads in flight at once; more wait for a connection (measured as queue wait). @default 16 */
+      concurrency: z.int().min(1).max(512).default(16).describe('connection pool size; more reads queue'),
+      /** Server-side statement_timeout of each read, and the longest wait for a pooled connection, ms. @default 2000 */
+      statementTimeout: durationMs().prefault('2s').describe('statement_timeout of each read (also bounds the pool wait)'),
+      /** First connection must succeed within this, or the run stops (exit 3), ms. @default 2000 */
+      connectTimeout: durationMs().prefault('2s').describe('connection timeout'),
+      /** Extra latency added to every read after the query, to model a remote store (same shapes as the simulated latency). */
+      addedLatency: latencyUnion.optional().describe('latency added to each read: { fixed } | { p50, p99 } | { min, max }'),
+      /** Allow a non-loopback PostgreSQL (runs read it; `source load` writes to it). @default false */
+      allowRemote: z.boolean().default(false).describe('allow a non-loopback PostgreSQL'),
     }),
   ])
   .prefault({ kind: 'simulated' })

@@ -218,5 +218,36 @@ export const eventSchema = z
       /** How long Redis stops answering (CLIENT PAUSE), ms. */
       for: durationMs().describe('how long Redis stops answering'),
     }),
+    z.strictObject({
+      kind: z.literal('batch-publish'),
+      at: at(),
+      /** Feature set the batch job writes a new snapshot of (must name one). */
+      featureSet: z.string().describe('feature set the batch writes'),
+      /** The new snapshot version: letters, digits, _ . - (it becomes part of Redis keys). */
+      version: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+$/, { error: 'may contain only letters, digits, _ . and -' })
+        .describe('new snapshot version'),
+      /** Fraction of entities whose values differ from the previous snapshot, 0..1 (chosen from the seed). @default 0.3 */
+      changed: z.number().min(0).max(1).default(0.3).describe('fraction of entities whose values change, 0..1'),
+      /** How long the snapshot's write transaction takes before it commits, ms. @default 0 */
+      commitDuration: durationMs({ allowZero: true }).prefault('0s').describe('write transaction length before the commit'),
+      /** When the batch announces the snapshot: after its commit, before it (the bug), or never. @default "post-commit" */
+      publication: z.enum(['post-commit', 'pre-commit', 'none']).default('post-commit').describe('post-commit, pre-commit or none'),
+      /** How caches learn of it. @default "versioned-keys" */
+      invalidation: z
+        .enum(['versioned-keys', 'delete', 'overwrite', 'ttl-only'])
+        .default('versioned-keys')
+        .describe('versioned-keys, delete, overwrite or ttl-only'),
+      /** Delay between the publication and the cache updater acting on it, ms. @default 0 */
+      publishLag: durationMs({ allowZero: true }).prefault('0s').describe('publication -> cache updater delay'),
+    }),
+    z.strictObject({
+      kind: z.literal('batch-rollback'),
+      at: at(),
+      featureSet: z.string().describe('feature set of the snapshot'),
+      /** The uncommitted snapshot to abandon (a batch-publish of it must still be writing). */
+      version: z.string().describe('snapshot version to abandon'),
+    }),
   ])
   .describe('a disturbance during the measured phase');

@@ -1,9 +1,10 @@
 import * as z from 'zod';
+import { checkBatchEvents } from './batch-rules.js';
 import { describeValue } from './describe-value.js';
 import { printable } from './problems.js';
 import { cascadeSchema, codecSchema, costSchema, localTierSchema, redisTierSchema, sourceSchema, stampedeSchema } from './schema-cascade.js';
-import { durationMs, EVEN_WITH_ERRORS, withJsonSchema } from './schema-units.js';
 import { checkSwrSoftTtl } from './stampede-rules.js';
+import { durationMs, EVEN_WITH_ERRORS, withJsonSchema } from './schema-units.js';
 import {
   distributionSchema,
   eventSchema,
@@ -87,6 +88,7 @@ export const scenarioSchema = z
     matrix: matrixSchema,
   })
   .superRefine((scenario, ctx) => {
+    checkBatchEvents(scenario.featureSets, scenario.events, ctx);
     // Cross-field check: an event may only target a feature set the scenario serves.
     const names = new Set((Array.isArray(scenario.featureSets) ? scenario.featureSets : []).map((set) => set?.name));
     (Array.isArray(scenario.events) ? scenario.events : []).forEach((event, index) => {
@@ -119,7 +121,9 @@ export type CascadeConfig = z.output<typeof cascadeSchema>;
 export type LocalTierConfig = z.output<typeof localTierSchema>;
 export type RedisTierConfig = z.output<typeof redisTierSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
-export type LatencyConfig = SourceConfig['latency'];
+export type SimulatedSourceConfig = Extract<SourceConfig, { kind: 'simulated' }>;
+export type PostgresSourceConfig = Extract<SourceConfig, { kind: 'postgres' }>;
+export type LatencyConfig = SimulatedSourceConfig['latency'];
 export type StampedeConfig = z.output<typeof stampedeSchema>;
 export type FailurePolicy = Scenario['failurePolicy'];
 export type LoadConfig = z.output<typeof loadSchema>;

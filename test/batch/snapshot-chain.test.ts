@@ -39,3 +39,15 @@ describe('SnapshotChain', () => {
     expect(() => chain.contentVersion('1', 'v9')).toThrow(/unknown snapshot version "v9"/);
   });
 });
+
+describe('SnapshotChain with a rolled-back version', () => {
+  it('later versions build on the last version before the abandoned one', () => {
+    const chain = new SnapshotChain(3, 'set', 'v1', [
+      { version: 'v2', changed: 0.5, abandoned: true },
+      { version: 'v3', changed: 0.2 },
+    ]);
+    const e = entities.find((x) => chain.changedIn(x, 'v2') && !chain.changedIn(x, 'v3'))!;
+    expect(chain.contentVersion(e, 'v2')).toBe('v2');
+    expect(chain.contentVersion(e, 'v3')).toBe('v1');
+  });
+});
