@@ -111,6 +111,7 @@ export const CLIENT_SCRIPT = String.raw`
     throughput: function (r, t) { return timeline(r, t, [{ key: 'rps', label: 'requests/s' }, { key: 'dropped', label: 'dropped', color: t.fail }], 'requests per second'); },
     p99: function (r, t) { return timeline(r, t, [{ key: 'p99Ms', label: 'p99 end to end' }], 'latency', function (v) { return fmtMs(v); }); },
     hits: function (r, t) { return timeline(r, t, [{ key: 'localHits', label: 'local hits' }, { key: 'redisHits', label: 'Redis hits' }, { key: 'sourceCalls', label: 'source calls' }], 'per bucket'); },
+    freshness: function (r, t) { return timeline(r, t, [{ key: 'outdated', label: 'outdated served', color: t.fail }, { key: 'uncommitted', label: 'uncommitted served', color: t.series[4] }], 'per bucket'); },
     problems: function (r, t) { return timeline(r, t, [{ key: 'staleServed', label: 'stale served', color: t.series[4] }, { key: 'errors', label: 'errors', color: t.fail }], 'per bucket'); },
     served: function (r, t) {
       var s = r.servedBy;

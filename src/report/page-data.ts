@@ -24,6 +24,8 @@ export interface ResultChartData {
     redisHits: number[];
     sourceCalls: number[];
     staleServed: number[];
+    outdated: number[];
+    uncommitted: number[];
     errors: number[];
     dropped: number[];
   };
@@ -86,6 +88,8 @@ function resultData(result: ResultDocument, spectra: SpectrumCurve[]): ResultCha
       redisHits: tl.map((b) => b.redisHits),
       sourceCalls: tl.map((b) => b.sourceCalls),
       staleServed: tl.map((b) => b.staleServed),
+      outdated: tl.map((b) => b.outdated ?? 0),
+      uncommitted: tl.map((b) => b.uncommitted ?? 0),
       errors: tl.map((b) => b.errors),
       dropped: tl.map((b) => b.dropped),
     },
@@ -105,7 +109,7 @@ function resultData(result: ResultDocument, spectra: SpectrumCurve[]): ResultCha
 const EMPTY_DATA: ResultChartData = {
   label: '',
   spectra: [],
-  timeline: { t: [], rps: [], p99Ms: [], localHits: [], redisHits: [], sourceCalls: [], staleServed: [], errors: [], dropped: [] },
+  timeline: { t: [], rps: [], p99Ms: [], localHits: [], redisHits: [], sourceCalls: [], staleServed: [], outdated: [], uncommitted: [], errors: [], dropped: [] },
   events: [],
   servedBy: { local: 0, redis: 0, source: 0, none: 0 },
   stampede: { labels: [], originCalls: [], waiting: [], staleServed: [], p99Ms: [] },

@@ -29,7 +29,7 @@ function renderSection(id: SectionId, result: ResultDocument, index: number, pre
     case 'timeline': return renderTimeline(result, index, prefix);
     case 'tiers': return renderTiers(result, index, prefix);
     case 'stampede': return renderStampede(result, index, prefix);
-    case 'freshness': return renderFreshness(result, prefix);
+    case 'freshness': return renderFreshness(result, index, prefix);
     case 'payload': return renderPayload(result, prefix);
     case 'cost': return renderCost(result, index, prefix);
   }
