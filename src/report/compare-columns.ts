@@ -64,6 +64,15 @@ export const VARIED_METRICS: readonly { prefix: string; metrics: readonly Compar
     ],
   },
   {
+    // Batch events (their invalidation and publication) and how the local tiers are told.
+    prefix: 'events',
+    metrics: batchMetrics(),
+  },
+  {
+    prefix: 'cascade.local.invalidation',
+    metrics: batchMetrics(),
+  },
+  {
     prefix: 'featureSets',
     metrics: [
       maxOriginCallsPerExpiry,
@@ -113,7 +122,25 @@ export function variedPaths(results: readonly ResultDocument[]): string[] {
 }
 
 function under(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(`${prefix}.`);
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+/** Freshness against batch truth: NaN (a dash) for results without publications, never a made-up 0. */
+function batchMetrics(): CompareMetric[] {
+  const publications = (r: ResultDocument) => r.freshness.publications ?? [];
+  const sum = (r: ResultDocument, get: (p: NonNullable<ResultDocument['freshness']['publications']>[number]) => number) =>
+    publications(r).length === 0 ? Number.NaN : publications(r).reduce((n, p) => n + get(p), 0);
+  return [
+    { label: 'outdated served', get: (r) => sum(r, (p) => p.outdatedServed), format: formatCount, better: 'lower' },
+    { label: 'uncommitted served', get: (r) => sum(r, (p) => p.uncommittedServed), format: formatCount, better: 'lower' },
+    {
+      label: 'outdated window',
+      get: (r) => (publications(r).length === 0 ? Number.NaN : Math.max(...publications(r).map((p) => p.windowMs))),
+      format: formatMs,
+      better: 'lower',
+    },
+    { label: 'invalidation Redis commands', get: (r) => sum(r, (p) => p.redisCommands), format: formatCount, better: 'lower' },
+  ];
 }
 
 /** The table's columns: the common ones, then those that decide what the variants vary, each once. */

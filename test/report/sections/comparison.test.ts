@@ -55,3 +55,25 @@ describe('comparison table columns', () => {
     expect(labels.slice(COMMON_METRICS.length)).toEqual(['encoded bytes', 'compression ratio', 'decode p99', 'encode p99']);
   });
 });
+
+describe('comparison columns for a matrix over batch invalidation', () => {
+  const publication = (outdated: number, windowMs: number, commands: number) => ({
+    at: 4000, featureSet: 'f', version: 'v2', publication: 'post-commit' as const, invalidation: 'delete' as const,
+    committedAt: 4500, publishedAt: 4500, appliedAt: 4600, rolledBackAt: null, changedEntities: 100,
+    outdatedServed: outdated, uncommittedServed: 0, windowMs, windowByTier: { local: windowMs, redis: 0, source: 0 }, worstReplica: null, redisCommands: commands,
+  });
+  const withPublication = (invalidation: string, p: ReturnType<typeof publication>): ResultDocument => {
+    const base = makeResult({ requests: 1_000, variant: `events[0].invalidation=${invalidation}` });
+    return { ...base, scenario: { ...base.scenario, assignments: { 'events[0].invalidation': invalidation } }, freshness: { ...base.freshness, publications: [p] } };
+  };
+
+  it('adds outdated serves, the window and the invalidation cost when events[0].invalidation varies', () => {
+    const results = [withPublication('ttl-only', publication(1378, 5482, 0)), withPublication('delete', publication(34, 161, 24))];
+    expect(variedPaths(results)).toEqual(['events[0].invalidation']);
+    const labels = compareColumns(results).map((m) => m.label);
+    expect(labels).toEqual(expect.arrayContaining(['outdated served', 'uncommitted served', 'outdated window', 'invalidation Redis commands']));
+    const window = compareColumns(results).find((m) => m.label === 'outdated window')!;
+    expect(results.map((r) => window.get(r))).toEqual([5482, 161]);
+    expect(compareColumns(results).find((m) => m.label === 'outdated served')!.get(makeResult({ requests: 10 }))).toBeNaN();
+  });
+});
