@@ -1,9 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
+import type { ResultDocument } from '../../src/results/result-types.js';
 
 /**
  * The real `fcbench` CLI for end-to-end tests, compiled once per test file. It is built into its own
@@ -133,4 +134,11 @@ export function useBuiltCli(): {
       return startCliProcess(built.mainJs, args, options);
     },
   };
+}
+
+/** Every result document (`*.json`) in `dir`, parsed. */
+export function readResultFiles(dir: string): ResultDocument[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ResultDocument);
 }

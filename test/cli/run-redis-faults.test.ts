@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { countByPrefix } from '../../src/redis/cleanup.js';
 import { connectRedis } from '../../src/redis/connect.js';
 import { startPrivateRedis, type PrivateRedis } from '../../src/redis/private-server.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
-import { useBuiltCli } from './cli-helpers.js';
+import { readResultFiles, useBuiltCli } from './cli-helpers.js';
 
 /**
  * Redis faults in the middle of a real `fcbench run` (spawned CLI, real redis-servers): the run
@@ -46,11 +46,8 @@ ${extra}`,
   return { dir, file };
 }
 
-function results(dir: string): ResultDocument[] {
-  return readdirSync(join(dir, 'results'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(dir, 'results', f), 'utf8')) as ResultDocument);
-}
+/** The result documents written under `<dir>/results`. */
+const results = (dir: string): ResultDocument[] => readResultFiles(join(dir, 'results'));
 
 const args = (file: string, dir: string) => ['run', file, '--out', join(dir, 'results'), '--report', join(dir, 'reports')];
 /** The progress line of the measured phase at `n` seconds (non-interactive: one line each). */

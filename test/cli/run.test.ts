@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countByPrefix } from '../../src/redis/cleanup.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
 import { usePrivateRedis } from '../helpers/redis.js';
-import { buildCli, REPO_ROOT, useBuiltCli } from './cli-helpers.js';
+import { buildCli, readResultFiles, REPO_ROOT, useBuiltCli } from './cli-helpers.js';
 
 const cli = useBuiltCli();
 const redis = usePrivateRedis();
@@ -29,11 +29,8 @@ ${extra}`,
   return { dir, file };
 }
 
-function results(dir: string): ResultDocument[] {
-  return readdirSync(join(dir, 'results'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(dir, 'results', f), 'utf8')) as ResultDocument);
-}
+/** The result documents written under `<dir>/results`. */
+const results = (dir: string): ResultDocument[] => readResultFiles(join(dir, 'results'));
 
 describe('fcbench run (spawned CLI against a private Redis)', () => {
   it('writes a result and a report, and exits 1 after writing when a threshold fails', async () => {
