@@ -35,15 +35,13 @@ function renderPublications(result: ResultDocument, index: number): SafeHtml | '
   const rows = publications.map((p) => [
     `${p.featureSet} ${p.version}`,
     `${p.publication}, ${p.invalidation}`,
-    msOrDash(p.at),
     p.rolledBackAt !== null ? `rolled back at ${formatMs(p.rolledBackAt)}` : msOrDash(p.committedAt),
     msOrDash(p.publishedAt),
     msOrDash(p.appliedAt),
     formatCount(p.changedEntities),
     formatCount(p.outdatedServed),
     formatCount(p.uncommittedServed),
-    formatMs(p.windowByTier.local),
-    formatMs(p.windowByTier.redis),
+    `${formatMs(p.windowByTier.local)} / ${formatMs(p.windowByTier.redis)}`,
     p.worstReplica === null ? '—' : `#${p.worstReplica.id} (${formatMs(p.worstReplica.windowMs)})`,
     formatCount(p.redisCommands),
   ]);
@@ -61,10 +59,10 @@ function renderPublications(result: ResultDocument, index: number): SafeHtml | '
     'Outdated and uncommitted serves over time',
     'Served values whose content differed from the latest committed snapshot (outdated), or came from a snapshot never committed (uncommitted), per 1 s bucket. Dashed lines mark events.',
   )}${table(
-    ['snapshot', 'publication, invalidation', 'started', 'committed', 'published', 'applied', 'changed', 'outdated', 'uncommitted', 'window local', 'window Redis', 'worst replica', 'Redis commands'],
+    ['snapshot', 'publication, invalidation', 'committed', 'published', 'applied', 'changed', 'outdated', 'uncommitted', 'window local / Redis', 'worst replica', 'Redis commands'],
     rows,
     'num',
-  )}${note('Times are from the start of the measured phase; a window runs from the commit to the last outdated serve from that tier.')}${
+  )}${note('Times are from the start of the measured phase (a batch starts at its event time); a window runs from the commit to the last outdated serve from that tier.')}${
     local === undefined
       ? ''
       : html`<h3>Local tier invalidation: ${local.mode}</h3>${table(['', 'received', 'dropped', 'latency p50', 'latency p99'], busRows, 'num')}${note(
