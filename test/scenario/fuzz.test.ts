@@ -15,7 +15,7 @@ import { useScenarioDir } from './scenario-files.js';
  *
  * `npm test` runs 500 cases from a fixed seed, so it is deterministic; `npm run fuzz` sets
  * FCBENCH_FUZZ_RUNS=20000 and a random seed (fast-check prints it, and the failing path, on
- * failure; FCBENCH_FUZZ_SEED=<seed> replays it).
+ * failure; FCBENCH_FUZZ_SEED=<seed> with the same FCBENCH_FUZZ_RUNS replays it).
  */
 const fuzzRuns = process.env['FCBENCH_FUZZ_RUNS'];
 const TOTAL_RUNS = fuzzRuns === undefined ? 500 : Number(fuzzRuns);
