@@ -15,6 +15,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * name) and the offending field. Other fields are trusted as written by the same schema version;
  * the report renders a note for any section whose data is missing rather than failing.
  */
+const REQUIRED_SECTIONS = ['tool', 'load', 'serving', 'env', 'requests', 'throughput', 'tiers', 'stampede', 'freshness', 'payload', 'redis', 'cost'] as const;
+const REQUIRED_LISTS = ['timeline', 'events', 'thresholds'] as const;
+
 export function validateResult(data: unknown, source: string): ResultDocument {
   if (!isObject(data)) throw badInput(`${source}: not an fcbench result (expected a JSON object)`);
   if (!('schemaVersion' in data)) throw badInput(`${source}: not an fcbench result (no schemaVersion)`);
@@ -34,6 +37,14 @@ export function validateResult(data: unknown, source: string): ResultDocument {
     if (typeof endToEnd[key] !== 'number') throw badInput(`${source}: latency.endToEnd.${key}: expected a number`);
   }
   if (typeof endToEnd.hdr !== 'string') throw badInput(`${source}: latency.endToEnd.hdr: expected a string`);
+  // The sections every reader relies on: one missing is a cut or hand-made file, said in one line
+  // rather than found as a crash halfway through rendering.
+  for (const key of REQUIRED_SECTIONS) {
+    if (!isObject(data[key])) throw badInput(`${source}: ${key}: expected an object (not a complete fcbench result)`);
+  }
+  for (const key of REQUIRED_LISTS) {
+    if (!Array.isArray(data[key])) throw badInput(`${source}: ${key}: expected a list (not a complete fcbench result)`);
+  }
   return data as unknown as ResultDocument;
 }
 

@@ -92,6 +92,14 @@ describe('fcbench report (spawned CLI): a bad result file is one line naming it,
     ['a JSON string', (file) => writeFile(file, '"result"'), /expected a JSON object/],
     ['null', (file) => writeFile(file, 'null'), /expected a JSON object/],
     ['an unknown schemaVersion', async (file) => writeFile(file, (await realistic()).replace('"schemaVersion": 1', '"schemaVersion": 99')), /schemaVersion 99 is not supported/],
+    [
+      'a result with a section cut out',
+      async (file) => {
+        const { load: _load, ...rest } = JSON.parse(await realistic()) as Record<string, unknown>;
+        return writeFile(file, JSON.stringify(rest));
+      },
+      /load: expected an object \(not a complete fcbench result\)/,
+    ],
     ['a schemaVersion holding a line break', (file) => writeFile(file, '{"schemaVersion": "1\\n2"}'), /schemaVersion "1\\n2" is not supported/],
   ];
 
