@@ -24,6 +24,9 @@ export const COMMON_METRICS: readonly CompareMetric[] = [
   { label: 'achieved req/s', get: (r) => r.throughput.achievedRps, format: formatNumber, better: 'higher' },
 ];
 
+const staleServed: CompareMetric = { label: 'stale served', get: (r) => r.freshness.staleServed, format: formatCount, better: 'lower' };
+const errors: CompareMetric = { label: 'errors', get: (r) => r.requests.errors, format: formatCount, better: 'lower' };
+
 const maxOriginCallsPerExpiry: CompareMetric = {
   label: 'max origin calls per expiry',
   get: (r) => r.stampede.maxOriginCallsPerExpiry,
@@ -43,8 +46,8 @@ export const VARIED_METRICS: readonly { prefix: string; metrics: readonly Compar
       maxOriginCallsPerExpiry,
       // Absent in results written before it was counted: NaN shows as a dash, never as a made-up 0.
       { label: 'waiters', get: (r) => r.stampede.waiting ?? Number.NaN, format: formatCount, better: 'lower' },
-      { label: 'stale served', get: (r) => r.freshness.staleServed, format: formatCount, better: 'lower' },
-      { label: 'errors', get: (r) => r.requests.errors, format: formatCount, better: 'lower' },
+      staleServed,
+      errors,
     ],
   },
   {
@@ -83,8 +86,8 @@ export const VARIED_METRICS: readonly { prefix: string; metrics: readonly Compar
   {
     prefix: 'failurePolicy',
     metrics: [
-      { label: 'errors', get: (r) => r.requests.errors, format: formatCount, better: 'lower' },
-      { label: 'stale served', get: (r) => r.freshness.staleServed, format: formatCount, better: 'lower' },
+      errors,
+      staleServed,
     ],
   },
   {
