@@ -15,14 +15,6 @@ import { createLocalBus, type BusReplica, type LocalBus } from './local-bus.js';
 import { createSnapshotContent, type SnapshotContent } from './snapshot-content.js';
 import { watchVersionPointers, type PointerWatch } from './version-pointer.js';
 
-/**
- * What every snapshot holds, fixed before the run from the scenario and seed: the simulated source
- * serves `valuesAt`, the batch job and the oracle read the same chains.
- */
-export function snapshotContentOf(scenario: Scenario, payload: (entity: string, featureSet: string, version: string) => FeatureValues): SnapshotContent {
-  return createSnapshotContent(scenario.seed, scenario.featureSets, payload, batchSteps(scenario.events));
-}
-
 /** Whether the run needs the batch machinery at all (otherwise it costs nothing). */
 export function needsBatchRuntime(scenario: Scenario): boolean {
   return scenario.cascade.local.invalidation !== 'ttl' || scenario.events.some((e) => e.kind === 'batch-publish');

@@ -8,6 +8,7 @@ import { describeFailure } from './exit.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
+import { registerSource } from './source.js';
 import { readToolVersion } from './tool-version.js';
 import { registerValidate } from './validate.js';
 
@@ -21,6 +22,8 @@ export function buildProgram(): Command {
   const program = new Command('fcbench')
     .description('Benchmark and load-simulate feature-store cache cascades: local LRU -> Redis -> feature store.')
     .version(readToolVersion(), '-V, --version', 'print the fcbench version')
+    // Program options only before the command name: `source load --version v8` is the command's own flag.
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     // Usage errors read like every other failure: `fcbench: unknown option '--x'`.
     // Redacted: commander echoes what was typed (`--redsi=redis://:pw@h`).
@@ -46,6 +49,7 @@ Set FCBENCH_DEBUG=1 to print stack traces.`,
   registerReport(program);
   registerCompare(program);
   registerSchema(program);
+  registerSource(program);
   return program;
 }
 

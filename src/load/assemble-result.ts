@@ -10,6 +10,7 @@ import {
   type PublicationResult,
   type ResultDocument,
   type ResultEvent,
+  type SourceEnv,
 } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
 import type { PhaseOutcome } from './issuer.js';
@@ -30,6 +31,8 @@ export interface ResultInputs {
   events: ResultEvent[];
   redis: Omit<ResultDocument['redis'], 'cleanup'> & { provisioned: ProvisionedRedis; cleanup: ResultDocument['redis']['cleanup'] | null };
   replicaPids: readonly number[];
+  /** The PostgreSQL source's address and versions; null for the simulated source. @default null */
+  sourceEnv?: SourceEnv | null;
   /** Batch publications and local-tier invalidation, when the scenario has batch events. */
   batch?: { publications: PublicationResult[]; localInvalidation: LocalInvalidationResult } | null;
 }
@@ -88,6 +91,7 @@ export function assembleResult(input: ResultInputs): ResultDocument {
         provisioned: input.redis.provisioned.provisioned,
         client: input.redis.provisioned.clientVersion,
       },
+      ...(input.sourceEnv == null ? {} : { source: input.sourceEnv }),
     },
     requests: summary.requests,
     throughput: { offeredRps: load.mode === 'open' ? load.rate : achievedRps, achievedRps },

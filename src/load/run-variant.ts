@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createBatchRuntime, needsBatchRuntime, snapshotContentOf, type BatchRuntime } from '../batch/batch-runtime.js';
+import { createBatchRuntime, needsBatchRuntime, type BatchRuntime } from '../batch/batch-runtime.js';
+import type { BeginSnapshot } from '../batch/batch-job.js';
+import { batchSteps } from '../batch/batch-steps.js';
 import { createCascade, type Cascade } from '../cascade/cascade.js';
 import { systemClock, type Clock } from '../cascade/clock.js';
-import { createSimulatedSource } from '../cascade/simulated-source.js';
+import type { SimulatedSource } from '../cascade/simulated-source.js';
 import { badInput } from '../errors.js';
 import { createRecorder, type MetricsSnapshot } from '../metrics/recorder.js';
 import { usedMemoryBytes } from '../redis/connect.js';
@@ -12,7 +14,8 @@ import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
 import { assembleResult } from './assemble-result.js';
 import { buildWorkload } from './build-workload.js';
-import { cascadeOptionsOf, sourceOptionsOf } from './cascade-config.js';
+import { buildSource, type BuiltSource } from './build-source.js';
+import { cascadeOptionsOf } from './cascade-config.js';
 import { runPhase, warmupBound, measuredBound } from './phase.js';
 import { createRequestIssuer } from './request-issuer.js';
 import { scheduleEvents, type EventTargets } from './events.js';
@@ -43,7 +46,8 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
   const clock = options.clock ?? systemClock;
   const startedAt = new Date();
   // A per-run suffix keeps concurrent runs on one Redis apart and makes cleanup exact.
-  const keyPrefix = `${scenario.cascade.redis.keyPrefix}:${randomBytes(4).toString('hex')}`;
+  const runId = randomBytes(4).toString('hex');
+  const keyPrefix = `${scenario.cascade.redis.keyPrefix}:${runId}`;
   const keepKeys = options.keepKeys === true || scenario.cascade.redis.keepKeys;
 
   const redis = await provisionRedis({
@@ -61,6 +65,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
   // A Redis that died mid-run is given this long to come back before the end-of-run questions are skipped.
   const endWaitMs = scenario.cascade.redis.connectTimeout;
   let cleanup: CleanupOutcome | null = null;
+  let built: BuiltSource | null = null;
   try {
     if (redis.privateServer === null && scenario.events.some((e) => e.kind === 'redis-pause')) {
       throw badInput(
@@ -68,13 +73,19 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       );
     }
     const workload = buildWorkload(scenario, options.scenarioDir);
-    // What every snapshot version holds (batch publications change a seeded fraction of entities).
-    const content = snapshotContentOf(scenario, workload.payload);
-    const source = createSimulatedSource(sourceOptionsOf(scenario), {
+    // The feature store, simulated or PostgreSQL; both serve what every snapshot version holds
+    // (batch publications change a seeded fraction of entities). A postgres source is checked
+    // here, before any Redis key is written.
+    built = await buildSource(scenario, {
       clock,
       rng: workload.root.fork('source'),
-      payload: (entity, set, version) => content.valuesAt(entity, set, version),
+      payload: workload.payload,
+      env: options.env ?? process.env,
+      scenarioDir: options.scenarioDir,
+      runId,
+      laterSnapshots: batchSteps(scenario.events),
     });
+    const { source, content } = built;
     const cascadeOptions = cascadeOptionsOf(scenario, keyPrefix);
     const replicaClients = [];
     for (let id = 0; id < scenario.cascade.replicas; id++) {
@@ -90,8 +101,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
           replicaClients,
           redis: redis.client,
           connect: (extra) => redis.connect(extra),
-          // The simulated store commits by moving its current version: readers see all of it at once.
-          beginSnapshot: (set, version) => ({ commit: () => source.setVersion(set, version), rollback: () => undefined }),
+          beginSnapshot: beginSnapshotOf(built),
           runPrefix: keyPrefix,
           clock,
         })
@@ -160,19 +170,44 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       events: events.fired,
       redis: { ...redisAfter, usedMemoryBefore, keyPrefix, keptKeys: keepKeys, cleanup, provisioned: redis },
       replicaPids: replicas.map(() => process.pid),
+      sourceEnv: built.kind === 'postgres' ? { kind: 'postgres', url: built.url, serverVersion: built.serverVersion, client: built.clientVersion, table: built.table } : null,
       batch: batch?.results() ?? null,
     });
   } finally {
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
     await closeReplicas();
+    await built?.close();
     if (cleanup === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0 });
     await redis.close();
   }
 }
 
+/**
+ * Where the batch job writes a snapshot. The simulated store commits by moving its current
+ * version, so readers see all of it at once; PostgreSQL writes the version's rows in a transaction
+ * held open until the commit, and readers move to it once it is committed.
+ */
+function beginSnapshotOf(built: BuiltSource): BeginSnapshot {
+  if (built.kind === 'simulated') {
+    const { source } = built;
+    return (set, version) => ({ commit: () => source.setVersion(set, version), rollback: () => undefined });
+  }
+  const { source } = built;
+  return async (set, version, fromVersion) => {
+    const open = await source.beginSnapshot(set, version, fromVersion);
+    return {
+      async commit() {
+        await open.commit();
+        source.setVersion(set, version);
+      },
+      rollback: () => open.rollback(),
+    };
+  };
+}
+
 function eventTargets(
   replicas: readonly Cascade[],
-  source: ReturnType<typeof createSimulatedSource>,
+  source: SimulatedSource,
   redis: ProvisionedRedis,
   hottest: (top: number) => string[],
   allSets: readonly string[],

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 import { environmentError } from '../errors.js';
+import { readPackageVersion } from '../package-version.js';
 import { redactText } from '../redact.js';
 
 export interface ConnectOptions {
@@ -22,14 +22,6 @@ export interface ConnectOptions {
 
 /** ioredis' own version, recorded in every result. */
 export const IOREDIS_VERSION: string = readPackageVersion('ioredis');
-
-function readPackageVersion(name: string): string {
-  try {
-    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Shows a URL without its password, for messages and results. */
 export function redactUrl(url: string): string {

@@ -151,6 +151,17 @@ export interface CostProjection {
   noCachePerHour: number;
 }
 
+/** A real feature store's versions and address, as `env.redis` records Redis'. */
+export interface SourceEnv {
+  kind: 'postgres';
+  /** Password redacted. */
+  url: string;
+  serverVersion: string;
+  /** `pg 8.23.1`. */
+  client: string;
+  table: string;
+}
+
 export interface ResultDocument {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
   tool: { name: 'fcbench'; version: string };
@@ -198,6 +209,8 @@ export interface ResultDocument {
     cpus: number;
     cpuModel: string;
     redis: { version: string; mode: string; url: string; provisioned: 'url' | 'env' | 'private'; client: string };
+    /** The PostgreSQL feature store read (`cascade.source.kind: postgres`), URL redacted; absent for the simulated source. */
+    source?: SourceEnv;
   };
   requests: { total: number; ok: number; errors: number; errorsByKind: Record<string, number> };
   throughput: { offeredRps: number; achievedRps: number };
