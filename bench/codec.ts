@@ -14,7 +14,7 @@ import type { BenchSection } from './types.js';
 const TASK_TIME_MS = 120;
 const WARMUP_TIME_MS = 25;
 
-const FORMATS: readonly SerializerFormat[] = ['json', 'msgpack'];
+const FORMATS: ReadonlyArray<'json' | 'msgpack'> = ['json', 'msgpack'];
 const COMPRESSIONS: readonly CompressionKind[] = ['none', 'deflate', 'gzip', 'zstd', 'lz4'];
 const KEY_DECODINGS: readonly MsgpackKeyDecoding[] = ['hashed', 'library-default', 'uncached'];
 const HEADER: EnvelopeHeader = { featureSet: 'credit_features', version: 'v7', writtenAtMs: 1_700_000_000_000, softExpiresAtMs: 1_700_000_300_000 };
@@ -90,7 +90,7 @@ export async function runBench(): Promise<BenchSection> {
     }, () => {
       sink += Object.keys(decoder.decode(packed) as object).length;
     });
-    const rawFor: Record<SerializerFormat, { measured: () => Measured; bytes: number }> = {
+    const rawFor: Record<'json' | 'msgpack', { measured: () => Measured; bytes: number }> = {
       json: { measured: rawJson, bytes: jsonText.length },
       msgpack: { measured: rawMsgpack, bytes: packed.length },
     };

@@ -6,7 +6,7 @@ export { runScenario, type RunScenarioOptions, type RunScenarioOutcome } from '.
 export { runVariant, type VariantRunOptions } from './load/run-variant.js';
 export * from './cascade/index.js';
 export { createCodec, describeCodec } from './codec/index.js';
-export type { Codec, CodecOptions } from './codec/types.js';
+export type { Codec, CodecOptions, ServedValues, TensorField, TensorValues } from './codec/types.js';
 export { provisionRedis, type ProvisionedRedis } from './redis/provision.js';
 export { connectRedis } from './redis/connect.js';
 export { deleteByPrefix } from './redis/cleanup.js';

@@ -1,6 +1,6 @@
 import type { ResolvedTtl } from './options.js';
 import type { StoredValue } from './trace.js';
-import type { FeatureValues } from '../workload/types.js';
+import type { ServedValues } from '../codec/types.js';
 
 /** A value as one replica holds it: the StoredValue plus what its hot path needs precomputed. */
 export interface CachedValue extends StoredValue {
@@ -21,7 +21,7 @@ export interface CachedValue extends StoredValue {
 export function makeCachedValue(
   key: string,
   entity: string,
-  values: FeatureValues,
+  values: ServedValues,
   version: string,
   fetchedAtMs: number,
   expiries: { hardExpiresAtMs: number; softExpiresAtMs: number },

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { createCodec } from '../codec/index.js';
 import { badInput } from '../errors.js';
-import type { FeatureValues, Rng } from '../workload/types.js';
+import type { ServedValues } from '../codec/types.js';
+import type { Rng } from '../workload/types.js';
 import type { Clock } from './clock.js';
 import { coarseWallMs } from './coarse-clock.js';
 import type { CachedValue } from './cached-value.js';
@@ -35,9 +36,9 @@ export interface CascadeDeps {
 export interface Cascade {
   readonly options: ResolvedCascadeOptions;
   /** A local hit returns the values synchronously; anything else a promise. Fills `trace`; a failure rejects with a CascadeError. */
-  get(entity: string, featureSet: string, trace: Trace): FeatureValues | Promise<FeatureValues>;
+  get(entity: string, featureSet: string, trace: Trace): ServedValues | Promise<ServedValues>;
   /** Several feature sets of one entity, Redis misses fetched with one MGET; `traces[i]` per set. */
-  getMany(entity: string, featureSets: readonly string[], traces: readonly Trace[]): FeatureValues[] | Promise<FeatureValues[]>;
+  getMany(entity: string, featureSets: readonly string[], traces: readonly Trace[]): ServedValues[] | Promise<ServedValues[]>;
   /** Empties this replica's local tier (flush-local event, deploy). */
   invalidateLocal(): void;
   /** Drops one key (a value key) from this replica's local tier; false when it is not one of ours. */
@@ -129,7 +130,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
    * Synchronous by design, and kept small, with rare branches in their own functions, so V8 inlines
    * it together with lru-cache's own get into the caller (measured: ~15 ns a hit).
    */
-  const lookupLocal = (set: SetState, entity: string, trace: Trace): FeatureValues | undefined => {
+  const lookupLocal = (set: SetState, entity: string, trace: Trace): ServedValues | undefined => {
     if (!localEnabled) return undefined;
     if (--countdown === 0) return timedLookup(set, entity, trace);
     const entry = set.lru.get(entity);
@@ -148,7 +149,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
   };
 
   /** One lookup in `timingSampleEvery`, timed into `trace.us.localGet`. */
-  const timedLookup = (set: SetState, entity: string, trace: Trace): FeatureValues | undefined => {
+  const timedLookup = (set: SetState, entity: string, trace: Trace): ServedValues | undefined => {
     countdown = sampleEvery + 1; // the nested lookup counts down to sampleEvery, not 0: it does not sample again
     const startUs = clock.nowUs();
     const values = lookupLocal(set, entity, trace);
@@ -158,7 +159,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
   };
 
   /** A local hit past its soft TTL (served stale, refreshed) or with XFetch on. */
-  const servedWithRefreshCheck = (set: SetState, entry: CachedValue, trace: Trace, now: number): FeatureValues => {
+  const servedWithRefreshCheck = (set: SetState, entry: CachedValue, trace: Trace, now: number): ServedValues => {
     if (now >= entry.staleAtMs) {
       trace.outcome.local = 'stale';
       trace.stale = 'soft-expired';
@@ -171,13 +172,13 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
   };
 
   /** Everything after a local miss: kept out of `get` so the hit path stays small enough to inline. */
-  const miss = (set: SetState, entity: string, trace: Trace): Promise<FeatureValues> => {
+  const miss = (set: SetState, entity: string, trace: Trace): Promise<ServedValues> => {
     const key = set.keyPrefix + entity;
     trace.key = key;
     return loadMiss(core, set, entity, key, trace, heldValue(core, set, entity));
   };
 
-  const get = (entity: string, featureSet: string, trace: Trace): FeatureValues | Promise<FeatureValues> => {
+  const get = (entity: string, featureSet: string, trace: Trace): ServedValues | Promise<ServedValues> => {
     const set = setFor(featureSet);
     const hit = lookupLocal(set, entity, trace);
     return hit !== undefined ? hit : miss(set, entity, trace);

@@ -28,6 +28,8 @@ export interface CascadeStats {
   refreshes: number;
   refreshFailures: number;
   decodeErrors: number;
+  /** Those of `decodeErrors` that were `schema-mismatch`: a tensor value written under another layout (schema drift). */
+  schemaMismatches: number;
   /** Write-backs to Redis that failed (the get was still served). */
   writeErrors: number;
   /** Gets served a held value because a tier failed (failure policy serve-stale). */
@@ -38,7 +40,7 @@ export interface CascadeStats {
 }
 
 export function newCascadeStats(): CascadeStats {
-  return { refreshes: 0, refreshFailures: 0, decodeErrors: 0, writeErrors: 0, staleOnError: 0, locksAcquired: 0, lockWaits: 0, lockTimeouts: 0 };
+  return { refreshes: 0, refreshFailures: 0, decodeErrors: 0, schemaMismatches: 0, writeErrors: 0, staleOnError: 0, locksAcquired: 0, lockWaits: 0, lockTimeouts: 0 };
 }
 
 /** What the cascade's modules share: one per replica. */

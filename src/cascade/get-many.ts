@@ -1,5 +1,5 @@
 import { badInput } from '../errors.js';
-import type { FeatureValues } from '../workload/types.js';
+import type { ServedValues } from '../codec/types.js';
 import { asCascadeError, type CascadeError } from './cascade-error.js';
 import type { CascadeCore, SetState } from './core.js';
 import { heldValue } from './local-tier.js';
@@ -8,7 +8,7 @@ import { decodeValue, readMany } from './redis-tier.js';
 import { serveFromRedis, serveHeldOrFail } from './serve.js';
 import type { Trace } from './trace.js';
 
-type LocalLookup = (set: SetState, entity: string, trace: Trace) => FeatureValues | undefined;
+type LocalLookup = (set: SetState, entity: string, trace: Trace) => ServedValues | undefined;
 
 /**
  * One entity's values in several feature sets. Local hits are served synchronously (all hits: no
@@ -22,9 +22,9 @@ export function getMany(
   entity: string,
   traces: readonly Trace[],
   lookupLocal: LocalLookup,
-): FeatureValues[] | Promise<FeatureValues[]> {
+): ServedValues[] | Promise<ServedValues[]> {
   if (traces.length < sets.length) throw badInput(`cascade.getMany: ${sets.length} feature sets but ${traces.length} traces`);
-  const results = new Array<FeatureValues>(sets.length);
+  const results = new Array<ServedValues>(sets.length);
   let missing: number[] | undefined;
   for (let i = 0; i < sets.length; i++) {
     const hit = lookupLocal(sets[i] as SetState, entity, traces[i] as Trace);
@@ -39,9 +39,9 @@ async function loadMissing(
   sets: readonly SetState[],
   entity: string,
   traces: readonly Trace[],
-  results: FeatureValues[],
+  results: ServedValues[],
   missing: number[],
-): Promise<FeatureValues[]> {
+): Promise<ServedValues[]> {
   const keys = missing.map((i) => (sets[i] as SetState).keyPrefix + entity);
   let buffers: (Buffer | null)[] | null = null;
   let redisFailure: CascadeError | null = null;
@@ -56,7 +56,7 @@ async function loadMissing(
     for (const i of missing) (traces[i] as Trace).us.redisGet = elapsedUs;
   }
 
-  const loadOne = async (i: number, j: number): Promise<FeatureValues> => {
+  const loadOne = async (i: number, j: number): Promise<ServedValues> => {
     const set = sets[i] as SetState;
     const trace = traces[i] as Trace;
     const key = keys[j] as string;
@@ -80,7 +80,7 @@ async function loadMissing(
 
   const settled = await Promise.allSettled(missing.map((i, j) => loadOne(i, j)));
   for (let j = 0; j < missing.length; j++) {
-    const outcome = settled[j] as PromiseSettledResult<FeatureValues>;
+    const outcome = settled[j] as PromiseSettledResult<ServedValues>;
     if (outcome.status === 'rejected') throw outcome.reason;
     results[missing[j] as number] = outcome.value;
   }

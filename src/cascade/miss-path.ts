@@ -6,7 +6,7 @@ import { readValue } from './redis-tier.js';
 import { serveFromRedis, serveHeldOrFail, serveLoaded } from './serve.js';
 import type { LoadRequest } from './stampede/types.js';
 import type { Trace } from './trace.js';
-import type { FeatureValues } from '../workload/types.js';
+import type { ServedValues } from '../codec/types.js';
 
 /** The failure policy's answer for an error met below the local tier. */
 export function actionFor(core: CascadeCore, failure: CascadeError): FailureAction {
@@ -23,7 +23,7 @@ export function actionFor(core: CascadeCore, failure: CascadeError): FailureActi
 }
 
 /** Local tier missed: read Redis, then the source through the stampede strategy, applying the failure policy. */
-export async function loadMiss(core: CascadeCore, set: SetState, entity: string, key: string, trace: Trace, held: CachedValue | undefined): Promise<FeatureValues> {
+export async function loadMiss(core: CascadeCore, set: SetState, entity: string, key: string, trace: Trace, held: CachedValue | undefined): Promise<ServedValues> {
   let useRedis = core.redis !== null;
   if (useRedis) {
     let value: CachedValue | null;
@@ -45,7 +45,7 @@ export async function loadMiss(core: CascadeCore, set: SetState, entity: string,
 }
 
 /** The source step of a miss; a Redis failure inside it (lock, poll) under `bypass` retries once without Redis. */
-export async function loadFromSource(core: CascadeCore, request: LoadRequest): Promise<FeatureValues> {
+export async function loadFromSource(core: CascadeCore, request: LoadRequest): Promise<ServedValues> {
   const trace = request.trace;
   try {
     return serveLoaded(core, trace, await core.strategy.load(request));

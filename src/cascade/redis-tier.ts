@@ -31,6 +31,8 @@ export function decodeValue(
   if (!decoded.ok) {
     trace.errorKind = 'decode-error';
     core.stats.decodeErrors++;
+    // Schema drift is counted apart: the fill that follows rewrites the key under this reader's layout.
+    if (decoded.reason === 'schema-mismatch') core.stats.schemaMismatches++;
     return null;
   }
   const { header, values } = decoded.value;

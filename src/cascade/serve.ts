@@ -7,10 +7,10 @@ import { maybeRefreshEarly, startRefresh } from './refresh.js';
 import type { Loaded } from './stampede/types.js';
 import type { Trace } from './trace.js';
 import { staleReasonAt } from './ttl-policy.js';
-import type { FeatureValues } from '../workload/types.js';
+import type { ServedValues } from '../codec/types.js';
 
 /** Fills the served-value part of a trace from a load. */
-export function serveLoaded(core: CascadeCore, trace: Trace, loaded: Loaded): FeatureValues {
+export function serveLoaded(core: CascadeCore, trace: Trace, loaded: Loaded): ServedValues {
   const value = loaded.value;
   trace.servedBy = loaded.servedBy;
   trace.stale = loaded.stale;
@@ -20,7 +20,7 @@ export function serveLoaded(core: CascadeCore, trace: Trace, loaded: Loaded): Fe
 }
 
 /** A live value read from Redis: served (stale past its soft TTL, with a refresh), kept locally. */
-export function serveFromRedis(core: CascadeCore, set: SetState, value: CachedValue, trace: Trace): FeatureValues {
+export function serveFromRedis(core: CascadeCore, set: SetState, value: CachedValue, trace: Trace): ServedValues {
   const now = core.now();
   trace.servedBy = 'redis';
   trace.version = value.version;
@@ -41,7 +41,7 @@ export function serveFromRedis(core: CascadeCore, set: SetState, value: CachedVa
  * A tier failed and the policy said serve-held or fail: the held value (within its hard TTL) is
  * served marked stale, else the get fails with the tier's error.
  */
-export function serveHeldOrFail(core: CascadeCore, action: FailureAction, failure: CascadeError, trace: Trace, held: CachedValue | undefined): FeatureValues {
+export function serveHeldOrFail(core: CascadeCore, action: FailureAction, failure: CascadeError, trace: Trace, held: CachedValue | undefined): ServedValues {
   trace.errorKind = failure.kind;
   const now = core.now();
   if (action === 'serve-held' && held !== undefined && now < held.hardExpiresAtMs) {

@@ -1,4 +1,4 @@
-import type { FeatureValues } from '../workload/types.js';
+import type { ServedValues } from '../codec/types.js';
 
 export type Tier = 'local' | 'redis' | 'source';
 export type Outcome = 'hit' | 'miss' | 'stale' | 'error' | 'skipped';
@@ -116,7 +116,7 @@ export function resetTrace(t: Trace): Trace {
 
 /** A value as the cascade holds it between tiers. */
 export interface StoredValue {
-  values: FeatureValues;
+  values: ServedValues;
   version: string;
   /** Wall ms when the source produced it (age is measured from here). */
   fetchedAtMs: number;

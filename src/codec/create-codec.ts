@@ -1,12 +1,13 @@
 import { FcbenchError } from '../errors.js';
-import type { FeatureValues } from '../workload/types.js';
 import { asBuffer, createCompressor } from './compressor.js';
 import { describeCodec } from './describe-codec.js';
 import { createEnvelopeView, readEnvelope, writeEnvelope } from './envelope.js';
 import { resolveCodecOptions } from './resolve-options.js';
-import { createSerializer, type SerializerTuning } from './serializer.js';
+import { createSerializer, type Serializer, type SerializerTuning } from './serializer.js';
 import { StringInterner } from './string-interner.js';
-import type { Codec, CodecOptions, DecodeResult, EncodeStats, EnvelopeHeader } from './types.js';
+import { buildTensorLayout } from './tensor-layout.js';
+import { createTensorSerializer } from './tensor-serializer.js';
+import type { Codec, CodecOptions, DecodeResult, EncodeStats, EnvelopeHeader, ServedValues } from './types.js';
 import { COMPRESSION_IDS, SERIALIZER_IDS, compressionForId, serializerForId } from './wire-ids.js';
 
 type Failure = Extract<DecodeResult, { ok: false }>;
@@ -19,9 +20,32 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Feature values are a string-keyed map; anything else decoded from a payload is not a value we wrote. */
-function isFeatureValues(value: unknown): value is FeatureValues {
+/** Feature values are a string-keyed map (or a decoded tensor); anything else decoded from a payload is not a value we wrote. */
+function isServedValues(value: unknown): value is ServedValues {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** How one feature set's payload is serialized, and the schema hash its envelopes carry (-1: none). */
+interface PayloadFormat {
+  readonly serializer: Serializer;
+  readonly schemaHash: number;
+}
+
+/**
+ * json and msgpack: one serializer for every feature set, no schema hash. tensor: one serializer
+ * per feature set, bound to its layout, whose hash goes into every envelope.
+ */
+function payloadFormats(resolved: ReturnType<typeof resolveCodecOptions>, tuning: SerializerTuning): (featureSet: string) => PayloadFormat | undefined {
+  if (resolved.format !== 'tensor') {
+    const shared: PayloadFormat = { serializer: createSerializer(resolved.format, tuning), schemaHash: -1 };
+    return () => shared;
+  }
+  const bySet = new Map<string, PayloadFormat>();
+  for (const [featureSet, source] of Object.entries(resolved.layouts)) {
+    const layout = buildTensorLayout(source, resolved.dtype, `codec tensor layout of ${featureSet}`);
+    bySet.set(featureSet, { serializer: createTensorSerializer(layout), schemaHash: layout.hash });
+  }
+  return (featureSet) => bySet.get(featureSet);
 }
 
 /**
@@ -32,7 +56,7 @@ function isFeatureValues(value: unknown): value is FeatureValues {
  */
 export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}): Codec {
   const resolved = resolveCodecOptions(options);
-  const serializer = createSerializer(resolved.format, tuning);
+  const formatFor = payloadFormats(resolved, tuning);
   const compressor = createCompressor(resolved.compression, resolved.level);
   const serializerId = SERIALIZER_IDS[resolved.format];
   const compressionId = COMPRESSION_IDS[resolved.compression];
@@ -41,10 +65,15 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
   const view = createEnvelopeView();
   const strings = new StringInterner();
 
-  function encode(header: EnvelopeHeader, values: FeatureValues, stats?: EncodeStats): Buffer {
+  const noLayout = (featureSet: string) =>
+    `codec ${name}: no tensor layout for feature set ${JSON.stringify(featureSet)} (has: ${Object.keys(resolved.layouts).join(', ')})`;
+
+  function encode(header: EnvelopeHeader, values: ServedValues, stats?: EncodeStats): Buffer {
+    const format = formatFor(header.featureSet);
+    if (format === undefined) throw new FcbenchError('bad-input', noLayout(header.featureSet));
     let raw: Uint8Array;
     try {
-      raw = serializer.serialize(values);
+      raw = format.serializer.serialize(values);
     } catch (error) {
       throw new FcbenchError('bad-input', `codec ${name}: cannot serialize the values of ${header.featureSet}: ${message(error)}`, {
         cause: error,
@@ -52,7 +81,7 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
     }
     const compressed = canCompress && raw.length >= resolved.compressAboveBytes;
     const payload = compressed ? compressor.compress(raw) : raw;
-    const bytes = writeEnvelope(header, serializerId, compressionId, raw.length, compressed, payload);
+    const bytes = writeEnvelope(header, serializerId, compressionId, raw.length, compressed, payload, format.schemaHash);
     if (stats !== undefined) {
       stats.rawBytes = raw.length;
       stats.encodedBytes = bytes.length;
@@ -68,19 +97,25 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
       const written = `${String(serializerForId(view.serializerId))}+${String(compressionForId(view.compressionId))}`;
       return failure('codec-mismatch', `written as ${written}, this codec reads ${resolved.format}+${resolved.compression}`);
     }
-    if (!strings.equals(expectedFeatureSet, bytes, view.featureSetStart, view.payloadStart)) {
-      const found = bytes.toString('utf8', view.featureSetStart, view.payloadStart);
+    if (!strings.equals(expectedFeatureSet, bytes, view.featureSetStart, view.featureSetEnd)) {
+      const found = bytes.toString('utf8', view.featureSetStart, view.featureSetEnd);
       return failure('feature-set-mismatch', `value is for feature set ${JSON.stringify(found)}, expected ${JSON.stringify(expectedFeatureSet)}`);
+    }
+    const format = formatFor(expectedFeatureSet);
+    if (format === undefined) return failure('schema-mismatch', noLayout(expectedFeatureSet));
+    if (view.schemaHash !== format.schemaHash) {
+      const hex = (hash: number) => (hash < 0 ? 'none' : hash.toString(16).padStart(8, '0'));
+      return failure('schema-mismatch', `written under layout ${hex(view.schemaHash)}, this reader's ${expectedFeatureSet} layout is ${hex(format.schemaHash)}`);
     }
     let values: unknown;
     try {
       const payload = bytes.subarray(view.payloadStart, view.payloadEnd);
-      values = serializer.deserialize(view.compressed ? compressor.decompress(payload, view.rawBytes) : payload);
+      values = format.serializer.deserialize(view.compressed ? compressor.decompress(payload, view.rawBytes) : payload);
     } catch (error) {
       const step = view.compressed ? `${resolved.compression}/${resolved.format}` : resolved.format;
       return failure('corrupt', `payload does not decode as ${step}: ${message(error)}`);
     }
-    if (!isFeatureValues(values)) return failure('corrupt', `payload decoded to ${Array.isArray(values) ? 'an array' : typeof values}, not a map`);
+    if (!isServedValues(values)) return failure('corrupt', `payload decoded to ${Array.isArray(values) ? 'an array' : typeof values}, not a map`);
     const header: EnvelopeHeader = {
       featureSet: expectedFeatureSet,
       version: strings.decode(bytes, view.versionStart, view.featureSetStart),

@@ -13,14 +13,16 @@ function formatBytes(bytes: number): string {
 
 /**
  * A short label for reports and bench rows: `msgpack`, `json+gzip`, `msgpack+zstd>2KB`,
- * `msgpack+zstd-3>2KB` (level shown only when not the default; KB = 1024 bytes).
+ * `msgpack+zstd-3>2KB` (level shown only when not the default; KB = 1024 bytes); `tensor-f64`
+ * for a float64 tensor.
  */
 export function describeCodec(options: CodecOptions): string {
-  if (options.compression === 'none') return options.format;
+  const format = options.format === 'tensor' && options.dtype === 'float64' ? 'tensor-f64' : options.format;
+  if (options.compression === 'none') return format;
   const level = options.level ?? DEFAULT_COMPRESSION_LEVEL;
   const usesLevel = options.compression !== 'lz4';
   const levelPart = usesLevel && level !== DEFAULT_COMPRESSION_LEVEL ? `-${level}` : '';
   const threshold = options.compressAboveBytes ?? 0;
   const thresholdPart = threshold > 0 ? `>${formatBytes(threshold)}` : '';
-  return `${options.format}+${options.compression}${levelPart}${thresholdPart}`;
+  return `${format}+${options.compression}${levelPart}${thresholdPart}`;
 }

@@ -21,6 +21,14 @@ import { compressionForId, serializerForId } from './wire-ids.js';
  *   32      2     featureSet length, bytes uint16 LE
  *   34      ...   version, featureSet, payload
  *
+ * With flag bit 1 (schema hash; the `tensor` format sets it) an 8-byte block follows the fixed
+ * header, and padding puts the payload at an offset that is a multiple of 8:
+ *
+ *   34      4     schema hash              uint32 LE: the layout the payload was written under
+ *   38      1     padding, bytes           0..7, between featureSet and payload
+ *   39      3     reserved, 0
+ *   42      ...   version, featureSet, padding, payload   (payload offset % 8 == 0)
+ *
  * The magic and the version byte never move, so any future layout can still be told apart.
  */
 export const ENVELOPE_MAGIC_0 = 0xfc;
@@ -29,6 +37,12 @@ export const ENVELOPE_VERSION = 1;
 export const FIXED_HEADER_BYTES = 34;
 
 const FLAG_COMPRESSED = 0b0000_0001;
+const FLAG_SCHEMA_HASH = 0b0000_0010;
+const KNOWN_FLAGS = FLAG_COMPRESSED | FLAG_SCHEMA_HASH;
+/** Size of the schema-hash block that follows the fixed header when FLAG_SCHEMA_HASH is set. */
+const SCHEMA_BLOCK_BYTES = 8;
+/** Payloads after a schema hash start at a multiple of this offset (the widest typed array, float64). */
+export const PAYLOAD_ALIGNMENT = 8;
 const MAX_STRING_BYTES = 0xffff;
 /**
  * No compressor we use expands data more than this per stored byte (zstd's RLE blocks come
@@ -45,8 +59,12 @@ export interface EnvelopeView {
   rawBytes: number;
   writtenAtMs: number;
   softExpiresAtMs: number;
+  /** The schema hash (uint32), or -1 when the envelope carries none. */
+  schemaHash: number;
   versionStart: number;
   featureSetStart: number;
+  /** End of the featureSet string (the payload may start later, after alignment padding). */
+  featureSetEnd: number;
   payloadStart: number;
   payloadEnd: number;
 }
@@ -61,8 +79,10 @@ export function createEnvelopeView(): EnvelopeView {
     rawBytes: 0,
     writtenAtMs: 0,
     softExpiresAtMs: 0,
+    schemaHash: -1,
     versionStart: 0,
     featureSetStart: 0,
+    featureSetEnd: 0,
     payloadStart: 0,
     payloadEnd: 0,
   };
@@ -75,7 +95,10 @@ function stringBytes(name: string, value: string): number {
   return length;
 }
 
-/** One fresh Buffer holding header and payload: the payload's single copy. */
+/**
+ * One fresh Buffer holding header and payload: the payload's single copy. `schemaHash` (a uint32,
+ * or -1 for none) adds the schema block and aligns the payload to `PAYLOAD_ALIGNMENT`.
+ */
 export function writeEnvelope(
   header: EnvelopeHeader,
   serializerId: number,
@@ -83,25 +106,35 @@ export function writeEnvelope(
   rawBytes: number,
   compressed: boolean,
   payload: Uint8Array,
+  schemaHash = -1,
 ): Buffer {
   const versionBytes = stringBytes('version', header.version);
   const featureSetBytes = stringBytes('featureSet', header.featureSet);
-  const payloadStart = FIXED_HEADER_BYTES + versionBytes + featureSetBytes;
+  const hasSchema = schemaHash >= 0;
+  const stringsStart = hasSchema ? FIXED_HEADER_BYTES + SCHEMA_BLOCK_BYTES : FIXED_HEADER_BYTES;
+  const unpadded = stringsStart + versionBytes + featureSetBytes;
+  const padding = hasSchema ? (PAYLOAD_ALIGNMENT - (unpadded % PAYLOAD_ALIGNMENT)) % PAYLOAD_ALIGNMENT : 0;
+  const payloadStart = unpadded + padding;
   const out = Buffer.allocUnsafe(payloadStart + payload.length);
   out[0] = ENVELOPE_MAGIC_0;
   out[1] = ENVELOPE_MAGIC_1;
   out[2] = ENVELOPE_VERSION;
   out[3] = serializerId;
   out[4] = compressionId;
-  out[5] = compressed ? FLAG_COMPRESSED : 0;
+  out[5] = (compressed ? FLAG_COMPRESSED : 0) | (hasSchema ? FLAG_SCHEMA_HASH : 0);
   out.writeDoubleLE(header.writtenAtMs, 6);
   out.writeDoubleLE(header.softExpiresAtMs, 14);
   out.writeUInt32LE(payload.length, 22);
   out.writeUInt32LE(rawBytes, 26);
   out.writeUInt16LE(versionBytes, 30);
   out.writeUInt16LE(featureSetBytes, 32);
-  out.write(header.version, FIXED_HEADER_BYTES, versionBytes, 'utf8');
-  out.write(header.featureSet, FIXED_HEADER_BYTES + versionBytes, featureSetBytes, 'utf8');
+  if (hasSchema) {
+    out.writeUInt32LE(schemaHash, FIXED_HEADER_BYTES);
+    out.writeUInt32LE(padding, FIXED_HEADER_BYTES + 4); // padding byte, then 3 reserved zero bytes
+  }
+  out.write(header.version, stringsStart, versionBytes, 'utf8');
+  out.write(header.featureSet, stringsStart + versionBytes, featureSetBytes, 'utf8');
+  out.fill(0, unpadded, payloadStart);
   out.set(payload, payloadStart);
   return out;
 }
@@ -133,14 +166,23 @@ export function readEnvelope(bytes: Buffer, view: EnvelopeView): EnvelopeFailure
   if (serializerForId(serializerId) === undefined) return fail('corrupt', `unknown serializer id ${serializerId}`);
   const compression = compressionForId(compressionId);
   if (compression === undefined) return fail('corrupt', `unknown compression id ${compressionId}`);
-  if ((flags & ~FLAG_COMPRESSED) !== 0) return fail('corrupt', `unknown header flags 0x${flags.toString(16)}`);
+  if ((flags & ~KNOWN_FLAGS) !== 0) return fail('corrupt', `unknown header flags 0x${flags.toString(16)}`);
   const compressed = (flags & FLAG_COMPRESSED) !== 0;
   if (compressed && compression === 'none') return fail('corrupt', 'compressed flag set without a compression');
   const payloadBytes = bytes.readUInt32LE(22);
   const rawBytes = bytes.readUInt32LE(26);
-  const versionStart = FIXED_HEADER_BYTES;
+  let versionStart = FIXED_HEADER_BYTES;
+  let schemaHash = -1;
+  let padding = 0;
+  if ((flags & FLAG_SCHEMA_HASH) !== 0) {
+    if (length < FIXED_HEADER_BYTES + SCHEMA_BLOCK_BYTES) return fail('truncated', `${length} bytes, shorter than the header with its schema block`);
+    schemaHash = bytes.readUInt32LE(FIXED_HEADER_BYTES);
+    padding = bytes.readUInt8(FIXED_HEADER_BYTES + 4);
+    if (padding >= PAYLOAD_ALIGNMENT || bytes.readUIntLE(FIXED_HEADER_BYTES + 5, 3) !== 0) return fail('corrupt', 'malformed schema block');
+    versionStart += SCHEMA_BLOCK_BYTES;
+  }
   const featureSetStart = versionStart + bytes.readUInt16LE(30);
-  const payloadStart = featureSetStart + bytes.readUInt16LE(32);
+  const payloadStart = featureSetStart + bytes.readUInt16LE(32) + padding;
   const payloadEnd = payloadStart + payloadBytes;
   if (length < payloadEnd) return fail('truncated', `${length} bytes, the header says ${payloadEnd}`);
   if (length > payloadEnd) return fail('corrupt', `${length} bytes, the header says ${payloadEnd} (trailing bytes)`);
@@ -153,8 +195,10 @@ export function readEnvelope(bytes: Buffer, view: EnvelopeView): EnvelopeFailure
   view.rawBytes = rawBytes;
   view.writtenAtMs = bytes.readDoubleLE(6);
   view.softExpiresAtMs = bytes.readDoubleLE(14);
+  view.schemaHash = schemaHash;
   view.versionStart = versionStart;
   view.featureSetStart = featureSetStart;
+  view.featureSetEnd = payloadStart - padding;
   view.payloadStart = payloadStart;
   view.payloadEnd = payloadEnd;
   return null;

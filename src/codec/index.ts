@@ -13,4 +13,10 @@ export type {
   EncodeStats,
   EnvelopeHeader,
   SerializerFormat,
+  ServedValues,
+  TensorDtype,
+  TensorField,
+  TensorLayoutSource,
+  TensorValues,
 } from './types.js';
+export { buildTensorLayout, type TensorLayout } from './tensor-layout.js';

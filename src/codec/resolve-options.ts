@@ -1,5 +1,5 @@
 import { badInput } from '../errors.js';
-import type { CodecOptions, CompressionKind, SerializerFormat } from './types.js';
+import type { CodecOptions, CompressionKind, SerializerFormat, TensorDtype, TensorLayoutSource } from './types.js';
 import { COMPRESSION_IDS, SERIALIZER_IDS } from './wire-ids.js';
 
 /** Compression level used when `CodecOptions.level` is not given (fast levels suit a cache hot path). */
@@ -22,7 +22,14 @@ export interface ResolvedCodecOptions {
   readonly compressAboveBytes: number;
   /** Compressor level (ignored by `none` and `lz4`). */
   readonly level: number;
+  /** `tensor` float width. */
+  readonly dtype: TensorDtype;
+  /** `tensor` layouts by feature set (empty for the other formats). */
+  readonly layouts: Readonly<Record<string, TensorLayoutSource>>;
 }
+
+/** Float width of `tensor` values when `CodecOptions.dtype` is not given. */
+export const DEFAULT_TENSOR_DTYPE: TensorDtype = 'float32';
 
 /** Validates raw options (they may come from untyped JS or a scenario) and applies defaults. */
 export function resolveCodecOptions(raw: CodecOptions): ResolvedCodecOptions {
@@ -49,5 +56,11 @@ export function resolveCodecOptions(raw: CodecOptions): ResolvedCodecOptions {
   if (range !== null && raw.level !== undefined && (level < range[0] || level > range[1])) {
     throw badInput(`codec.level: ${kind} accepts levels ${range[0]}..${range[1]}, got ${level}`);
   }
-  return { format: format as SerializerFormat, compression: kind, compressAboveBytes, level };
+  const dtype: unknown = raw.dtype ?? DEFAULT_TENSOR_DTYPE;
+  if (dtype !== 'float32' && dtype !== 'float64') throw badInput(`codec.dtype: use float32 or float64, got ${JSON.stringify(dtype)}`);
+  const layouts = raw.layouts ?? {};
+  if (format === 'tensor' && Object.keys(layouts).length === 0) {
+    throw badInput('codec.format tensor: needs the layout (payload spec) of every feature set it stores (codec.layouts)');
+  }
+  return { format: format as SerializerFormat, compression: kind, compressAboveBytes, level, dtype, layouts: format === 'tensor' ? { ...layouts } : {} };
 }

@@ -29,5 +29,8 @@ export function createSerializer(format: SerializerFormat, tuning: SerializerTun
       return createJsonSerializer();
     case 'msgpack':
       return createMsgpackSerializer(tuning.msgpackKeyDecoding ?? 'hashed');
+    case 'tensor':
+      // A tensor serializer is bound to one feature set's layout: create-codec builds one per set.
+      throw new Error('createSerializer: tensor serializers are built per layout (createTensorSerializer)');
   }
 }

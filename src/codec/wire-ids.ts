@@ -7,6 +7,7 @@ import type { CompressionKind, SerializerFormat } from './types.js';
 export const SERIALIZER_IDS: Readonly<Record<SerializerFormat, number>> = {
   json: 1,
   msgpack: 2,
+  tensor: 3,
 };
 
 export const COMPRESSION_IDS: Readonly<Record<CompressionKind, number>> = {

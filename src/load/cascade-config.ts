@@ -22,6 +22,9 @@ export function cascadeOptionsOf(scenario: Scenario, keyPrefix: string): Cascade
       compression: scenario.codec.compression,
       compressAboveBytes: scenario.codec.compressAbove,
       level: scenario.codec.level,
+      dtype: scenario.codec.dtype,
+      // tensor lays each set out by its payload spec; the other formats ignore this.
+      layouts: Object.fromEntries(scenario.featureSets.map((set) => [set.name, set.payload])),
     },
     local: {
       enabled: scenario.cascade.local.enabled,

@@ -10,8 +10,10 @@ import { formatDurationMs } from './units.js';
 
 export const codecSchema = z
   .strictObject({
-    /** Serializer. @default "msgpack" */
-    format: z.enum(['json', 'msgpack']).default('msgpack').describe('serializer'),
+    /** Serializer: `tensor` stores values laid out by each feature set's payload spec, with a schema hash. @default "msgpack" */
+    format: z.enum(['json', 'msgpack', 'tensor']).default('msgpack').describe('serializer'),
+    /** `tensor` only: width of float features and the embedding. @default "float32" */
+    dtype: z.enum(['float32', 'float64']).default('float32').describe('tensor float width'),
     /** Compressor applied after serializing. @default "none" */
     compression: z.enum(['none', 'deflate', 'gzip', 'zstd', 'lz4']).default('none').describe('compressor'),
     /** Compress only values whose serialized size is at least this many bytes. @default 0 */

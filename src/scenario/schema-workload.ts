@@ -80,6 +80,15 @@ export const payloadSchema = z
     embedding: z.int().min(0).default(0).describe('embedding dimensions (0 = none)'),
     /** Characters per string feature. @default 12 */
     stringLength: z.int().min(1).default(12).describe('characters per string feature'),
+    /** How many of the string features (the last ones) are categorical: `tensor` stores them as dictionary ids. @default 0 */
+    categorical: z.int().min(0).default(0).describe('how many string features (the last) are categorical'),
+    /** Distinct values of each categorical string feature. @default 16 */
+    cardinality: z.int().min(1).default(16).describe('distinct values of each categorical string'),
+  })
+  .refine((payload) => !(typeof payload.categorical === 'number' && typeof payload.strings === 'number' && payload.categorical > payload.strings), {
+    ...EVEN_WITH_ERRORS,
+    path: ['categorical'],
+    error: (iss) => `must be at most strings (${String((iss.input as { strings?: unknown }).strings)}): the categorical features are some of the string features`,
   })
   .prefault({});
 

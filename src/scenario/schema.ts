@@ -4,6 +4,7 @@ import { describeValue } from './describe-value.js';
 import { printable } from './problems.js';
 import { cascadeSchema, codecSchema, costSchema, localTierSchema, redisTierSchema, sourceSchema, stampedeSchema } from './schema-cascade.js';
 import { checkSwrSoftTtl } from './stampede-rules.js';
+import { checkTensorLayouts } from './tensor-rules.js';
 import { durationMs, EVEN_WITH_ERRORS, withJsonSchema } from './schema-units.js';
 import {
   distributionSchema,
@@ -102,6 +103,7 @@ export const scenarioSchema = z
       });
     });
     checkSwrSoftTtl(scenario.stampede, scenario.featureSets, ctx);
+    checkTensorLayouts(scenario.codec, scenario.featureSets, ctx);
   }, EVEN_WITH_ERRORS)
   .describe('An fcbench scenario: traffic, cache cascade and measurements');
 

@@ -21,10 +21,14 @@ export interface ResolvedPayloadSpec {
   strings: number;
   embedding: number;
   stringLength: number;
+  categorical: number;
+  cardinality: number;
 }
 
 /** Default length of each string feature, in characters. */
 export const DEFAULT_STRING_LENGTH = 12;
+/** Default number of distinct values of a categorical string feature. */
+export const DEFAULT_CARDINALITY = 16;
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz012345'; // 32 symbols: 5 bits each
 const TWO_POW_32 = 4294967296;
@@ -72,7 +76,29 @@ export function resolvePayloadSpec(spec: PayloadSpec): ResolvedPayloadSpec {
     strings: checkCount('strings', spec.strings),
     embedding: checkCount('embedding', spec.embedding),
     stringLength: checkCount('stringLength', spec.stringLength ?? DEFAULT_STRING_LENGTH),
+    categorical: checkCategorical(spec),
+    cardinality: checkCardinality(spec.cardinality ?? DEFAULT_CARDINALITY),
   };
+}
+
+function checkCardinality(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw badInput(`payload.cardinality: must be an integer >= 1, got ${String(value)}`);
+  return value;
+}
+
+function checkCategorical(spec: PayloadSpec): number {
+  const categorical = checkCount('categorical', spec.categorical ?? 0);
+  const strings = checkCount('strings', spec.strings);
+  if (categorical > strings) throw badInput(`payload.categorical: ${categorical} categorical strings but only ${strings} string features`);
+  return categorical;
+}
+
+/**
+ * The values a categorical string feature takes: `cardinality` distinct strings of `stringLength`
+ * characters (`c000000000a` style, base 36), the same for writer, reader and source.
+ */
+export function categoryVocabulary(spec: Pick<ResolvedPayloadSpec, 'cardinality' | 'stringLength'>): string[] {
+  return Array.from({ length: spec.cardinality }, (_, k) => `c${k.toString(36).padStart(Math.max(0, spec.stringLength - 1), '0')}`);
 }
 
 /** Continues a 32-bit FNV-1a over the three strings, with a separator so ("ab","c") != ("a","bc"). */
@@ -137,6 +163,18 @@ function stringFeature(rng: Xoshiro128, length: number): string {
   return text;
 }
 
+const vocabularies = new Map<string, string[]>();
+
+function vocabularyOf(spec: ResolvedPayloadSpec): string[] {
+  const key = `${spec.cardinality},${spec.stringLength}`;
+  let vocabulary = vocabularies.get(key);
+  if (vocabulary === undefined) {
+    vocabulary = categoryVocabulary(spec);
+    vocabularies.set(key, vocabulary);
+  }
+  return vocabulary;
+}
+
 /** Builds the payload for an already resolved spec (no validation: the hot path of sources). */
 export function generateResolved(
   spec: ResolvedPayloadSpec,
@@ -148,7 +186,12 @@ export function generateResolved(
   const values: unknown[] = [];
   for (let i = 0; i < spec.floats; i++) values.push(floatFeature(rng, i));
   for (let i = 0; i < spec.ints; i++) values.push(intFeature(rng, i));
-  for (let i = 0; i < spec.strings; i++) values.push(stringFeature(rng, spec.stringLength));
+  const plain = spec.strings - spec.categorical;
+  for (let i = 0; i < plain; i++) values.push(stringFeature(rng, spec.stringLength));
+  if (spec.categorical > 0) {
+    const vocabulary = vocabularyOf(spec);
+    for (let i = 0; i < spec.categorical; i++) values.push(vocabulary[rng.nextUint32() % vocabulary.length]);
+  }
   if (spec.embedding > 0) {
     const embedding = new Array<number>(spec.embedding);
     for (let i = 0; i < spec.embedding; i++) {

@@ -26,4 +26,8 @@ export interface PayloadSpec {
   embedding: number;
   /** Length of each string feature in characters. @default 12 */
   stringLength?: number;
+  /** How many of the string features (the last ones) are categorical: each takes one of `cardinality` known values. @default 0 */
+  categorical?: number;
+  /** Distinct values of each categorical string feature (its vocabulary `categoryVocabulary` returns). @default 16 */
+  cardinality?: number;
 }

@@ -6,14 +6,14 @@ describe('resolveCodecOptions', () => {
   it('fills defaults into a new object and leaves the caller options untouched', () => {
     const raw = { format: 'msgpack', compression: 'zstd' } as CodecOptions;
     const before = JSON.stringify(raw);
-    expect(resolveCodecOptions(raw)).toEqual({ format: 'msgpack', compression: 'zstd', compressAboveBytes: 0, level: 1 });
+    expect(resolveCodecOptions(raw)).toEqual({ format: 'msgpack', compression: 'zstd', compressAboveBytes: 0, level: 1, dtype: 'float32', layouts: {} });
     expect(JSON.stringify(raw)).toBe(before);
   });
 
   it('codec.options is the resolved, frozen copy', () => {
     const raw: CodecOptions = { format: 'json', compression: 'gzip', compressAboveBytes: 2048, level: 6 };
     const codec = createCodec(raw);
-    expect(codec.options).toEqual(raw);
+    expect(codec.options).toEqual({ ...raw, dtype: 'float32', layouts: {} });
     expect(codec.options).not.toBe(raw);
     expect(Object.isFrozen(codec.options)).toBe(true);
   });

@@ -173,7 +173,7 @@ describe('loadScenario: found by fuzzing', () => {
   it('a matrix set by --set is located at the flag, and its variant label is escaped', async () => {
     const file = files.write('set-matrix.yaml', 'name: x\n');
     expect(await loadProblems(file, { sets: ['matrix.codec.format=[msgpack, "a\\u0000"]'] })).toEqual([
-      '--set matrix.codec.format=[msgpack, "a\\u0000"]: codec.format: must be one of json, msgpack (got "a\\u0000") (in variant "codec.format=a\\u0000")',
+      '--set matrix.codec.format=[msgpack, "a\\u0000"]: codec.format: must be one of json, msgpack, tensor (got "a\\u0000") (in variant "codec.format=a\\u0000")',
     ]);
   });
 

@@ -72,7 +72,7 @@ describe('generatePayload', () => {
 
   it('validates the spec without mutating it', () => {
     const spec: PayloadSpec = { floats: 1, ints: 0, strings: 1, embedding: 0 };
-    expect(resolvePayloadSpec(spec)).toEqual({ floats: 1, ints: 0, strings: 1, embedding: 0, stringLength: 12 });
+    expect(resolvePayloadSpec(spec)).toEqual({ floats: 1, ints: 0, strings: 1, embedding: 0, stringLength: 12, categorical: 0, cardinality: 16 });
     expect(spec).toEqual({ floats: 1, ints: 0, strings: 1, embedding: 0 });
     expect(() => generatePayload({ ...spec, floats: -1 }, 'a', 'b', 'c')).toThrow(FcbenchError);
     expect(() => generatePayload({ ...spec, embedding: 1.5 }, 'a', 'b', 'c')).toThrow(/payload.embedding/);
