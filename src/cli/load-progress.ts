@@ -35,7 +35,7 @@ export function formatLoadOutcome(o: { label: string; status: 'loaded' | 'extend
   if (o.status === 'skipped') return `${o.label}: already complete in ${o.table} at ${o.url} (${o.rowsTotal.toLocaleString('en-US')} entities); nothing written`;
   const seconds = (o.elapsedMs / 1000).toFixed(1);
   const verb = o.status === 'loaded' ? 'loaded' : 'extended with';
-  return `${o.label}: ${verb} ${o.rowsInserted.toLocaleString('en-US')} rows into ${o.table} at ${o.url} in ${seconds} s (${rate(o.rowsTotal, o.elapsedMs)})`;
+  return `${o.label}: ${verb} ${o.rowsInserted.toLocaleString('en-US')} rows into ${o.table} at ${o.url} in ${seconds} s (${rate(o.rowsInserted, o.elapsedMs)})`;
 }
 
 /** Decides when a progress line is due: always for the last one, else by the period. Pure given `nowMs`. */

@@ -109,6 +109,10 @@ export async function connectPostgres(target: PostgresTarget, settings: PoolSett
   // An idle connection the server drops emits here; without a listener it would crash the process.
   // The next read on it fails and is counted as a source error instead.
   pool.on('error', () => undefined);
+  // The pool listens only to idle clients: a connection dropped while checked out (between a read
+  // and its release, or by pg_terminate_backend) would emit 'error' unheard and crash the run.
+  // Heard here, the read in flight fails (a source error) and pg-pool discards the client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const clients = new Set<pg.Client>();
   let serverVersion: string;
   try {
