@@ -12,6 +12,7 @@ const sections: Record<string, () => Promise<{ runBench(): Promise<BenchSection>
   recorder: () => import('./recorder.js'),
   cascade: () => import('./cascade.js'),
   driver: () => import('./driver.js'),
+  pgload: () => import('./pgload.js'),
   soak: () => import('./soak.js'),
 };
 

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { badInput } from '../errors.js';
 import { planSourceLoad, runSourceLoad, type SourceLoadPlan } from '../load/source-load.js';
-import { DEFAULT_BATCH_ROWS } from '../postgres/write-rows.js';
+import { DEFAULT_CHUNK_ROWS } from '../postgres/copy-rows.js';
 import { loadScenario } from '../scenario/load.js';
 import { IDENTIFIER_RE } from '../scenario/schema-workload.js';
 import { createProgressThrottle, formatLoadOutcome, formatLoadProgress, LOG_LINE_MS, TTY_REDRAW_MS } from './load-progress.js';
@@ -17,7 +17,7 @@ interface LoadFlags {
   quiet?: boolean;
 }
 
-/** Largest `--batch`: a batch is one statement held in memory on both sides. */
+/** Largest `--batch`: a batch is held in memory as one buffer (or one statement). */
 const MAX_BATCH_ROWS = 100_000;
 
 /**
@@ -34,7 +34,7 @@ export function registerSource(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML): its entities, feature sets, payload shapes and cascade.source')
     .option('--version <v>', "load this snapshot version of every feature set (default: each set's featureSets[].version)")
     .option('--url <url>', 'PostgreSQL to fill (default: cascade.source.url; "auto" = FCBENCH_PG_URL, else postgres://postgres@127.0.0.1:5432/fcbench)')
-    .option('--batch <n>', `rows per INSERT statement (default ${DEFAULT_BATCH_ROWS})`)
+    .option('--batch <n>', `rows per COPY chunk, or per INSERT when adding rows to a version that has some (default ${DEFAULT_CHUNK_ROWS})`)
     .option('--set <path=value>', 'override a scenario field, as for run (repeatable)', collectRepeatable)
     .option('--allow-remote', 'allow a non-loopback PostgreSQL')
     .option('--quiet', 'print only the closing line of each version')

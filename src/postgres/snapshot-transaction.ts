@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { badInput, environmentError } from '../errors.js';
 import type { FeatureValues } from '../workload/types.js';
 import { deleteSnapshot, encodePayload, readSnapshotMarker, writeSnapshotMarker, type FeatureTable } from './feature-table.js';
-import { createRowBatchSink } from './write-rows.js';
+import { copyRows, type CopyRow } from './copy-rows.js';
 
 /**
  * A batch job's snapshot write, as a real pipeline does it: one transaction that writes every
@@ -66,13 +66,8 @@ export async function beginSnapshotTransaction(
     if ((await readSnapshotMarker(client, table, featureSet, fromVersion)) === null) {
       throw environmentError(`${table.name}: ${featureSet} ${fromVersion} is not loaded, so ${version} cannot copy its unchanged rows from it (run fcbench source load)`);
     }
-    const sink = createRowBatchSink(client, table, featureSet, version, options);
-    for (const entity of spec.entities()) {
-      if (!spec.differs(entity)) continue;
-      sink.add(entity, encodePayload(spec.values(entity)));
-      if (sink.full) await sink.flushIfFull();
-    }
-    const rowsChanged = await sink.finish();
+    // The version has no rows yet (a leftover was deleted above): COPY the changed entities.
+    const rowsChanged = await copyRows(client, table.sql, featureSet, version, changedRows(spec), { chunkRows: options.batchSize });
     // The rest: what fromVersion holds for entities not written above (ON CONFLICT skips those).
     const copied = await client.query(
       `INSERT INTO ${table.sql} (feature_set, version, entity, payload)
@@ -101,4 +96,8 @@ function openSnapshot(client: pg.ClientBase, release: () => Promise<void>, rowsC
     }
   };
   return { rowsChanged, rowsCopied, commit: () => end('COMMIT'), rollback: () => end('ROLLBACK') };
+}
+
+function* changedRows(spec: SnapshotWriteSpec): Iterable<CopyRow> {
+  for (const entity of spec.entities()) if (spec.differs(entity)) yield { entity, payload: encodePayload(spec.values(entity)) };
 }

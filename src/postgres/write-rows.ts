@@ -12,10 +12,9 @@ import type { FeatureTable } from './feature-table.js';
  * Why this shape rather than `VALUES ($1,$2,$3,$4), (...)`: the payloads travel as one binary
  * bytea parameter (node-postgres sends a Buffer in binary format), so there is no hex encoding
  * on either side and no 65,535-parameter cap on the batch size; the server plans one statement
- * per batch instead of parsing thousands of placeholders. COPY would be faster still on the server,
- * but needs another package (pg-copy-streams) and cannot say ON CONFLICT DO NOTHING, which is what
- * makes a rerun harmless; the measured rate is well above the 50k rows/s goal without it
- * (`npm run bench -- pgload`).
+ * per batch instead of parsing thousands of placeholders. COPY (copy-rows.ts) is faster still, but
+ * cannot say ON CONFLICT DO NOTHING: this is the path for adding rows to a version that already
+ * has some (`source load` of a scenario that grew).
  *
  * Batches are pipelined one deep: batch n+1's payloads are generated and encoded in Node while
  * the server inserts batch n, which is about a third more rows/s on two cores than strict turns.
