@@ -117,8 +117,9 @@ export class RequestCounters {
   }
 
   /**
-   * The counter sections. Ratios are 0 when their denominator is 0. `staleRatio` is over served
-   * responses; `servedBy` shares and `callsPer1k` are over all requests; `payload` byte figures are
+   * The counter sections. Ratios are 0 when their denominator is 0. `staleRatio` is over all
+   * requests, as the result contract says (a failed request counts in the denominator, it served
+   * nothing stale); `servedBy` shares and `callsPer1k` are over all requests; `payload` byte figures are
    * means per write (a get that encoded a value), `compressionRatio` = raw / encoded bytes summed.
    */
   sections(): CounterSections {
@@ -152,7 +153,7 @@ export class RequestCounters {
       },
       freshness: {
         staleServed: this.staleServed,
-        staleRatio: ratio(this.staleServed, this.served),
+        staleRatio: ratio(this.staleServed, this.total),
         byReason: { softExpired: this.staleSoft, outdated: this.staleOutdated, uncommitted: this.staleUncommitted },
       },
       payload: {

@@ -35,7 +35,8 @@ describe('recorder counters and latency', () => {
     expect(s.tiers.source).toEqual({ calls: 2, errors: 0, callsPer1k: 250 });
     expect(s.tiers.servedBy).toEqual({ local: 3 / 8, redis: 2 / 8, source: 2 / 8, none: 1 / 8 });
     expect(s.freshness.staleServed).toBe(2);
-    expect(s.freshness.staleRatio).toBe(2 / 7);
+    // Over all 8 requests (the contract), not the 7 served.
+    expect(s.freshness.staleRatio).toBe(2 / 8);
     expect(s.freshness.byReason).toEqual({ softExpired: 1, outdated: 1, uncommitted: 0 });
     expect(s.freshness.age.count).toBe(7);
     expect(s.payload).toEqual({ rawBytes: 1000, encodedBytes: 500, compressionRatio: 2, writes: 1 });
