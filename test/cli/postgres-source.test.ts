@@ -144,7 +144,9 @@ describe('fcbench run with cascade.source.kind: postgres', () => {
     expect(await countRows("version = 'v1'")).toBe(3000);
     expect((await db.query("SELECT count(*)::int AS n FROM fcbench_features_snapshots WHERE origin <> 'load'")).rows[0]).toEqual({ n: 0 });
     const report = readdirSync(join(dir, 'reports')).find((f) => f.endsWith('.html'))!;
-    const everything = out.stdout + out.stderr + JSON.stringify(result) + readFileSync(join(dir, 'reports', report), 'utf8');
+    const html = readFileSync(join(dir, 'reports', report), 'utf8');
+    expect(html).toMatch(/Feature store.*PostgreSQL \d+/s);
+    const everything = out.stdout + out.stderr + JSON.stringify(result) + html;
     expect(everything).not.toContain(SECRET);
   });
 

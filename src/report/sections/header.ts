@@ -82,6 +82,9 @@ ${facts([
   ['Serving', `${result.serving.replicas.length} replica${result.serving.replicas.length === 1 ? '' : 's'}, ${result.serving.routing} routing`],
   ['Node', env.node],
   ['Redis', `${env.redis.version} (${env.redis.mode}, ${env.redis.provisioned}, ${env.redis.client})`],
+  ...(env.source === undefined
+    ? []
+    : ([['Feature store', `PostgreSQL ${env.source.serverVersion.split(' ')[0]} (${env.source.table} at ${env.source.url}, ${env.source.client})`]] as [string, string][])),
   ['Machine', `${env.platform}/${env.arch}, ${env.cpus} × ${env.cpuModel}`],
   ['Tool', `${result.tool.name} ${result.tool.version}`],
   ['Scenario hash', scenario.hash.slice(0, 12)],
