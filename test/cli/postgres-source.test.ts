@@ -180,6 +180,18 @@ describe('fcbench run with cascade.source.kind: postgres', () => {
     expect(await countRows()).toBe(before);
   });
 
+  it('validate --connect checks the store as run does: loaded is ok, too few entities is exit 3', async () => {
+    const ok = await cli.run(['validate', scenario().file, '--connect'], { env: env() });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^postgres: ok postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/\S+ \(PostgreSQL \d+\.\d+, fcbench_features loaded\)$/m);
+    const short = await cli.run(['validate', scenario({ entities: 4000 }).file, '--connect'], { env: env() });
+    expect(short.code).toBe(3);
+    expect(short.stderr).toContain('holds 3000 entities of scores v1, the scenario asks for 4000');
+    const remote = await cli.run(['validate', scenario({ source: 'postgres://feature-store.invalid/db' }).file]);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain('is not a loopback address');
+  });
+
   it('a remote store without allowRemote: exit 2 before connecting', async () => {
     const { file } = scenario({ source: 'postgres://postgres:pw@feature-store.invalid:5432/fcbench' });
     const out = await cli.run(['run', file, '--no-report'], { env: env() });
