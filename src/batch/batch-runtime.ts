@@ -53,6 +53,7 @@ export async function createBatchRuntime(deps: {
   const keyVersions = deps.replicas.map(() => new Map(baseVersions));
   const busReplicas: BusReplica[] = deps.replicas.map((replica, id) => ({
     evictLocal: (key) => replica.evictLocal(key),
+    flushLocal: () => replica.invalidateLocal(),
     setKeyVersion(featureSet, version) {
       if (keyVersions[id]!.get(featureSet) === version) return;
       keyVersions[id]!.set(featureSet, version);

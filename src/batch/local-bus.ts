@@ -7,6 +7,8 @@ import type { LocalInvalidationResult } from '../results/result-types.js';
 export interface BusReplica {
   evictLocal(key: string): boolean;
   setKeyVersion(featureSet: string, version: string): void;
+  /** Empties the local tier: after a lost tracking connection it may hold values whose pushes were missed. */
+  flushLocal(): void;
 }
 
 /**
@@ -44,8 +46,14 @@ export interface LocalBus {
 interface ReplicaCounts {
   received: number;
   dropped: number;
+  /** Times the replica's invalidation path came back after a reconnect (its local tier emptied each time). */
+  reconnects: number;
   latency: LatencyHistogram;
 }
+
+/** How often, and how many times, a re-arm looks for its reconnected subscriber before giving up until the next reconnect. */
+const REARM_POLL_MS = 20;
+const REARM_POLLS = 50;
 
 /** How long after a push that found nothing a key is dropped again (a GET reply in flight lands well within it). */
 const LATE_CHECK_MS = 20;
@@ -70,8 +78,10 @@ export async function createLocalBus(deps: {
   onPointer?: (replica: number) => void;
 }): Promise<LocalBus> {
   const { mode, clock } = deps;
-  const counts: ReplicaCounts[] = deps.replicas.map(() => ({ received: 0, dropped: 0, latency: createHistogram({ significantDigits: 2 }) }));
+  const counts: ReplicaCounts[] = deps.replicas.map(() => ({ received: 0, dropped: 0, reconnects: 0, latency: createHistogram({ significantDigits: 2 }) }));
   const subscribers: Redis[] = [];
+  const rearmListeners: (() => void)[] = [];
+  const closed = new AbortController();
   // Tracking pushes carry only key names: a replica's first push for a key the updater just
   // changed is timed from that change; later pushes (a peer's refill) are not the updater's.
   let appliedUs = 0;
@@ -130,10 +140,19 @@ export async function createLocalBus(deps: {
         for (const key of message.keys ?? []) drop(id, key, message.t);
       });
       await sub.subscribe(deps.channel);
+      // ioredis resubscribes on reconnect, but messages published meanwhile are lost.
+      const resubscribed = () => {
+        replica.flushLocal();
+        counts[id]!.reconnects++;
+      };
+      sub.on('ready', resubscribed);
+      rearmListeners.push(() => sub.off('ready', resubscribed));
     }
   } else if (mode === 'tracking') {
     for (const [id, client] of deps.replicaClients.entries()) {
-      const sub = await deps.connect({ protocol: 2, name: `fcbench-tracking-${id}` });
+      // Named per run, so a re-arm finds this subscriber among every client of a shared Redis.
+      const name = `fcbench-tracking-${deps.trackingPrefix.replace(/[^A-Za-z0-9_.:-]/g, '_')}${id}`;
+      const sub = await deps.connect({ protocol: 2, name });
       subscribers.push(sub);
       sub.on('messageBuffer', (_channel: Buffer, payload: unknown) => {
         counts[id]!.received++;
@@ -144,7 +163,19 @@ export async function createLocalBus(deps: {
       // CLIENT ID first: a connection in subscriber mode (RESP2) takes only subscriber commands.
       const subscriberId = (await sub.client('ID')) as number;
       await sub.subscribe('__redis__:invalidate');
-      await client.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', String(subscriberId), 'BCAST', 'PREFIX', deps.trackingPrefix, 'NOLOOP');
+      await trackingOn(client, String(subscriberId), deps.trackingPrefix);
+      // Tracking lives on connections: when either one reconnects, Redis has forgotten it (or
+      // redirects to a subscriber that is gone), and pushes sent meanwhile were lost.
+      const rearm = createRearm(() => rearmTracking(client, sub, name, deps.trackingPrefix, closed), () => {
+        deps.replicas[id]!.flushLocal();
+        counts[id]!.reconnects++;
+      });
+      client.on('ready', rearm);
+      sub.on('ready', rearm);
+      rearmListeners.push(() => {
+        client.off('ready', rearm);
+        sub.off('ready', rearm);
+      });
     }
   }
 
@@ -176,13 +207,74 @@ export async function createLocalBus(deps: {
     results() {
       return counts.map((c, id) => {
         const s = c.latency.summary();
-        return { id, received: c.received, dropped: c.dropped, latency: { count: s.count, p50: s.p50, p99: s.p99, max: s.max } };
+        return {
+          id,
+          received: c.received,
+          dropped: c.dropped,
+          ...(mode === 'ttl' ? {} : { reconnects: c.reconnects }),
+          latency: { count: s.count, p50: s.p50, p99: s.p99, max: s.max },
+        };
       });
     },
     async close() {
+      closed.abort();
+      for (const off of rearmListeners) off();
       if (lateTimer !== null) clearTimeout(lateTimer);
       for (const sub of subscribers) sub.disconnect();
       for (const c of counts) c.latency.destroy();
     },
   };
+}
+
+function trackingOn(client: Redis, subscriberId: string, prefix: string): Promise<unknown> {
+  return client.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', subscriberId, 'BCAST', 'PREFIX', prefix, 'NOLOOP');
+}
+
+/** One re-arm at a time; a reconnect during one queues another (the state may have changed again). */
+function createRearm(work: () => Promise<boolean>, onArmed: () => void): () => void {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const start = (): void => {
+    running = work()
+      .then((armed) => {
+        if (armed) onArmed();
+      })
+      // Redis still down: the next 'ready' tries again.
+      .catch(() => undefined)
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          start();
+        }
+      });
+  };
+  return () => {
+    if (running !== null) again = true;
+    else start();
+  };
+}
+
+/**
+ * Points the replica's data connection at its (possibly new) subscriber again, once that one is
+ * subscribed: found by name in CLIENT LIST, since in RESP2 subscriber mode it answers nothing else.
+ * Returns false when the bus closed or the subscriber did not come back in time.
+ */
+async function rearmTracking(client: Redis, sub: Redis, name: string, prefix: string, closed: AbortController): Promise<boolean> {
+  for (let poll = 0; poll < REARM_POLLS && !closed.signal.aborted; poll++) {
+    if (sub.status === 'ready') {
+      const list = String(await client.call('CLIENT', 'LIST'));
+      const line = list.split('\n').find((l) => l.includes(` name=${name} `) && / sub=[1-9]/.test(l));
+      const found = line === undefined ? null : /^id=(\d+) /.exec(line);
+      if (found) {
+        // A data connection that kept its tracking (only the subscriber reconnected) refuses the
+        // same BCAST prefix twice: off first, then on with the new redirect.
+        await client.call('CLIENT', 'TRACKING', 'OFF');
+        await trackingOn(client, found[1]!, prefix);
+        return true;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, REARM_POLL_MS));
+  }
+  return false;
 }

@@ -112,6 +112,12 @@ export interface LocalInvalidationResult {
     received: number;
     /** Local entries dropped because of them. */
     dropped: number;
+    /**
+     * pubsub and tracking: times the replica's invalidation path came back after a reconnect
+     * (resubscribed; for tracking, turned on again towards the new subscriber). The local tier is
+     * emptied each time, since invalidations sent meanwhile were lost. Absent for ttl and in older results.
+     */
+    reconnects?: number;
     /** From the updater's command to the drop, ms, over invalidations the updater caused. */
     latency: { count: number; p50: number; p99: number; max: number };
   }[];

@@ -115,4 +115,18 @@ describe('batch publications against batch truth', () => {
     // Local TTL 2 s: entries filled just before the commit live on for most of it.
     expect(windows['ttl']).toBeGreaterThan(1000);
   });
+
+  it.each(['tracking', 'pubsub'])('%s survives its subscribers being killed: re-armed, the local tier emptied, later changes still heard', async (mode) => {
+    const admin = await redis.client();
+    const running = run(scenario({ duration: '3s', events: [publish({ at: '1500ms', invalidation: 'delete' })], local: { invalidation: mode } }));
+    // Mid-run, before the publication: every subscriber (the tracking redirect targets) and every
+    // replica data connection is cut; ioredis reconnects both.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub', 'SKIPME', 'yes');
+    const r = await running;
+    const replicas = r.freshness.localInvalidation!.replicas;
+    expect(replicas.every((x) => (x.reconnects ?? 0) >= 1)).toBe(true);
+    expect(replicas.every((x) => x.latency.count > 0)).toBe(true);
+    expect(r.freshness.publications![0]!.windowByTier.local).toBeLessThan(50);
+  });
 });
