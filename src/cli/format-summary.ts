@@ -18,7 +18,8 @@ export function formatUsd(usd: number): string {
   return usd >= 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toPrecision(3)}`;
 }
 
-function pad(cells: string[][]): string {
+/** Aligns a table: the first column left, the others right, two spaces apart. */
+export function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
   return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
 }

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { redactText } from '../redact.js';
+import { registerCodecs } from './codecs.js';
 import { registerCompare } from './compare.js';
 import { describeFailure } from './exit.js';
 import { registerReport } from './report.js';
@@ -40,6 +41,7 @@ Examples:
   fcbench validate scenarios/quickstart.yaml
   fcbench validate scenarios/stampede.yaml --set cascade.replicas=4 --connect
   fcbench schema > scenario.schema.json
+  fcbench codecs --payload scenarios/quickstart.yaml
 
 Exit codes: 0 ok, 1 threshold or regression gate failed, 2 bad input, 3 environment (Redis), 130 interrupted.
 Set FCBENCH_DEBUG=1 to print stack traces.`,
@@ -48,6 +50,7 @@ Set FCBENCH_DEBUG=1 to print stack traces.`,
   registerValidate(program);
   registerReport(program);
   registerCompare(program);
+  registerCodecs(program);
   registerSchema(program);
   registerSource(program);
   return program;

@@ -5,7 +5,7 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 
 /** `2048` -> `2KB`, `1048576` -> `1MB`, `1500` -> `1500B`: exact, never rounded. */
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes >= MIB && bytes % MIB === 0) return `${bytes / MIB}MB`;
   if (bytes >= KIB && bytes % KIB === 0) return `${bytes / KIB}KB`;
   return `${bytes}B`;

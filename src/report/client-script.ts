@@ -142,8 +142,23 @@ export const CLIENT_SCRIPT = String.raw`
       return { type: 'bar', options: options, data: { labels: ['with cache', 'without cache'], datasets: [
         part('source', [c.source, 0], t.series[0]), part('Redis', [c.redis, 0], t.series[1]), part('compute', [c.compute, 0], t.series[2]),
         part('no cache (total)', [0, c.noCache], t.series[3])] } };
-    }
+    },
+    // fcbench codecs: one horizontal bar per codec of a payload (r.codecBars), sorted as the table is.
+    'codec-size': function (r, t) { return codecBars(r.codecBars, 'sizeBytes', 'stored bytes per value', num, t); },
+    'codec-decode': function (r, t) { return codecBars(r.codecBars, 'decodeUs', 'decode \u00b5s per value', num, t); },
+    'codec-cost': function (r, t) { return codecBars(r.codecBars, 'costUs', 'end-to-end \u00b5s per value', num, t); }
   };
+  function codecBars(b, key, title, tick, t) {
+    if (!b) return null;
+    var options = common();
+    options.indexAxis = 'y';
+    options.interaction = { mode: 'nearest', axis: 'y', intersect: true };
+    options.plugins.legend = { display: false };
+    options.scales = { x: { beginAtZero: true, title: axisTitle(title), ticks: { maxTicksLimit: 6, callback: function (v) { return tick(v); } } },
+      y: { ticks: { autoSkip: false, font: { size: 10 } } } };
+    return { type: 'bar', options: options, data: { labels: b.labels, datasets: [{ label: title, data: b[key],
+      backgroundColor: b.formats.map(function (f) { return t.series[f % t.series.length]; }) }] } };
+  }
 
   function draw(canvas) {
     if (charts.has(canvas)) return;

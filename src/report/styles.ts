@@ -74,6 +74,7 @@ table.compare td .change { display: block; }
 .grid2.narrow-chart { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
 figure.chart { margin: 8px 0; break-inside: avoid; }
 .chart-box { position: relative; height: 280px; }
+.tall-charts .chart-box { height: 460px; }
 figcaption { color: var(--muted); font-size: 0.85rem; margin-top: 4px; }
 details.variant-details { margin: 16px 0; border: 1px solid var(--border); border-radius: 8px; padding: 0 16px; }
 details.variant-details > summary { cursor: pointer; padding: 12px 0; font-weight: 600; font-size: 1.05rem; overflow-wrap: anywhere; }
