@@ -157,6 +157,52 @@ export interface CostProjection {
   noCachePerHour: number;
 }
 
+/** One point of a miss-ratio curve (`capacity.mrc`): an LRU of `entries` (about `bytes`) misses this share. */
+export interface CurvePointResult {
+  entries: number;
+  bytes: number;
+  missRatio: number;
+}
+
+/** The size an LRU needs for `hitRatio`; null when no size reaches it (cold misses cap the hit ratio). */
+export interface SizeForResult {
+  hitRatio: number;
+  entries: number | null;
+  bytes: number | null;
+}
+
+/** Cost at one Redis size (`capacity.costBySize`), projected to cost.productionRps or the achieved rate. */
+export interface CostBySizePoint {
+  redisEntries: number;
+  redisBytes: number;
+  redisNodes: number;
+  sourceCallsPer1k: number;
+  per1kInferences: number;
+  costPerHour: number;
+}
+
+/**
+ * Miss-ratio curves from the run's own stream (`metrics.mrc`, on by default). LRU stack distances,
+ * exact up to 200k distinct keys, SHARDS-sampled above (`sampleRate` < 1). TTL expiries are not in
+ * a curve: it answers what size alone does.
+ */
+export interface CapacityResult {
+  method: 'exact' | 'shards';
+  sampleRate: number;
+  mrc: {
+    /** Per-replica size on the x axis (summed over replicas' streams); null with the local tier off. */
+    local: CurvePointResult[] | null;
+    /** Over the stream of Redis lookups (local misses). */
+    redis: CurvePointResult[];
+  };
+  sizeFor: { local: SizeForResult[] | null; redis: SizeForResult[] };
+  /** The curve read at the configured local size: compare with `tiers.local.hitRatio`. */
+  configured: { localEntries: number; localHitRatio: number | null };
+  costBySize: CostBySizePoint[];
+  /** Lowest `costPerHour` of `costBySize`; null when nothing was measured. */
+  cheapest: CostBySizePoint | null;
+}
+
 /** A real feature store's versions and address, as `env.redis` records Redis'. */
 export interface SourceEnv {
   kind: 'postgres';
@@ -308,6 +354,8 @@ export interface ResultDocument {
     projection: CostProjection | null;
   };
   timeline: TimelineBucket[];
+  /** Miss-ratio curves and sizes (absent with `metrics.mrc: false` and in older results). */
+  capacity?: CapacityResult;
   events: ResultEvent[];
   thresholds: ThresholdResult[];
   /**
