@@ -3,16 +3,20 @@ import { computeCost } from '../cost/cost-model.js';
 import type { MetricsSummary } from '../metrics/recorder.js';
 import type { ProvisionedRedis } from '../redis/provision.js';
 import { redactSecrets } from '../redact.js';
+import { capacityResult } from '../capacity/capacity-result.js';
+import type { CapacityHistograms } from '../capacity/capacity-tracker.js';
 import { machineInfo } from '../results/environment.js';
 import {
   RESULT_SCHEMA_VERSION,
   type LocalInvalidationResult,
   type PublicationResult,
   type ResultDocument,
+  type CapacityResult,
   type ResultEvent,
   type SourceEnv,
 } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
+import type { Scenario } from '../scenario/schema.js';
 import type { PhaseOutcome } from './issuer.js';
 
 export interface ResultInputs {
@@ -31,6 +35,8 @@ export interface ResultInputs {
   events: ResultEvent[];
   redis: Omit<ResultDocument['redis'], 'cleanup'> & { provisioned: ProvisionedRedis; cleanup: ResultDocument['redis']['cleanup'] | null };
   replicaPids: readonly number[];
+  /** The miss-ratio curves' histograms (`metrics.mrc`); null when off. @default null */
+  capacity?: CapacityHistograms | null;
   /** The PostgreSQL source's address and versions; null for the simulated source. @default null */
   sourceEnv?: SourceEnv | null;
   /** Batch publications and local-tier invalidation, when the scenario has batch events. */
@@ -117,11 +123,37 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     events: input.events,
     thresholds: [],
   };
+  if (input.capacity != null) doc.capacity = capacityOf(input.capacity, doc, scenario, input.cpuSeconds);
   doc.thresholds = evaluateThresholds(doc, scenario.thresholds);
   // Last step, over the whole document: a password in any URL of the resolved scenario (the file,
   // ${REDIS_URL}, --set, a matrix value) must not reach the file, the report or --json. The hash was taken
   // from the unredacted scenario and stays as it is (a sha256 gives nothing away).
   return redactSecrets(doc);
+}
+
+/** The curves read with the run's own sizes and prices (see capacity-result.ts). */
+function capacityOf(histograms: CapacityHistograms, doc: ResultDocument, scenario: Scenario, cpuSeconds: number): CapacityResult {
+  const valueBytes = doc.payload.encodedBytes;
+  const seconds = doc.durationMs / 1000;
+  return capacityResult({
+    histograms,
+    valueBytes,
+    redisBytesPerKey: doc.redis.bytesPerKey ?? valueBytes,
+    localEntries: scenario.cascade.local.maxEntries,
+    redisKeys: doc.redis.keys,
+    cost: {
+      input: {
+        requests: doc.requests.total,
+        sourceCalls: doc.tiers.source.calls,
+        achievedRps: doc.throughput.achievedRps,
+        redisBytesPerKey: doc.redis.bytesPerKey ?? 0,
+        redisKeys: doc.redis.keys ?? 0,
+        vcpus: seconds > 0 ? cpuSeconds / seconds : 0,
+      },
+      prices: scenario.cost,
+      redisLookups: doc.tiers.redis.lookups,
+    },
+  });
 }
 
 function redisSection({ provisioned: _provisioned, cleanup, ...section }: ResultInputs['redis']): ResultDocument['redis'] {

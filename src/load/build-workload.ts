@@ -23,6 +23,8 @@ export interface Workload {
   nextGapUs: (() => number) | null;
   payload: (entity: string, featureSet: string, version: string) => FeatureValues;
   hottest(top: number): string[];
+  /** Distinct cache keys the stream can touch: entities (a trace's distinct ids) x feature sets. */
+  keySpace: number;
 }
 
 export function buildWorkload(scenario: Scenario, scenarioDir: string): Workload {
@@ -41,6 +43,7 @@ export function buildWorkload(scenario: Scenario, scenarioDir: string): Workload
     nextGapUs: load.mode === 'open' ? bindGap(createArrivals(load.arrivals, load.rate, root.fork('arrivals'))) : null,
     payload: (entity, set, version) => generators.get(set)!(entity, set, version),
     hottest: (top) => hottestEntities(distribution, entities, scenario.seed, top, trace ? { trace } : {}),
+    keySpace: (trace ? trace.ids.length : entities) * scenario.featureSets.length,
   };
 }
 

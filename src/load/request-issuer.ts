@@ -22,6 +22,8 @@ export interface IssuerDeps {
   onKeysExhausted: () => void;
   /** Batch truth: marks a served value outdated or uncommitted before it is recorded; null without batch events. */
   judge?: ((trace: Trace, entity: string, featureSet: string, nowUs: number, replica: number) => void) | null;
+  /** Sees every key's get once it finished (the miss-ratio curves' stream), warmup included; null = none. */
+  observe?: ((trace: Trace, replica: number) => void) | null;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface IssuerDeps {
 export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
   const { recorder, clock, replicas, router, allSets } = deps;
   const judge = deps.judge ?? null;
+  const observe = deps.observe ?? null;
   const pool = new TracePool();
 
   const failed = (trace: Trace, error: unknown): void => {
@@ -47,6 +50,7 @@ export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
     const done = () => {
       const endUs = clock.nowUs();
       judge?.(trace, entity, featureSet, endUs, replica);
+      observe?.(trace, replica);
       recorder.record(trace, intendedUs, startUs, endUs, replica);
       pool.release(trace);
     };
@@ -71,6 +75,7 @@ export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
     const done = () => {
       const endUs = clock.nowUs();
       if (judge) traces.forEach((t, i) => judge(t, entity, sets[i]!, endUs, replica));
+      if (observe) for (const t of traces) observe(t, replica);
       recorder.record(mergeTraces(traces), intendedUs, startUs, endUs, replica);
       for (const t of traces) pool.release(t);
     };

@@ -12,6 +12,7 @@ import { cleanupRunKeys, measureRedisAtEnd, type CleanupOutcome } from '../redis
 import { provisionRedis, type ProvisionedRedis } from '../redis/provision.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
+import { createCapacityTracker } from '../capacity/capacity-tracker.js';
 import { assembleResult } from './assemble-result.js';
 import { buildWorkload } from './build-workload.js';
 import { buildSource, type BuiltSource } from './build-source.js';
@@ -107,6 +108,14 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
         })
       : null;
     const recorder = createRecorder();
+    // Miss-ratio curves from this run's stream: one stack per replica's local tier, one for Redis.
+    const capacity = scenario.metrics.mrc
+      ? createCapacityTracker({
+          replicas: scenario.cascade.replicas,
+          keySpace: workload.keySpace,
+          localEnabled: scenario.cascade.local.enabled,
+        })
+      : null;
     const usedMemoryBefore = await usedMemoryBytes(redis.client);
 
     const phaseAbort = new AbortController();
@@ -121,6 +130,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       clock,
       onKeysExhausted: () => phaseAbort.abort(),
       judge: batch === null ? null : batch.judge,
+      observe: capacity === null ? null : capacity.observe,
     });
     const phase = (bound: ReturnType<typeof warmupBound>, name: 'warmup' | 'measure') =>
       runPhase({ load: scenario.load, bound, clock, signal, nextGapUs: workload.nextGapUs, recorder, issue, name, onProgress: options.onProgress });
@@ -135,6 +145,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     const sourceBefore = source.stats();
     const measureStartUs = clock.nowUs();
     recorder.start(measureStartUs);
+    capacity?.startCounting();
     batch?.startMeasuring(measureStartUs);
     const events = scheduleEvents(scenario.events, {
       clock,
@@ -172,6 +183,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       replicaPids: replicas.map(() => process.pid),
       sourceEnv: built.kind === 'postgres' ? { kind: 'postgres', url: built.url, serverVersion: built.serverVersion, client: built.clientVersion, table: built.table } : null,
       batch: batch?.results() ?? null,
+      capacity: capacity?.histograms() ?? null,
     });
   } finally {
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.

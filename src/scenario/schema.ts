@@ -83,6 +83,17 @@ export const scenarioSchema = z
     /** Disturbances during the measured phase. @default [] */
     events: z.array(eventSchema).default([]).describe('disturbances during the measured phase'),
     cost: costSchema.describe('prices for cost per 1k inferences'),
+    metrics: z
+      .strictObject({
+        /**
+         * Miss-ratio curves of the local and Redis tiers from the run's own stream
+         * (`capacity` in the result): exact LRU stack distances up to 200k distinct keys, SHARDS
+         * above. Costs a few percent of local-hit throughput (`npm run bench -- mrc`). @default true
+         */
+        mrc: z.boolean().default(true).describe('record miss-ratio curves (capacity.mrc)'),
+      })
+      .prefault({})
+      .describe('what the run records beyond latency and counts'),
     /** Pass/fail gates: result path -> expression. @default {} */
     thresholds: thresholdsSchema,
     /** Variants: scenario path -> values, run as a cartesian product. @default {} */
