@@ -143,11 +143,50 @@ export const CLIENT_SCRIPT = String.raw`
         part('source', [c.source, 0], t.series[0]), part('Redis', [c.redis, 0], t.series[1]), part('compute', [c.compute, 0], t.series[2]),
         part('no cache (total)', [0, c.noCache], t.series[3])] } };
     },
+    mrc: function (r, t) {
+      var c = r.capacity; if (!c) return null;
+      var sets = [];
+      if (c.local) sets.push({ label: 'local tier (per-replica size)', points: c.local, mark: c.localEntries, markLabel: 'configured ' + num(c.localEntries) });
+      sets.push({ label: 'Redis (over local misses)', points: c.redis, mark: c.redisKeys, markLabel: c.redisKeys === null ? '' : 'keys held ' + num(c.redisKeys) });
+      return sizeCurve(sets, 'miss ratio', function (v) { return num(v * 100) + '%'; }, t, 1);
+    },
+    'capacity-cost': function (r, t) {
+      var c = r.capacity; if (!c || c.cost.length === 0) return null;
+      return sizeCurve([{ label: 'cost per hour', points: c.cost, mark: c.cheapestEntries, markLabel: 'cheapest ' + num(c.cheapestEntries) }],
+        'USD per hour', function (v) { return '$' + num(v); }, t, null);
+    },
     // fcbench codecs: one horizontal bar per codec of a payload (r.codecBars), sorted as the table is.
     'codec-size': function (r, t) { return codecBars(r.codecBars, 'sizeBytes', 'stored bytes per value', num, t); },
     'codec-decode': function (r, t) { return codecBars(r.codecBars, 'decodeUs', 'decode \u00b5s per value', num, t); },
     'codec-cost': function (r, t) { return codecBars(r.codecBars, 'costUs', 'end-to-end \u00b5s per value', num, t); }
   };
+  // Curves over cache size (log x), each with a dashed vertical mark (the configured or cheapest size).
+  function sizeCurve(sets, yTitle, yTick, t, yMax) {
+    var options = common();
+    options.scales = { x: { type: 'logarithmic', title: axisTitle('entries'), ticks: { callback: function (v) {
+        var m = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9)); return Math.abs(m - 1) < 1e-6 ? num(v) : ''; } } },
+      y: { beginAtZero: true, max: yMax === null ? undefined : yMax, title: axisTitle(yTitle), ticks: { callback: yTick } } };
+    var marks = { id: 'fcbenchSizeMarks', afterDatasetsDraw: function (chart) {
+      var x = chart.scales.x; var area = chart.chartArea; var ctx = chart.ctx;
+      ctx.save(); ctx.font = '11px system-ui, sans-serif';
+      sets.forEach(function (s, i) {
+        if (s.mark === null || s.mark === undefined || !(s.mark > 0)) return;
+        var px = x.getPixelForValue(s.mark);
+        if (!(px >= area.left && px <= area.right)) return;
+        var color = t.series[i % t.series.length];
+        ctx.strokeStyle = color; ctx.fillStyle = color; ctx.setLineDash([4, 3]);
+        ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke(); ctx.setLineDash([]);
+        var width = ctx.measureText(s.markLabel).width;
+        ctx.fillText(s.markLabel, px + 4 + width > area.right ? px - 4 - width : px + 4, area.top + 12 + i * 13);
+      });
+      ctx.restore();
+    } };
+    return { type: 'line', options: options, plugins: [marks], data: { datasets: sets.map(function (s, i) {
+      var color = t.series[i % t.series.length];
+      return { label: s.label, borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 2,
+        data: s.points.map(function (p) { return { x: p[0], y: p[1] }; }) };
+    }) } };
+  }
   function codecBars(b, key, title, tick, t) {
     if (!b) return null;
     var options = common();

@@ -34,6 +34,15 @@ export interface ResultChartData {
   servedBy: { local: number; redis: number; source: number; none: number };
   stampede: { labels: string[]; originCalls: number[]; waiting: number[]; staleServed: number[]; p99Ms: number[] };
   cost: { source: number; redis: number; compute: number; noCache: number };
+  /** Miss-ratio curves as [entries, missRatio], and cost per hour against Redis size; null without `capacity`. */
+  capacity: {
+    local: [number, number][] | null;
+    redis: [number, number][];
+    localEntries: number;
+    redisKeys: number | null;
+    cost: [number, number][];
+    cheapestEntries: number | null;
+  } | null;
 }
 
 export interface PageData {
@@ -103,6 +112,21 @@ function resultData(result: ResultDocument, spectra: SpectrumCurve[]): ResultCha
       p99Ms: result.stampede.expiries.map((e) => e.p99),
     },
     cost: { ...result.cost.breakdown, noCache: result.cost.noCachePer1kInferences },
+    capacity: capacityData(result),
+  };
+}
+
+function capacityData(result: ResultDocument): ResultChartData['capacity'] {
+  const c = result.capacity;
+  if (c === undefined) return null;
+  const pairs = (curve: readonly { entries: number; missRatio: number }[]): [number, number][] => curve.map((p) => [p.entries, p.missRatio]);
+  return {
+    local: c.mrc.local === null ? null : pairs(c.mrc.local),
+    redis: pairs(c.mrc.redis),
+    localEntries: c.configured.localEntries,
+    redisKeys: result.redis.keys,
+    cost: c.costBySize.map((p) => [p.redisEntries, Number(p.costPerHour.toPrecision(6))]),
+    cheapestEntries: c.cheapest?.redisEntries ?? null,
   };
 }
 
@@ -114,6 +138,7 @@ const EMPTY_DATA: ResultChartData = {
   servedBy: { local: 0, redis: 0, source: 0, none: 0 },
   stampede: { labels: [], originCalls: [], waiting: [], staleServed: [], p99Ms: [] },
   cost: { source: 0, redis: 0, compute: 0, noCache: 0 },
+  capacity: null,
 };
 
 /** Builds the JSON embedded in the page (decoding every HDR histogram once, here in Node). */

@@ -10,7 +10,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capacityResult } from '../../src/capacity/capacity-result.js';
+import { DistanceHistogram } from '../../src/capacity/distance-histogram.js';
 import { renderReport } from '../../src/report/render-report.js';
+import type { ResultDocument } from '../../src/results/result-types.js';
 import { HOSTILE_DESCRIPTION, HOSTILE_NAME } from './fixture.js';
 import { STORED_FIXTURES } from './fixtures.js';
 
@@ -83,6 +86,29 @@ async function expectClean(o: Opened, file: string): Promise<void> {
   expect(o.dialogs).toEqual([]);
 }
 
+/** A fixture with miss-ratio curves: Zipf-like distances over 20k keys, through the real capacity code. */
+function withCapacity(result: ResultDocument): ResultDocument {
+  const histogram = (scale: number) => {
+    const h = new DistanceHistogram();
+    for (let d = 1; d <= 20_000; d = Math.ceil(d * 1.1)) h.add(d, (scale * 1000) / d);
+    h.addCold(scale * 300);
+    return h;
+  };
+  result.capacity = capacityResult({
+    histograms: { method: 'exact', sampleRate: 1, local: histogram(2), redis: histogram(1) },
+    valueBytes: result.payload.encodedBytes,
+    redisBytesPerKey: result.redis.bytesPerKey ?? 1000,
+    localEntries: 2000,
+    redisKeys: result.redis.keys,
+    cost: {
+      input: { requests: result.requests.total, sourceCalls: result.tiers.source.calls, achievedRps: result.throughput.achievedRps, redisBytesPerKey: 1000, redisKeys: 9800, vcpus: 0.5 },
+      prices: { sourcePerMillionReads: 0.25, redisNodePerHour: 0.226, redisNodeMemory: 6 * 2 ** 30, computePerVcpuHour: 0.04, productionRps: 5000 },
+      redisLookups: result.tiers.redis.lookups,
+    },
+  });
+  return result;
+}
+
 describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () => {
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -91,6 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
       single: renderReport([fixture('result-realistic.json')]),
       hostile: renderReport([fixture('result-hostile.json')]),
       multi: renderReport([fixture('result-realistic.json'), fixture('result-variant-json.json'), fixture('result-closed-partial.json')]),
+      capacity: renderReport([withCapacity(fixture('result-realistic.json'))]),
     };
     for (const [name, content] of Object.entries(pages)) {
       files[name] = path.join(dir, `${name}.html`);
@@ -100,6 +127,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
   afterAll(async () => {
     await browser?.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('draws the capacity charts: miss-ratio curves with the configured size, cost against Redis size', async () => {
+    const o = await open(files.capacity!);
+    await openAllAndWait(o.page);
+    const stats = (await canvasStats(o.page)).filter((s) => s.kind === 'mrc' || s.kind === 'capacity-cost');
+    expect(stats.map((s) => s.kind)).toEqual(['mrc', 'capacity-cost']);
+    for (const s of stats) {
+      expect(s.painted, s.kind).toBeGreaterThan(0.01);
+      expect(s.points, s.kind).toBeGreaterThan(10);
+    }
+    await expectClean(o, files.capacity!);
   });
 
   it('draws every chart of a single-result report with no errors, CSP violations or requests', async () => {

@@ -1,5 +1,6 @@
 import type { ResultDocument } from '../../results/result-types.js';
 import { html, type SafeHtml } from '../html.js';
+import { renderCapacity } from './capacity.js';
 import { renderCost } from './cost.js';
 import { renderFreshness } from './freshness.js';
 import { renderHeader } from './header.js';
@@ -19,6 +20,7 @@ export const SECTIONS = [
   ['freshness', 'Freshness'],
   ['payload', 'Payload and codec'],
   ['cost', 'Cost'],
+  ['capacity', 'Capacity'],
 ] as const;
 
 type SectionId = (typeof SECTIONS)[number][0];
@@ -32,6 +34,7 @@ function renderSection(id: SectionId, result: ResultDocument, index: number, pre
     case 'freshness': return renderFreshness(result, index, prefix);
     case 'payload': return renderPayload(result, prefix);
     case 'cost': return renderCost(result, index, prefix);
+    case 'capacity': return renderCapacity(result, index, prefix);
   }
 }
 
