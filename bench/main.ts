@@ -13,6 +13,7 @@ const sections: Record<string, () => Promise<{ runBench(): Promise<BenchSection>
   cascade: () => import('./cascade.js'),
   driver: () => import('./driver.js'),
   pgload: () => import('./pgload.js'),
+  mrc: () => import('./mrc.js'),
   soak: () => import('./soak.js'),
 };
 

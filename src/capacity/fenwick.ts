@@ -4,21 +4,35 @@
  * at the position of its last access.
  */
 export class FenwickTree {
-  private tree: Int32Array;
+  private readonly tree: Int32Array;
 
   constructor(readonly size: number) {
     this.tree = new Int32Array(size + 1);
   }
 
+  /** Resets the tree to one mark at each of positions 0..count-1, in O(size) (no per-mark updates). */
+  resetToFirst(count: number): void {
+    const tree = this.tree;
+    tree.fill(0);
+    for (let i = 1; i <= count; i++) tree[i] = 1;
+    for (let i = 1; i <= this.size; i++) {
+      const parent = i + (i & -i);
+      if (parent <= this.size) tree[parent]! += tree[i]!;
+    }
+  }
+
   /** Adds `delta` at `index`. */
   add(index: number, delta: number): void {
-    for (let i = index + 1; i <= this.size; i += i & -i) this.tree[i]! += delta;
+    const tree = this.tree;
+    const size = this.size;
+    for (let i = index + 1; i <= size; i += i & -i) tree[i]! += delta;
   }
 
   /** Sum over positions 0..index (inclusive); 0 for index < 0. */
   prefix(index: number): number {
+    const tree = this.tree;
     let sum = 0;
-    for (let i = Math.min(index, this.size - 1) + 1; i > 0; i -= i & -i) sum += this.tree[i]!;
+    for (let i = Math.min(index, this.size - 1) + 1; i > 0; i -= i & -i) sum += tree[i]!;
     return sum;
   }
 

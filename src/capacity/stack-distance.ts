@@ -7,17 +7,25 @@ import { FenwickTree } from './fenwick.js';
  * reuse is the number of marks after the key's previous slot, plus one. When the slots run out
  * the live keys are renumbered in access order (amortised O(1) per access), so memory follows the
  * distinct keys, not the length of the stream.
+ *
+ * Each key has one mutable entry, found with one Map probe per access: this runs on every request
+ * of a run (`bench/mrc.ts` measures what it costs).
  */
+interface Entry {
+  readonly key: string;
+  slot: number;
+}
+
 export class StackDistanceCounter {
-  private lastSlot = new Map<string, number>();
-  private keyAt: (string | undefined)[];
+  private readonly entries = new Map<string, Entry>();
+  /** The entry whose last access is at each slot; undefined where that access was not a last one. */
+  private slots: (Entry | undefined)[];
   private tree: FenwickTree;
   private now = 0;
-  /** Accesses are counted only once `counting` (a warmup fills the stack without counting). */
-  counting = true;
-
   /** Lowest slot that may still hold a live key (eviction starts its search there). */
   private oldest = 0;
+  /** Accesses are counted only once `counting` (a warmup fills the stack without counting). */
+  counting = true;
 
   constructor(
     readonly histogram = new DistanceHistogram(),
@@ -31,28 +39,34 @@ export class StackDistanceCounter {
     private readonly maxKeys = Infinity,
   ) {
     this.tree = new FenwickTree(initialSlots);
-    this.keyAt = new Array<string | undefined>(initialSlots);
+    this.slots = new Array<Entry | undefined>(initialSlots);
   }
 
   get distinctKeys(): number {
-    return this.lastSlot.size;
+    return this.entries.size;
   }
 
   /** Records one access; returns its distance (Infinity for a first access). */
   access(key: string): number {
     if (this.now === this.tree.size) this.compact();
-    const previous = this.lastSlot.get(key);
-    let distance = Infinity;
-    if (previous !== undefined) {
-      distance = this.tree.range(previous + 1, this.now - 1) + 1;
-      this.tree.add(previous, -1);
-      this.keyAt[previous] = undefined;
-    }
     const slot = this.now++;
+    let entry = this.entries.get(key);
+    let distance = Infinity;
+    if (entry !== undefined) {
+      const previous = entry.slot;
+      // Every live key has one mark, all before `slot`: those after `previous` are the live count
+      // less the marks up to it (one prefix query instead of a range).
+      distance = this.entries.size - this.tree.prefix(previous) + 1;
+      this.tree.add(previous, -1);
+      this.slots[previous] = undefined;
+      entry.slot = slot;
+    } else {
+      entry = { key, slot };
+      this.entries.set(key, entry);
+    }
     this.tree.add(slot, 1);
-    this.keyAt[slot] = key;
-    this.lastSlot.set(key, slot);
-    if (this.lastSlot.size > this.maxKeys) this.evictOldest();
+    this.slots[slot] = entry;
+    if (this.entries.size > this.maxKeys) this.evictOldest();
     if (this.counting) {
       if (distance === Infinity) this.histogram.addCold(this.weight);
       else this.histogram.add(distance * this.weight, this.weight);
@@ -60,37 +74,39 @@ export class StackDistanceCounter {
     return distance;
   }
 
-  /** Forgets a key (a SHARDS sample that drops it); its mark goes, later ones keep their order. */
+  /** Forgets a key; its mark goes, later ones keep their order. */
   forget(key: string): void {
-    const slot = this.lastSlot.get(key);
-    if (slot === undefined) return;
-    this.tree.add(slot, -1);
-    this.keyAt[slot] = undefined;
-    this.lastSlot.delete(key);
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.tree.add(entry.slot, -1);
+    this.slots[entry.slot] = undefined;
+    this.entries.delete(key);
   }
 
   private evictOldest(): void {
-    while (this.keyAt[this.oldest] === undefined) this.oldest++;
-    this.forget(this.keyAt[this.oldest]!);
+    while (this.slots[this.oldest] === undefined) this.oldest++;
+    this.forget(this.slots[this.oldest]!.key);
   }
 
-  /** Renumbers live keys 0..n-1 in access order into a tree at least twice their number. */
+  /** Renumbers live keys 0..n-1 in access order, in a tree at least four times their number. */
   private compact(): void {
-    const live = this.lastSlot.size;
-    const size = Math.max(1024, 2 * live, this.tree.size);
-    const tree = new FenwickTree(size);
-    const keyAt = new Array<string | undefined>(size);
+    const size = Math.max(1024, 4 * this.entries.size, this.tree.size);
+    // Read in order and rewritten in place: the n-th live slot is never after its old slot.
+    const slots = this.slots;
     let next = 0;
     for (let slot = 0; slot < this.now; slot++) {
-      const key = this.keyAt[slot];
-      if (key === undefined) continue;
-      keyAt[next] = key;
-      this.lastSlot.set(key, next);
-      tree.add(next, 1);
+      const entry = slots[slot];
+      if (entry === undefined) continue;
+      slots[slot] = undefined;
+      slots[next] = entry;
+      entry.slot = next;
       next++;
     }
-    this.tree = tree;
-    this.keyAt = keyAt;
+    if (size !== this.tree.size) {
+      this.tree = new FenwickTree(size);
+      slots.length = size;
+    }
+    this.tree.resetToFirst(next);
     this.now = next;
     this.oldest = 0;
   }
