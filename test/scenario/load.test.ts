@@ -147,7 +147,7 @@ describe('loadScenario: matrix', () => {
       'codec.format=msgpack,codec.compression=zstd',
     ]);
     expect(loaded.variants[1]?.assignments).toEqual({ 'codec.format': 'json', 'codec.compression': 'zstd' });
-    expect(loaded.variants[1]?.scenario.codec).toEqual({ format: 'json', compression: 'zstd', compressAbove: 1024, level: 1 });
+    expect(loaded.variants[1]?.scenario.codec).toEqual({ format: 'json', compression: 'zstd', compressAbove: 1024, level: 1, dtype: 'float32' });
     expect(loaded.variants.every((v) => Object.keys(v.scenario.matrix).length === 0)).toBe(true);
     expect(new Set(loaded.variants.map((v) => v.hash)).size).toBe(4);
   });
