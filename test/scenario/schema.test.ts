@@ -41,6 +41,7 @@ describe('scenario schema: defaults', () => {
       cost: { sourcePerMillionReads: 0.25, redisNodePerHour: 0.226, redisNodeMemory: 6 * 1024 ** 3, computePerVcpuHour: 0.04 },
       thresholds: {},
       matrix: {},
+      metrics: { mrc: true },
     });
   });
 
