@@ -21,13 +21,16 @@ function rate(rows: number, elapsedMs: number): string {
   return elapsedMs > 0 ? `${Math.round((rows * 1000) / elapsedMs).toLocaleString('en-US')} rows/s` : '- rows/s';
 }
 
+/** `[#########...............]  38%`: a done ratio in [0, 1] as a bar and a whole percentage. */
+export function progressBar(done: number): string {
+  const ratio = Math.min(1, Math.max(0, done));
+  const filled = Math.round(ratio * BAR_WIDTH);
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${`${Math.floor(ratio * 100)}%`.padStart(4)}`;
+}
+
 /** `credit_features v7 [#########...............]  38%  38,000/100,000 rows  52,311 rows/s` */
 export function formatLoadProgress(p: LoadProgressLine): string {
-  const ratio = p.rowsTotal > 0 ? Math.min(1, p.rowsDone / p.rowsTotal) : 1;
-  const filled = Math.round(ratio * BAR_WIDTH);
-  const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
-  const percent = `${Math.floor(ratio * 100)}%`.padStart(4);
-  return `${p.label} ${bar} ${percent}  ${p.rowsDone.toLocaleString('en-US')}/${p.rowsTotal.toLocaleString('en-US')} rows  ${rate(p.rowsDone, p.elapsedMs)}`;
+  return `${p.label} ${progressBar(p.rowsTotal > 0 ? p.rowsDone / p.rowsTotal : 1)}  ${p.rowsDone.toLocaleString('en-US')}/${p.rowsTotal.toLocaleString('en-US')} rows  ${rate(p.rowsDone, p.elapsedMs)}`;
 }
 
 /** The closing line of one version's load. */

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { redactText } from '../redact.js';
+import { registerAnalyze } from './analyze.js';
 import { registerCodecs } from './codecs.js';
 import { registerCompare } from './compare.js';
 import { describeFailure } from './exit.js';
@@ -53,6 +54,7 @@ Set FCBENCH_DEBUG=1 to print stack traces.`,
   registerCodecs(program);
   registerSchema(program);
   registerSource(program);
+  registerAnalyze(program);
   return program;
 }
 

@@ -45,6 +45,10 @@ export const CLIENT_SCRIPT = String.raw`
     if (Math.abs(mantissa - m) > 1e-6) return '';
     return m === 1 || (decades < 2.5 && (m === 2 || m === 5)) ? fmtMs(value) : '';
   }
+  // Counts on a log axis: label the powers of ten only.
+  function decadeTick(v) {
+    var m = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9)); return Math.abs(m - 1) < 1e-6 ? num(v) : '';
+  }
   function axisTitle(text) { return { display: true, text: text }; }
   function common() {
     return { animation: false, responsive: true, maintainAspectRatio: false,
@@ -158,13 +162,44 @@ export const CLIENT_SCRIPT = String.raw`
     // fcbench codecs: one horizontal bar per codec of a payload (r.codecBars), sorted as the table is.
     'codec-size': function (r, t) { return codecBars(r.codecBars, 'sizeBytes', 'stored bytes per value', num, t); },
     'codec-decode': function (r, t) { return codecBars(r.codecBars, 'decodeUs', 'decode \u00b5s per value', num, t); },
-    'codec-cost': function (r, t) { return codecBars(r.codecBars, 'costUs', 'end-to-end \u00b5s per value', num, t); }
+    'codec-cost': function (r, t) { return codecBars(r.codecBars, 'costUs', 'end-to-end \u00b5s per value', num, t); },
+    // fcbench analyze: r.analysis holds the request log's figures.
+    'log-rank': function (r, t) {
+      var a = r.analysis; if (!a || a.rankFrequency.length === 0) return null;
+      var options = common();
+      var logAxis = function (title) { return { type: 'logarithmic', title: axisTitle(title), ticks: { callback: decadeTick } }; };
+      options.scales = { x: logAxis('popularity rank'), y: logAxis('requests per key') };
+      var fitted = a.rankFrequency.filter(function (p) { return p[2] !== null; });
+      // order: the fitted line is drawn over the observed points it should hug.
+      var sets = [{ label: 'observed', order: 1, borderColor: t.series[0], backgroundColor: t.series[0], pointRadius: 2, borderWidth: 2,
+        data: a.rankFrequency.map(function (p) { return { x: p[0], y: p[1] }; }) }];
+      if (fitted.length > 0) sets.push({ label: 'fitted Zipf', order: 0, borderColor: t.series[3], backgroundColor: t.series[3], pointRadius: 0, borderWidth: 2, borderDash: [5, 4],
+        data: fitted.map(function (p) { return { x: p[0], y: p[2] }; }) });
+      return { type: 'line', options: options, data: { datasets: sets } };
+    },
+    'log-mrc': function (r, t) {
+      var a = r.analysis; if (!a || a.curve.length === 0) return null;
+      return sizeCurve([{ label: 'LRU miss ratio', points: a.curve, mark: null, markLabel: '' }], 'miss ratio', function (v) { return num(v * 100) + '%'; }, t, 1);
+    },
+    'log-rate': function (r, t) {
+      var a = r.analysis; if (!a || !a.rate) return null;
+      var options = common();
+      options.scales = { x: { type: 'linear', title: axisTitle('seconds from the first request') }, y: { beginAtZero: true, title: axisTitle('requests per second') } };
+      return { type: 'line', options: options, data: { datasets: [{ label: 'requests/s', borderColor: t.series[0], backgroundColor: t.series[0], pointRadius: 0, borderWidth: 2,
+        data: a.rate.map(function (p) { return { x: p[0], y: p[1] }; }) }] } };
+    },
+    'log-reuse': function (r, t) {
+      var a = r.analysis; if (!a || !a.reuse) return null;
+      var options = common();
+      options.plugins.legend = { display: false };
+      options.scales = { x: { title: axisTitle('TTL') }, y: { beginAtZero: true, max: 1, title: axisTitle('repeats within the TTL'), ticks: { callback: function (v) { return num(v * 100) + '%'; } } } };
+      return { type: 'bar', options: options, data: { labels: a.reuse.labels, datasets: [{ label: 'repeats within the TTL', data: a.reuse.shares, backgroundColor: t.series[1] }] } };
+    }
   };
   // Curves over cache size (log x), each with a dashed vertical mark (the configured or cheapest size).
   function sizeCurve(sets, yTitle, yTick, t, yMax) {
     var options = common();
-    options.scales = { x: { type: 'logarithmic', title: axisTitle('entries'), ticks: { callback: function (v) {
-        var m = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9)); return Math.abs(m - 1) < 1e-6 ? num(v) : ''; } } },
+    options.scales = { x: { type: 'logarithmic', title: axisTitle('entries'), ticks: { callback: decadeTick } },
       y: { beginAtZero: true, max: yMax === null ? undefined : yMax, title: axisTitle(yTitle), ticks: { callback: yTick } } };
     var marks = { id: 'fcbenchSizeMarks', afterDatasetsDraw: function (chart) {
       var x = chart.scales.x; var area = chart.chartArea; var ctx = chart.ctx;

@@ -10,9 +10,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalysisResult } from '../../src/analyze/analyze-log.js';
+import { createLogAnalyzer } from '../../src/analyze/log-analysis.js';
 import { capacityResult } from '../../src/capacity/capacity-result.js';
 import { DistanceHistogram } from '../../src/capacity/distance-histogram.js';
+import { renderAnalysisReport } from '../../src/report/analysis-report.js';
 import { renderReport } from '../../src/report/render-report.js';
+import { createKeyChooser } from '../../src/workload/index.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
 import { HOSTILE_DESCRIPTION, HOSTILE_NAME } from './fixture.js';
 import { STORED_FIXTURES } from './fixtures.js';
@@ -109,6 +113,18 @@ function withCapacity(result: ResultDocument): ResultDocument {
   return result;
 }
 
+/** An analysis of a generated, timed Zipf log, through the real analyzer. */
+function analysis(): AnalysisResult {
+  const analyzer = createLogAnalyzer();
+  const chooser = createKeyChooser({ kind: 'zipf', exponent: 1, scramble: true }, 5000, 1);
+  for (let i = 0; i < 30_000; i++) analyzer.add({ key: chooser.next()!, tsMs: 1_767_225_600_000 + i * 3 });
+  return {
+    kind: 'fcbench-analysis', version: 1, tool: { name: 'fcbench', version: 'test' }, startedAt: '2026-12-01T00:00:00.000Z',
+    file: 'requests.csv', format: 'csv', timed: true, sizeBytes: 900_000, elapsedMs: 120,
+    options: { keyColumn: null, timeColumn: null, valueBytes: null }, ...analyzer.finish(),
+  };
+}
+
 describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () => {
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -118,6 +134,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
       hostile: renderReport([fixture('result-hostile.json')]),
       multi: renderReport([fixture('result-realistic.json'), fixture('result-variant-json.json'), fixture('result-closed-partial.json')]),
       capacity: renderReport([withCapacity(fixture('result-realistic.json'))]),
+      analysis: renderAnalysisReport(analysis()),
     };
     for (const [name, content] of Object.entries(pages)) {
       files[name] = path.join(dir, `${name}.html`);
@@ -139,6 +156,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
       expect(s.points, s.kind).toBeGreaterThan(10);
     }
     await expectClean(o, files.capacity!);
+  });
+
+  it('draws the request-log analysis: rank-frequency with the fit, the exact curve, rate and reuse', async () => {
+    const o = await open(files.analysis!);
+    await openAllAndWait(o.page);
+    const stats = await canvasStats(o.page);
+    expect(stats.map((s) => s.kind)).toEqual(['log-rank', 'log-mrc', 'log-rate', 'log-reuse']);
+    for (const s of stats) {
+      expect(s.painted, s.kind).toBeGreaterThan(0.01);
+      expect(s.points, s.kind).toBeGreaterThanOrEqual(7);
+    }
+    await expectClean(o, files.analysis!);
   });
 
   it('draws every chart of a single-result report with no errors, CSP violations or requests', async () => {
