@@ -3,15 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { compileCli } from './compile-cli.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
 
-/**
- * The real `fcbench` CLI for end-to-end tests, compiled once per test file. It is built into its own
- * folder under node_modules/.cache (inside the repo, so packages and package.json resolve as in
- * dist/), from src/cli/main.ts and what it imports only: work in progress elsewhere in src/ cannot
- * break it, and parallel test files never write the same output.
- */
+/** The real `fcbench` CLI for end-to-end tests, spawned as a user runs it (see compile-cli.ts for the build). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface CliResult {
@@ -27,34 +23,14 @@ export interface RunOptions {
   stdin?: string;
 }
 
-const execFileAsync = promisify(execFile);
-
-/** Compiles the CLI; returns the path of main.js and a cleanup. */
+/**
+ * The CLI compiled once per test run by test/global-setup.ts (a no-op cleanup); compiled here when
+ * a file runs outside that setup.
+ */
 export async function buildCli(): Promise<{ mainJs: string; cleanup(): void }> {
-  const cacheRoot = join(REPO_ROOT, 'node_modules', '.cache');
-  mkdirSync(cacheRoot, { recursive: true });
-  const outDir = mkdtempSync(join(cacheRoot, 'fcbench-cli-'));
-  const tsconfig = join(outDir, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      extends: join(REPO_ROOT, 'tsconfig.json'),
-      compilerOptions: { outDir: join(outDir, 'out'), rootDir: REPO_ROOT, declaration: false, sourceMap: false, noEmitOnError: false },
-      include: [],
-      files: [join(REPO_ROOT, 'src/cli/main.ts')],
-    }),
-  );
-  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  let compileOutput = '';
-  try {
-    await execFileAsync(process.execPath, [tsc, '-p', tsconfig], { cwd: REPO_ROOT });
-  } catch (error) {
-    // Type errors still emit JavaScript; only a missing main.js is fatal.
-    compileOutput = String((error as { stdout?: string }).stdout ?? error);
-  }
-  const mainJs = join(outDir, 'out', 'src', 'cli', 'main.js');
-  if (!existsSync(mainJs)) throw new Error(`building the CLI failed:\n${compileOutput}`);
-  return { mainJs, cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
+  const shared = inject('fcbenchCliMain');
+  if (shared !== undefined && existsSync(shared)) return { mainJs: shared, cleanup: () => undefined };
+  return compileCli();
 }
 
 /** Runs `node main.js ...args`; never rejects, the exit code is in the result. */
