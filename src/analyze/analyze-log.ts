@@ -12,6 +12,7 @@ export interface AnalysisResult extends LogAnalysis {
   file: string;
   format: LogFormat;
   timed: boolean;
+  gzip: boolean;
   sizeBytes: number;
   /** Wall time of the pass over the log. */
   elapsedMs: number;
@@ -22,7 +23,7 @@ export interface AnalyzeOptions extends LogReadOptions {
   valueBytes?: number | undefined;
   toolVersion: string;
   now: () => number;
-  /** Called every 64k records with bytes read of the file's size (compressed bytes for .gz). */
+  /** Called every 64k records with bytes read of the file's size (compressed bytes for gzip). */
   onProgress?: ((bytesRead: number, sizeBytes: number, records: number) => void) | undefined;
 }
 
@@ -48,6 +49,7 @@ export async function analyzeLog(file: string, options: AnalyzeOptions): Promise
     file,
     format: log.format,
     timed: log.timed,
+    gzip: log.gzip,
     sizeBytes: log.sizeBytes,
     elapsedMs: Math.round(options.now() - started),
     options: { keyColumn: options.keyColumn ?? null, timeColumn: options.timeColumn ?? null, valueBytes: options.valueBytes ?? null },

@@ -9,7 +9,7 @@ import type { LogFormat } from './log-reader.js';
  * The distinct keys seen are a floor on the real key space (keys never requested in the window
  * are missing), which the comment says. A log too small to fit gets `uniform`, also said.
  */
-export function emitScenarioBlock(analysis: LogAnalysis, source: { file: string; format: LogFormat }): string {
+export function emitScenarioBlock(analysis: LogAnalysis, source: { file: string; format: LogFormat; gzip: boolean }): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const lines = [`# The shape of ${source.file} (fcbench analyze): ${n(analysis.requests)} requests over ${n(analysis.uniqueKeys)} distinct keys.`];
   const entities = Math.max(1, analysis.uniqueKeys);
@@ -26,7 +26,7 @@ export function emitScenarioBlock(analysis: LogAnalysis, source: { file: string;
   } else {
     lines.push('# Too few keys were requested 10 times or more to fit a Zipf exponent: uniform is the honest default.', 'keys:', `  entities: ${entities}`, '  distribution: { kind: uniform }');
   }
-  if (source.format === 'lines' && !source.file.endsWith('.gz')) {
+  if (source.format === 'lines' && !source.gzip) {
     lines.push(`# Or replay the log itself, key for key:  distribution: { kind: trace, file: ${JSON.stringify(source.file)} }`);
   }
   const time = analysis.time;

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { badInput } from '../errors.js';
 
 /**
- * A request log, streamed line by line (a `.gz` file through gunzip), in one of three formats,
+ * A request log, streamed line by line (gzip, told by its magic bytes, through gunzip), in one of three formats,
  * decided by its first non-empty line and then held to:
  * - `lines`: one key per line;
  * - `csv`: a header naming a key column (`key`, `entity`, `entity_id` or `id`, or `--key-column`)
@@ -34,9 +34,11 @@ export interface RequestLog {
   format: LogFormat;
   /** Whether records carry timestamps. */
   timed: boolean;
-  /** File size in bytes (for progress; compressed size for .gz). */
+  /** Read through gunzip. */
+  gzip: boolean;
+  /** File size in bytes (for progress; compressed size for gzip). */
   sizeBytes: number;
-  /** Bytes read so far (compressed for .gz). */
+  /** Bytes read so far (compressed for gzip). */
   bytesRead(): number;
   /** Calls `visit` for every record, in order; once per log. */
   forEach(visit: (record: LogRecord) => void): Promise<void>;
@@ -45,16 +47,18 @@ export interface RequestLog {
 /** Opens the log and reads its first line to fix the format; bad input (exit 2) for an unusable one. */
 export async function openRequestLog(file: string, options: LogReadOptions = {}): Promise<RequestLog> {
   let sizeBytes: number;
+  let gzip: boolean;
   try {
     const info = await stat(file);
     if (!info.isFile()) throw badInput(`${file}: not a file`);
     sizeBytes = info.size;
+    gzip = await startsWithGzipMagic(file);
   } catch (error) {
     if ((error as { code?: string }).code === undefined) throw error;
     throw badInput(`${file}: cannot read the request log (${(error as { code?: string }).code})`);
   }
   const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
-  const input = file.endsWith('.gz') ? stream.pipe(createGunzip()) : stream;
+  const input = gzip ? stream.pipe(createGunzip()) : stream;
   stream.on('error', (error) => input.destroy(error));
   const batches = lineBatches(input, file)[Symbol.asyncIterator]();
   let batch: string[] = [];
@@ -124,6 +128,7 @@ export async function openRequestLog(file: string, options: LogReadOptions = {})
   return {
     format,
     timed,
+    gzip,
     sizeBytes,
     bytesRead: () => stream.bytesRead,
     async forEach(visit) {
@@ -165,6 +170,18 @@ async function* lineBatches(input: NodeJS.ReadableStream, file: string): AsyncGe
 
 function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/** gzip by its magic bytes (1f 8b), whatever the file is called: exports are not always named .gz. */
+async function startsWithGzipMagic(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
 }
 
 function detect(line: string): LogFormat {

@@ -26,7 +26,7 @@ export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description("measure a request log's locality: Zipf fit, traffic shares, exact LRU miss-ratio curve, rate and reuse times")
-    .argument('<request-log>', 'one key per line, or CSV / JSON Lines with a key column and an optional timestamp; .gz is read as a stream')
+    .argument('<request-log>', 'one key per line, or CSV / JSON Lines with a key column and an optional timestamp; gzip is read as a stream')
     .option('--key-column <name>', 'CSV column or JSON field holding the key (default: the first of key, entity, entity_id, id)')
     .option('--time-column <name>', 'CSV column or JSON field holding the time (default: ts, timestamp or time when present)')
     .option('--value-bytes <size>', 'mean stored value size (e.g. 1.2KB), to give cache sizes in bytes as well as entries')
@@ -83,7 +83,7 @@ cannot give hits. Exit codes: 0 ok, 2 bad input (file, format, flags).`,
       // stdout carries exactly one document when asked for one (YAML or JSON); the rest goes to stderr.
       const documentOut = flags.emitScenario === true || flags.json === true;
       const info = documentOut ? process.stderr : process.stdout;
-      if (flags.emitScenario === true) process.stdout.write(emitScenarioBlock(analysis, { file, format: analysis.format }));
+      if (flags.emitScenario === true) process.stdout.write(emitScenarioBlock(analysis, { file, format: analysis.format, gzip: analysis.gzip }));
       else if (flags.json === true) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
       if (flags.quiet !== true && flags.json !== true) info.write(`${formatAnalysis(analysis)}\n`);
       const paths = [...(resultPath === null ? [] : [`result: ${resultPath}`]), ...(reportPath === null ? [] : [`report: ${reportPath}`])];

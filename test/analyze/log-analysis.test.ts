@@ -60,7 +60,7 @@ describe('the Zipf fit', () => {
   it('is null when too few keys repeat to fit, and the emitted scenario says uniform', () => {
     const a = analyse(['a', 'b', 'c', 'a']);
     expect(a.zipf).toBeNull();
-    expect(emitScenarioBlock(a, { file: 'x.log', format: 'lines' })).toContain('distribution: { kind: uniform }');
+    expect(emitScenarioBlock(a, { file: 'x.log', format: 'lines', gzip: false })).toContain('distribution: { kind: uniform }');
   });
 });
 
@@ -127,7 +127,7 @@ describe('reading request logs', () => {
     const lines = write('keys.log', 'a\nb\n\na\n');
     const csv = write('log.csv', 'ts,"customer_id",x\r\n1767225600,"a",1\r\n1767225601,b,"q,""r"""\r\n1767225602,a,3\r\n');
     const jsonl = write('log.jsonl', '{"entity":"a","ts":"2026-01-01T00:00:00Z"}\n{"entity":"b","ts":"2026-01-01T00:00:01Z"}\n{"entity":"a","ts":1767225602000}\n');
-    const gz = write('keys.log.gz', gzipSync('a\nb\na\n'));
+    const gz = write('keys-export', gzipSync('a\nb\na\n')); // gzip without a .gz name
     const keysOf = (rs: LogRecord[]) => rs.map((r) => r.key);
     expect(keysOf(await records(lines))).toEqual(['a', 'b', 'a']);
     const fromCsv = await records(csv, { keyColumn: 'customer_id' });
@@ -164,8 +164,9 @@ describe('reading request logs', () => {
 
   it('rejects a missing file and a corrupt gzip as bad input', async () => {
     expect(await badInputMessage(analyzeLog(join(dir, 'nope.log'), { toolVersion: 't', now: () => 0 }))).toMatch(/nope\.log: cannot read the request log \(ENOENT\)/);
-    const corrupt = write('corrupt.log.gz', Buffer.from('not gzip at all'));
-    expect(await badInputMessage(analyzeLog(corrupt, { toolVersion: 't', now: () => 0 }))).toMatch(/corrupt\.log\.gz: cannot read the request log/);
+    // gzip magic, then a cut-off stream: told by its bytes, not its name.
+    const corrupt = write('corrupt.log', gzipSync('a\nb\n'.repeat(1000)).subarray(0, 30));
+    expect(await badInputMessage(analyzeLog(corrupt, { toolVersion: 't', now: () => 0 }))).toMatch(/corrupt\.log: cannot read the request log/);
   });
 });
 
@@ -174,7 +175,7 @@ describe('--emit-scenario', () => {
     const keys = zipfStream(0.9, 100_000, 20_000);
     const times = keys.map((_, i) => i * 2); // 500 requests/s
     const a = analyse(keys, times);
-    const yaml = emitScenarioBlock(a, { file: 'requests.csv', format: 'csv' });
+    const yaml = emitScenarioBlock(a, { file: 'requests.csv', format: 'csv', gzip: false });
     const scenario = parseScenario({ name: 'shape', ...parseYaml(yaml) });
     expect(scenario.keys.entities).toBe(a.uniqueKeys);
     expect(scenario.keys.distribution).toMatchObject({ kind: 'zipf', scramble: true });
@@ -185,7 +186,7 @@ describe('--emit-scenario', () => {
 
   it('offers trace replay for a plain key list and no load block without timestamps', () => {
     const a = analyse(zipfStream(1, 20_000, 2000));
-    const yaml = emitScenarioBlock(a, { file: 'keys.log', format: 'lines' });
+    const yaml = emitScenarioBlock(a, { file: 'keys.log', format: 'lines', gzip: false });
     expect(yaml).toContain('kind: trace, file: "keys.log"');
     expect(yaml).not.toMatch(/^load:/m);
     expect(parseScenario({ name: 'shape', ...parseYaml(yaml) }).keys.entities).toBe(a.uniqueKeys);

@@ -120,7 +120,7 @@ function analysis(): AnalysisResult {
   for (let i = 0; i < 30_000; i++) analyzer.add({ key: chooser.next()!, tsMs: 1_767_225_600_000 + i * 3 });
   return {
     kind: 'fcbench-analysis', version: 1, tool: { name: 'fcbench', version: 'test' }, startedAt: '2026-12-01T00:00:00.000Z',
-    file: 'requests.csv', format: 'csv', timed: true, sizeBytes: 900_000, elapsedMs: 120,
+    file: 'requests.csv', format: 'csv', timed: true, gzip: false, sizeBytes: 900_000, elapsedMs: 120,
     options: { keyColumn: null, timeColumn: null, valueBytes: null }, ...analyzer.finish(),
   };
 }
