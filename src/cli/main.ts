@@ -6,6 +6,7 @@ import { redactText } from '../redact.js';
 import { registerAnalyze } from './analyze.js';
 import { registerCodecs } from './codecs.js';
 import { registerCompare } from './compare.js';
+import { registerMerge } from './merge.js';
 import { describeFailure } from './exit.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -55,6 +56,7 @@ Set FCBENCH_DEBUG=1 to print stack traces.`,
   registerSchema(program);
   registerSource(program);
   registerAnalyze(program);
+  registerMerge(program);
   return program;
 }
 

@@ -365,6 +365,25 @@ export interface ResultDocument {
    * (variants in rotation, A B A B). Absent for single runs and in older results.
    */
   trial?: ResultTrial;
+  /** `fcbench run --shard i/N`: this result is shard `index` (0-based) of `count`. Absent for unsharded runs. */
+  shard?: ResultShard;
+  /** `fcbench merge`: the shards this result was merged from. Absent for a single run. */
+  shards?: MergedShards;
+}
+
+export interface ResultShard {
+  index: number;
+  count: number;
+}
+
+export interface MergedShards {
+  count: number;
+  /** Shard indexes merged, in order. */
+  indexes: number[];
+  /** A merged timeline bucket's p99 is the largest of the shards' (an upper bound; per-bucket histograms are not kept). */
+  timelineP99: 'max-of-shards';
+  /** The shards had miss-ratio curves, left out of the merge (Redis's curve is the union stream's, which they do not give). */
+  capacityOmitted: boolean;
 }
 
 export interface ResultTrial {
