@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { FcbenchError } from '../../src/errors.js';
+import { parseShard, shardScenario, shardStreamSeed, shareOf } from '../../src/load/shard.js';
+import { parseScenario } from '../../src/scenario/validate.js';
+
+const base = (extra: Record<string, unknown>) => parseScenario({ name: 's', seed: 5, ...extra });
+
+function message(f: () => unknown): string {
+  try {
+    f();
+  } catch (error) {
+    expect(error).toBeInstanceOf(FcbenchError);
+    expect((error as FcbenchError).code).toBe('bad-input');
+    return (error as Error).message;
+  }
+  throw new Error('expected bad input');
+}
+
+describe('--shard i/N', () => {
+  it('parses a 0-based index below the count', () => {
+    expect(parseShard('0/4')).toEqual({ index: 0, count: 4 });
+    expect(parseShard(' 3/4 ')).toEqual({ index: 3, count: 4 });
+    expect(message(() => parseShard('3/2'))).toBe('--shard 3/2: index 3 is not below the count 2 (shards are 0..1)');
+    for (const bad of ['2', '1/0', '-1/2', 'a/b', '1/2/3', '1.5/2']) expect(message(() => parseShard(bad))).toMatch(/^--shard .*: expected i\/N/);
+  });
+
+  it('splits requests, concurrency and warmup exactly, the remainder to the lowest indexes', () => {
+    for (const [total, count] of [[10, 3], [7, 7], [1000, 6], [5, 2]] as const) {
+      const parts = Array.from({ length: count }, (_, index) => shareOf(total, { index, count }));
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(Math.max(...parts) - Math.min(...parts)).toBeLessThanOrEqual(1);
+      expect([...parts].sort((a, b) => b - a)).toEqual(parts);
+    }
+    const closed = base({ warmup: { requests: 100 }, load: { mode: 'closed', concurrency: 10, requests: 1001 } });
+    const shards = [0, 1, 2].map((index) => shardScenario(closed, { index, count: 3 }));
+    expect(shards.map((s) => (s.load as { concurrency: number }).concurrency)).toEqual([4, 3, 3]);
+    expect(shards.map((s) => s.load.requests)).toEqual([334, 334, 333]);
+    expect(shards.map((s) => (s.warmup as { requests: number }).requests)).toEqual([34, 33, 33]);
+  });
+
+  it('divides an open-loop rate and keeps a duration warmup', () => {
+    const open = base({ warmup: '2s', load: { mode: 'open', rate: 3000 } });
+    const s = shardScenario(open, { index: 1, count: 4 });
+    expect(s.load).toMatchObject({ mode: 'open', rate: 750 });
+    expect(s.warmup).toBe(2000);
+    expect(s.keys).toEqual(open.keys);
+    expect(s.seed).toBe(open.seed); // the key ranking's seed is shared; the streams' seed is shardStreamSeed
+  });
+
+  it('fires shared-state events from shard 0 only, replica-local ones in every shard', () => {
+    const s = base({
+      duration: '20s',
+      load: { mode: 'open', rate: 100 },
+      events: [
+        { at: '1s', kind: 'expire-hot', top: 10 },
+        { at: '2s', kind: 'flush-local' },
+        { at: '3s', kind: 'redis-pause', for: '100ms' },
+        { at: '4s', kind: 'source-slowdown', factor: 2, for: '1s' },
+      ],
+    });
+    expect(shardScenario(s, { index: 0, count: 2 }).events.map((e) => e.kind)).toEqual(['expire-hot', 'flush-local', 'redis-pause', 'source-slowdown']);
+    expect(shardScenario(s, { index: 1, count: 2 }).events.map((e) => e.kind)).toEqual(['flush-local', 'source-slowdown']);
+  });
+
+  it('gives every shard its own reproducible stream seed, and shard 0 of 1 the scenario seed', () => {
+    const seeds = [0, 1, 2, 3].map((index) => shardStreamSeed(5, { index, count: 4 }));
+    expect(new Set(seeds).size).toBe(4);
+    expect(seeds).toEqual([0, 1, 2, 3].map((index) => shardStreamSeed(5, { index, count: 4 })));
+    expect(shardStreamSeed(5, { index: 0, count: 1 })).toBe(5);
+    expect(shardStreamSeed(5, { index: 0, count: 2 })).not.toBe(shardStreamSeed(6, { index: 0, count: 2 }));
+  });
+
+  it('refuses what cannot be split', () => {
+    expect(message(() => shardScenario(base({ load: { mode: 'closed', concurrency: 2 } }), { index: 0, count: 3 }))).toBe(
+      '--shard 0/3: load.concurrency 2 cannot be split over 3 shards (each needs at least one virtual user)',
+    );
+    expect(message(() => shardScenario(base({ load: { mode: 'open', rate: 10, requests: 2 } }), { index: 2, count: 3 }))).toBe(
+      '--shard 2/3: load.requests 2 leaves shard 2 nothing to send',
+    );
+    const trace = base({ keys: { entities: 10, distribution: { kind: 'trace', file: 'keys.txt', loop: false } }, load: { mode: 'open', rate: 10 } });
+    expect(message(() => shardScenario(trace, { index: 0, count: 2 }))).toMatch(/^--shard 0\/2: keys\.distribution is a trace with loop: false, which cannot be split by arrival/);
+  });
+});
