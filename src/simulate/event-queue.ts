@@ -35,6 +35,11 @@ export class EventQueue {
     while (this.heap.length > 0 && this.heap[0]!.at <= t) this.pop().run();
   }
 
+  /** Runs every event due strictly before `t`. */
+  runBefore(t: number): void {
+    while (this.heap.length > 0 && this.heap[0]!.at < t) this.pop().run();
+  }
+
   private pop(): { at: number; seq: number; run: () => void } {
     const heap = this.heap;
     const top = heap[0]!;
