@@ -6,6 +6,7 @@ import type { LocalHitBatch } from '../metrics/local-hit-batch.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { LoadConfig } from '../scenario/schema.js';
 import type { IndexChooser } from '../workload/key-chooser.js';
+import type { IndexLru } from './index-lru.js';
 import { TimeHeap } from './event-queue.js';
 import type { SimCascade } from './sim-cascade.js';
 import { sharedKey, type SimContext } from './sim-context.js';
@@ -63,9 +64,21 @@ export class SimEngine {
   /** Requests simulated, warmup included. */
   simulated = 0;
 
+  /** Hoisted for the fast path: LRUs by replica x set, sets the fast path may serve (no XFetch), the entity count. */
+  private readonly lrus: IndexLru[];
+  private readonly fastSets: Uint8Array;
+  private readonly entities: number;
+  private readonly setCount: number;
+  private readonly localEnabled: boolean;
+
   constructor(private readonly deps: EngineDeps) {
     const sets = deps.ctx.sets.length;
     this.episodeKeys = new Uint8Array(sets * deps.ctx.entities);
+    this.lrus = deps.ctx.replicas.flatMap((r) => r.lru);
+    this.fastSets = Uint8Array.from(deps.ctx.sets, (set) => (set.ttl.xfetchBeta === 0 ? 1 : 0));
+    this.entities = deps.ctx.entities;
+    this.setCount = sets;
+    this.localEnabled = deps.ctx.local.enabled;
     this.setTraces = deps.ctx.sets.map(() => newTrace());
     this.bucketUs = deps.timelineBucketMs * 1000;
   }
@@ -80,6 +93,7 @@ export class SimEngine {
   /** Runs events and ends of requests due by `t`, flushing counted hits at each bucket boundary first. */
   advance(t: number): void {
     const { queue } = this.deps.ctx;
+    if (t < this.bucketEndUs && t < queue.nextAt) return;
     while (t >= this.bucketEndUs) {
       queue.runBefore(this.bucketEndUs);
       this.flushHits(this.bucketEndUs);
@@ -176,13 +190,15 @@ export class SimEngine {
     const startUs = t < this.cpuFreeUs ? this.cpuFreeUs : t;
     if (!deps.allSets) {
       const s = deps.pickSet();
-      const lru = ctx.replicas[replica]!.lru[s]!;
       // The fast path: a fresh local hit, no soft expiry, no XFetch draw, no open stampede episode.
-      const slot = ctx.local.enabled ? lru.get(e) : -1;
-      if (slot >= 0) {
-        const nowMs = startUs / 1000;
-        if (nowMs < lru.freshUntil[slot]! && nowMs < lru.staleAt[slot]! && ctx.sets[s]!.ttl.xfetchBeta === 0 && this.episodeKeys[s * ctx.entities + e] === 0) {
-          return this.countHit(t, startUs, replica, (nowMs - lru.fetchedAt[slot]!) * 1000);
+      if (this.localEnabled) {
+        const lru = this.lrus[replica * this.setCount + s]!;
+        const slot = lru.get(e);
+        if (slot >= 0) {
+          const nowMs = startUs / 1000;
+          if (nowMs < lru.freshUntil[slot]! && nowMs < lru.staleAt[slot]! && this.fastSets[s] === 1 && this.episodeKeys[s * this.entities + e] === 0) {
+            return this.countHit(t, startUs, replica, (nowMs - lru.fetchedAt[slot]!) * 1000);
+          }
         }
       }
       const trace = this.pool.acquire();
