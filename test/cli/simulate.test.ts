@@ -21,7 +21,7 @@ cascade:
   replicas: 2
   routing: random
   local: { maxEntries: 400, ttl: 30s }
-  source: { kind: simulated, latency: { p50: 2ms, p99: 8ms }, concurrency: 64 }
+  source: { kind: simulated, latency: { p50: 1ms, p99: 4ms }, concurrency: 64 }
 stampede: { strategy: single-flight }
 load: { mode: open, rate: 1000, arrivals: poisson }
 events:
