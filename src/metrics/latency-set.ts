@@ -62,7 +62,7 @@ export class LatencySet {
     if (us.lockWait > 0) this.lockWait.record(us.lockWait);
   }
 
-  /** A batch of fresh local hits: end to end and by tier, their lookups as local gets, no lag, their ages. */
+  /** A batch of fresh local hits: end to end and by tier, their lookups as local gets, no lag (ages are recorded into `age` directly). */
   recordLocalHits(batch: LocalHitBatch): void {
     for (const h of [this.endToEnd, this.local]) {
       h.recordCount(batch.constantUs, batch.constantCount);
@@ -70,7 +70,6 @@ export class LatencySet {
     }
     this.localGet.recordCount(batch.constantUs, batch.total);
     this.scheduleLag.recordCount(0, batch.total);
-    this.age.merge(batch.ages);
   }
 
   reset(): void {

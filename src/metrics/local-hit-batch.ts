@@ -1,4 +1,4 @@
-import { createHistogram } from './histogram.js';
+import { createHistogram, type LatencyHistogram } from './histogram.js';
 
 /**
  * Fresh local hits counted rather than traced, for a simulation that serves millions of them a
@@ -15,25 +15,28 @@ export class LocalHitBatch {
   constantUs: number;
   /** End-to-end times of the other hits, µs. */
   readonly endToEnd = createHistogram();
-  /** Ages of the values served, µs. */
-  readonly ages = createHistogram();
+  /**
+   * Ages of the values served, µs: the recorder's own age histogram (`Recorder.localHitBatch`),
+   * recorded into directly, since the order of ages does not matter and a merge per bucket would cost more.
+   */
+  readonly ages: LatencyHistogram;
   total = 0;
 
-  constructor(replicas: number, constantUs: number) {
+  constructor(replicas: number, constantUs: number, ages: LatencyHistogram) {
     this.perReplica = new Float64Array(replicas);
     this.constantUs = constantUs;
+    this.ages = ages;
   }
 
+  /** Forgets the counts (not the ages: they are the recorder's, reset by `Recorder.start`). */
   clear(): void {
     this.perReplica.fill(0);
     this.constantCount = 0;
     this.total = 0;
-    this.endToEnd.reset();
-    this.ages.reset();
+    if (this.endToEnd.count > 0) this.endToEnd.reset();
   }
 
   destroy(): void {
     this.endToEnd.destroy();
-    this.ages.destroy();
   }
 }

@@ -1,6 +1,6 @@
 import { badInput } from '../errors.js';
 import type { Trace } from '../cascade/trace.js';
-import type { LocalHitBatch } from './local-hit-batch.js';
+import { LocalHitBatch } from './local-hit-batch.js';
 import { LatencySet } from './latency-set.js';
 import type { MetricsSnapshot, MetricsSummary, RecorderOptions, ResolvedRecorderOptions } from './metrics-types.js';
 import { RequestCounters } from './request-counters.js';
@@ -31,6 +31,8 @@ export interface Recorder {
    * simulation's fast path). Clears the batch.
    */
   recordLocalHits(batch: LocalHitBatch, endUs: number): void;
+  /** A batch for {@link recordLocalHits} whose hits' ages go straight into this recorder's age histogram. */
+  localHitBatch(replicas: number, constantUs: number): LocalHitBatch;
   /** An open-loop arrival that was not started (in-flight cap reached). */
   recordDropped(atUs: number): void;
   /** An expire-hot event at `atUs`: opens one expiry episode over these keys. */
@@ -115,6 +117,10 @@ class MetricsRecorder implements Recorder {
     this.latency.recordLocalHits(batch);
     this.timeline.recordLocalHits(batch);
     batch.clear();
+  }
+
+  localHitBatch(replicas: number, constantUs: number): LocalHitBatch {
+    return new LocalHitBatch(replicas, constantUs, this.latency.age);
   }
 
   recordDropped(atUs: number): void {

@@ -3,7 +3,6 @@ import { assembleResult } from '../load/assemble-result.js';
 import { buildWorkload } from '../load/build-workload.js';
 import { createFeatureSetIndexPicker } from '../load/feature-set-picker.js';
 import { measuredBound, warmupBound } from '../load/phase.js';
-import { LocalHitBatch } from '../metrics/local-hit-batch.js';
 import { createRecorder, DEFAULT_RECORDER_OPTIONS, type MetricsSnapshot } from '../metrics/recorder.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
@@ -58,7 +57,7 @@ export function simulateVariant(variant: ScenarioVariant, options: SimulateOptio
   });
   const ctx = buildSimContext(scenario, workload, chooser, latencies, keyPrefix);
   const recorder = createRecorder();
-  const batch = new LocalHitBatch(scenario.cascade.replicas, latencies.localHitUs);
+  const batch = recorder.localHitBatch(scenario.cascade.replicas, latencies.localHitUs);
   const engine = new SimEngine({
     ctx,
     cascade: new SimCascade(ctx),
