@@ -29,6 +29,13 @@ export interface EngineDeps {
   timelineBucketMs: number;
 }
 
+interface PendingRecord {
+  trace: Trace;
+  t: number;
+  endUs: number;
+  replica: number;
+}
+
 export interface SimPhaseOutcome {
   issued: number;
   dropped: number;
@@ -263,14 +270,23 @@ export class SimEngine {
     if (s >= 0) this.markEpisode(trace, sharedKey(ctx, s, e));
     if (endUs > this.maxEndUs) this.maxEndUs = endUs;
     if (endUs > t) this.inFlight.push(endUs);
-    const { recorder } = this.deps;
-    const pool = this.pool;
-    ctx.queue.push(endUs, () => {
-      recorder.record(trace, t, t, endUs, replica);
-      pool.release(trace);
-    });
+    const pending = this.pendingPool.pop() ?? { trace, t, endUs, replica };
+    pending.trace = trace;
+    pending.t = t;
+    pending.endUs = endUs;
+    pending.replica = replica;
+    ctx.queue.pushWith(endUs, this.recordPending, pending);
     return endUs;
   }
+
+  /** A traced request waiting for its end to be recorded (in completion order, as a real run records). Pooled. */
+  private readonly pendingPool: PendingRecord[] = [];
+
+  private readonly recordPending = (p: PendingRecord): void => {
+    this.deps.recorder.record(p.trace, p.t, p.t, p.endUs, p.replica);
+    this.pool.release(p.trace);
+    this.pendingPool.push(p);
+  };
 
   /**
    * A request that fetched or waited may have opened a stampede episode on its key: until a plain

@@ -18,6 +18,8 @@ export interface SimLoaded {
   fetchedAtMs: number;
   softAtMs: number;
   hardAtMs: number;
+  /** The flight's key while it runs in SimFlights; -1 otherwise. */
+  id: number;
 }
 
 /** One miss to resolve below Redis (the cascade's `LoadRequest`). */
@@ -35,7 +37,7 @@ export interface SimRequest {
 }
 
 export function failed(endUs: number, errorKind: ErrorKind): SimLoaded {
-  return { endUs, ok: false, errorKind, servedBy: 'source', stale: false, fetchedAtMs: 0, softAtMs: 0, hardAtMs: 0 };
+  return { endUs, ok: false, errorKind, servedBy: 'source', stale: false, fetchedAtMs: 0, softAtMs: 0, hardAtMs: 0, id: -1 };
 }
 
 /** The held value served in place of a load (swr, a lock timeout), or null when nothing usable is held. */
@@ -51,6 +53,7 @@ export function heldLoaded(request: SimRequest, atUs: number): SimLoaded | null 
     fetchedAtMs: request.heldFetchedAtMs,
     softAtMs: request.heldSoftAtMs,
     hardAtMs: request.heldHardAtMs,
+    id: -1,
   };
 }
 
@@ -91,23 +94,60 @@ export function fillAt(ctx: SimContext, atUs: number, request: SimRequest, trace
   trace.rawBytes = set.rawBytes;
   trace.encodedBytes = set.encodedBytes;
   let endUs = fetch.endUs + encodeUs;
-  const e = request.e;
+  let toRedis = false;
   if (request.useRedis) {
     const call = ctx.link.set(endUs, scratchCall);
     trace.us.redisSet = call.endUs - endUs;
+    endUs = call.endUs;
     if (call.timedOut) {
       trace.errorKind = 'redis-timeout';
       replica.stats.writeErrors++;
-      endUs = call.endUs;
     } else {
-      endUs = call.endUs;
-      const redis = set.redis;
-      ctx.queue.push(endUs, () => redis.set(e, fetchedAtMs, softAtMs, hardAtMs));
+      toRedis = true;
     }
   }
-  const landUs = endUs;
-  ctx.queue.push(landUs, () => storeLocalAt(ctx, landUs, request.replica, request.set, e, fetchedAtMs, softAtMs, hardAtMs, recomputeMs));
-  return { endUs, ok: true, errorKind: null, servedBy: 'source', stale: false, fetchedAtMs, softAtMs, hardAtMs };
+  // The SET's reply and the local store happen at the same instant: one event.
+  const landing = landings.pop() ?? newLanding();
+  landing.ctx = ctx;
+  landing.atUs = endUs;
+  landing.replica = request.replica;
+  landing.set = request.set;
+  landing.e = request.e;
+  landing.toRedis = toRedis;
+  landing.fetchedAtMs = fetchedAtMs;
+  landing.softAtMs = softAtMs;
+  landing.hardAtMs = hardAtMs;
+  landing.recomputeMs = recomputeMs;
+  ctx.queue.pushWith(endUs, land, landing);
+  return { endUs, ok: true, errorKind: null, servedBy: 'source', stale: false, fetchedAtMs, softAtMs, hardAtMs, id: -1 };
+}
+
+/** A fill's value arriving in Redis (when written there) and the replica's local tier. Pooled. */
+interface Landing {
+  ctx: SimContext | null;
+  atUs: number;
+  replica: number;
+  set: number;
+  e: number;
+  toRedis: boolean;
+  fetchedAtMs: number;
+  softAtMs: number;
+  hardAtMs: number;
+  recomputeMs: number;
+}
+
+const landings: Landing[] = [];
+
+function newLanding(): Landing {
+  return { ctx: null, atUs: 0, replica: 0, set: 0, e: 0, toRedis: false, fetchedAtMs: 0, softAtMs: 0, hardAtMs: 0, recomputeMs: 0 };
+}
+
+function land(l: Landing): void {
+  const ctx = l.ctx!;
+  if (l.toRedis) ctx.sets[l.set]!.redis.set(l.e, l.fetchedAtMs, l.softAtMs, l.hardAtMs);
+  storeLocalAt(ctx, l.atUs, l.replica, l.set, l.e, l.fetchedAtMs, l.softAtMs, l.hardAtMs, l.recomputeMs);
+  l.ctx = null;
+  landings.push(l);
 }
 
 /** In-replica single flight: loads in progress per (replica, set, entity), dropped once they settle. */
@@ -128,13 +168,17 @@ export class SimFlights {
 
   start(request: SimRequest, loaded: SimLoaded): SimLoaded {
     const id = replicaKey(this.ctx, request.replica, request.set, request.e);
-    this.running.set(id, loaded);
+    const flight = loaded.id === -1 ? loaded : { ...loaded };
+    flight.id = id;
+    this.running.set(id, flight);
     // Dropped when it settles, so the map holds only loads in progress.
-    this.ctx.queue.push(loaded.endUs, () => {
-      if (this.running.get(id) === loaded) this.running.delete(id);
-    });
-    return loaded;
+    this.ctx.queue.pushWith(flight.endUs, this.settle, flight);
+    return flight;
   }
+
+  private readonly settle = (flight: SimLoaded): void => {
+    if (this.running.get(flight.id) === flight) this.running.delete(flight.id);
+  };
 }
 
 /** A caller joining another's load (`joinFlight`): marked waiting, its wait timed, the same outcome. */

@@ -91,7 +91,7 @@ export class SimStampede {
     const release = ctx.link.set(loaded.endUs, this.call);
     state.freeAtUs = Math.min(state.freeAtUs, release.endUs);
     state.loaded = loaded;
-    return { ...loaded, endUs: release.endUs };
+    return { ...loaded, endUs: release.endUs, id: -1 };
   }
 
   private waitForHolder(atUs: number, request: SimRequest, trace: Trace, id: number, lock: LockState): SimLoaded {
@@ -116,7 +116,7 @@ export class SimStampede {
       const written = this.freshInRedis(request, nowUs, lock);
       if (written !== null) {
         storeLocalAt(ctx, nowUs, request.replica, request.set, request.e, written.fetchedAtMs, written.softAtMs, written.hardAtMs, 0);
-        return finish({ ...written, endUs: nowUs });
+        return finish({ ...written, endUs: nowUs, id: -1 });
       }
       const retry = ctx.link.set(nowUs, this.call);
       if (retry.timedOut) return finish(failed(retry.endUs, 'redis-timeout'));
@@ -147,7 +147,7 @@ export class SimStampede {
     const pending = lock?.loaded;
     if (pending !== undefined && pending.ok && pending.endUs <= atUs && pending.fetchedAtMs > request.newerThanMs && nowMs < pending.hardAtMs) {
       const staleAt = pending.softAtMs > 0 ? pending.softAtMs : Number.POSITIVE_INFINITY;
-      if (nowMs < staleAt) return { ...pending, servedBy: 'redis', stale: false, endUs: atUs };
+      if (nowMs < staleAt) return { ...pending, servedBy: 'redis', stale: false, endUs: atUs, id: -1 };
     }
     if (redis.has(e, nowMs) && redis.fetchedAt[e]! > request.newerThanMs && nowMs < redis.staleAt[e]!) {
       return {
@@ -159,6 +159,7 @@ export class SimStampede {
         fetchedAtMs: redis.fetchedAt[e]!,
         softAtMs: redis.softAt[e]!,
         hardAtMs: redis.hardAt[e]!,
+        id: -1,
       };
     }
     return null;
