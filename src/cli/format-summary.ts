@@ -63,7 +63,7 @@ export function formatSummary(r: ResultDocument): string {
     const sim = r.simulation;
     lines.push(
       `  simulated: ${(sim.virtualDurationMs / 1000).toFixed(1)} s of virtual time in ${(sim.wallMs / 1000).toFixed(2)} s ` +
-        `(${(sim.requestsPerSecond / 1e6).toFixed(2)}M requests/s), latencies from ${sim.latencyFrom}`,
+        `(${(sim.requestsPerSecond / 1e6).toFixed(2)}M requests/s; ${(sim.requestsPerCpuSecond / 1e6).toFixed(2)}M per CPU second), latencies from ${sim.latencyFrom}`,
     );
     for (const warning of sim.warnings) lines.push(`  note: ${warning}`);
   }

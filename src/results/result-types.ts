@@ -378,6 +378,10 @@ export interface SimulationResult {
   virtualDurationMs: number;
   /** Wall-clock time the simulation took, ms. */
   wallMs: number;
+  /** CPU time the process spent on it, ms (on a shared machine, less than wallMs). */
+  cpuMs: number;
+  /** Simulated requests per CPU second: the speed on one core, whatever else the machine runs. */
+  requestsPerCpuSecond: number;
   /** Where the Redis and codec latencies came from: `default` or the `--latency-from` file. */
   latencyFrom: string;
   /** What the simulation left out or estimated (ignored events, modelled figures). */

@@ -48,6 +48,7 @@ export function simulateVariant(variant: ScenarioVariant, options: SimulateOptio
   const scenario = variant.scenario;
   const startedAt = new Date();
   const wallStartMs = performance.now();
+  const cpuBefore = process.cpuUsage();
   const latencies = options.latencies ?? defaultLatencies();
   const keyPrefix = `${scenario.cascade.redis.keyPrefix}:sim`;
   const workload = buildWorkload(scenario, options.scenarioDir);
@@ -90,6 +91,8 @@ export function simulateVariant(variant: ScenarioVariant, options: SimulateOptio
     const summary = recorder.finish(measured.endUs);
     options.onProgress?.('measure', recorder.snapshot());
     const wallMs = performance.now() - wallStartMs;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
 
     const endMs = measured.endUs / 1000;
     const keys = ctx.sets.reduce((sum, set) => sum + set.redis.liveKeys(endMs), 0);
@@ -121,6 +124,8 @@ export function simulateVariant(variant: ScenarioVariant, options: SimulateOptio
         requestsPerSecond: engine.simulated / (wallMs / 1000),
         virtualDurationMs: measured.endUs / 1000,
         wallMs,
+        cpuMs,
+        requestsPerCpuSecond: engine.simulated / (cpuMs / 1000),
         latencyFrom: latencies.origin,
         warnings,
       },
