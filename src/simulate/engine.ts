@@ -1,4 +1,5 @@
 import { newTrace, resetTrace, type Trace } from '../cascade/trace.js';
+import { copyTrace } from './copy-trace.js';
 import type { PhaseBound } from '../load/issuer.js';
 import { mergeTraces } from '../load/merge-traces.js';
 import { TracePool } from '../load/trace-pool.js';
@@ -297,25 +298,4 @@ export class SimEngine {
     if (trace.originCalls > 0 || trace.waited || trace.refreshStarted) this.episodeKeys[key] = 1;
     else if (trace.stale === false && (trace.servedBy === 'local' || trace.servedBy === 'redis')) this.episodeKeys[key] = 0;
   }
-}
-
-/** Copies every field of `from` into `to` (pooled traces outlive the per-set scratch ones). */
-function copyTrace(from: Trace, to: Trace): void {
-  to.key = from.key;
-  to.servedBy = from.servedBy;
-  to.outcome.local = from.outcome.local;
-  to.outcome.redis = from.outcome.redis;
-  to.outcome.source = from.outcome.source;
-  to.stale = from.stale;
-  to.ageMs = from.ageMs;
-  to.version = from.version;
-  to.errorKind = from.errorKind;
-  to.failed = from.failed;
-  to.originCalls = from.originCalls;
-  to.waited = from.waited;
-  to.refreshStarted = from.refreshStarted;
-  to.filledTtlMs = from.filledTtlMs;
-  to.rawBytes = from.rawBytes;
-  to.encodedBytes = from.encodedBytes;
-  Object.assign(to.us, from.us);
 }
