@@ -12,7 +12,7 @@ export class EventQueue {
   private readonly args: unknown[] = [];
   private seq = 0;
 
-  /** Time of the earliest pending event, ms; +Infinity when none. */
+  /** Time of the earliest pending event (µs on the simulation clock); +Infinity when none. */
   get nextAt(): number {
     return this.ats.length === 0 ? Number.POSITIVE_INFINITY : this.ats[0]!;
   }
