@@ -4,6 +4,8 @@ export { scenarioJsonSchema } from './scenario/json-schema.js';
 export type { Scenario } from './scenario/schema.js';
 export { runScenario, type RunScenarioOptions, type RunScenarioOutcome } from './run-scenario.js';
 export { runVariant, type VariantRunOptions } from './load/run-variant.js';
+export { simulateVariant, type SimulateOptions } from './simulate/simulate-variant.js';
+export { defaultLatencies, latenciesFromResult, type SimLatencies } from './simulate/latency-models.js';
 export * from './cascade/index.js';
 export { createCodec, describeCodec } from './codec/index.js';
 export type { Codec, CodecOptions, ServedValues, TensorField, TensorValues } from './codec/types.js';

@@ -26,6 +26,11 @@ export interface RunScenarioOptions {
    * @default false
    */
   interleave?: boolean | undefined;
+  /**
+   * Runs one variant instead of the real run (`fcbench simulate` passes the simulation); the
+   * writing, rescue and report plumbing stay the same. @default runVariant against Redis
+   */
+  variantRunner?: ((variant: ScenarioVariant) => Promise<ResultDocument>) | undefined;
   onVariantStart?: ((variant: ScenarioVariant, index: number, total: number) => void) | undefined;
   onProgress?: ((phase: 'warmup' | 'measure', snapshot: MetricsSnapshot) => void) | undefined;
   /** `path` is where the result was written: the rescue directory when `failure` is set. */
@@ -65,15 +70,17 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
   for (const [index, { variant, trial }] of runs.entries()) {
     if (options.signal?.aborted) break;
     options.onVariantStart?.(variant, index, runs.length);
-    const measured = await runVariant(variant, {
-      redisUrl: options.redisUrl,
-      env: options.env,
-      signal: options.signal,
-      onProgress: options.onProgress,
-      keepKeys: options.keepKeys,
-      scenarioDir: loaded.dir,
-      toolVersion: options.toolVersion,
-    });
+    const measured = options.variantRunner
+      ? await options.variantRunner(variant)
+      : await runVariant(variant, {
+          redisUrl: options.redisUrl,
+          env: options.env,
+          signal: options.signal,
+          onProgress: options.onProgress,
+          keepKeys: options.keepKeys,
+          scenarioDir: loaded.dir,
+          toolVersion: options.toolVersion,
+        });
     const result: ResultDocument =
       trials > 1 ? { ...measured, trial: { group, index: trial, of: trials, interleaved: options.interleave === true } } : measured;
     // A full disk at the end must not lose the run: the result goes to the rescue directory instead.

@@ -1,5 +1,6 @@
 import { redisFailure } from './cascade-error.js';
 import type { CascadeCore, SetState } from './core.js';
+import type { ResolvedTtl } from './options.js';
 import { expiriesFromEnvelope } from './ttl-policy.js';
 
 /**
@@ -39,11 +40,26 @@ async function ageValue(core: CascadeCore, set: SetState, key: string): Promise<
   }
   const { header, values } = decoded.value;
   const { softExpiresAtMs } = expiriesFromEnvelope(set.ttl, header.writtenAtMs, header.softExpiresAtMs);
-  const nowMs = core.clock.wallMs();
-  if (nowMs >= softExpiresAtMs) return; // soft-expired already
-  const factor = (softExpiresAtMs - header.writtenAtMs) / set.ttl.softMs;
-  const writtenAtMs = nowMs - set.ttl.softMs * factor;
-  const remainingMs = Math.max(1, Math.ceil(writtenAtMs + set.ttl.hardMs * factor - nowMs));
-  const aged = core.codec.encode({ ...header, writtenAtMs, softExpiresAtMs: nowMs }, values);
-  await redis.set(key, aged, 'PX', remainingMs);
+  const aged = agedToSoftExpiry(set.ttl, header.writtenAtMs, softExpiresAtMs, core.clock.wallMs());
+  if (aged === null) return; // soft-expired already
+  const remainingMs = Math.max(1, Math.ceil(aged.hardExpiresAtMs - aged.nowMs));
+  const agedBytes = core.codec.encode({ ...header, writtenAtMs: aged.writtenAtMs, softExpiresAtMs: aged.nowMs }, values);
+  await redis.set(key, agedBytes, 'PX', remainingMs);
+}
+
+/**
+ * A value written at `writtenAtMs` with soft expiry `softExpiresAtMs`, aged so that its soft expiry
+ * is `nowMs` (its jitter factor kept): when it now reads as written, and its hard expiry. Null when
+ * it is soft-expired already. Pure; the simulation ages its Redis values with it too.
+ */
+export function agedToSoftExpiry(
+  ttl: ResolvedTtl,
+  writtenAtMs: number,
+  softExpiresAtMs: number,
+  nowMs: number,
+): { writtenAtMs: number; hardExpiresAtMs: number; nowMs: number } | null {
+  if (nowMs >= softExpiresAtMs) return null;
+  const factor = (softExpiresAtMs - writtenAtMs) / ttl.softMs;
+  const agedWrittenAtMs = nowMs - ttl.softMs * factor;
+  return { writtenAtMs: agedWrittenAtMs, hardExpiresAtMs: agedWrittenAtMs + ttl.hardMs * factor, nowMs };
 }

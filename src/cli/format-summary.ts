@@ -59,6 +59,14 @@ export function formatSummary(r: ResultDocument): string {
     ...episodeLine(r.stampede),
     `  cost per 1k inferences ${formatUsd(r.cost.per1kInferences)} (without cache ${formatUsd(r.cost.noCachePer1kInferences)})`,
   ];
+  if (r.simulation !== undefined) {
+    const sim = r.simulation;
+    lines.push(
+      `  simulated: ${(sim.virtualDurationMs / 1000).toFixed(1)} s of virtual time in ${(sim.wallMs / 1000).toFixed(2)} s ` +
+        `(${(sim.requestsPerSecond / 1e6).toFixed(2)}M requests/s; ${(sim.requestsPerCpuSecond / 1e6).toFixed(2)}M per CPU second), latencies from ${sim.latencyFrom}`,
+    );
+    for (const warning of sim.warnings) lines.push(`  note: ${warning}`);
+  }
   const kinds = Object.entries(r.requests.errorsByKind);
   if (kinds.length > 0) lines.push(`  errors met by kind: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   if (r.redis.unavailableAtEnd === true) lines.push(`  Redis unavailable at the end: ${r.redis.note ?? 'no answer'}; memory and key figures not measured`);

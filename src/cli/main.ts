@@ -11,6 +11,7 @@ import { describeFailure } from './exit.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
+import { registerSimulate } from './simulate.js';
 import { registerSource } from './source.js';
 import { readToolVersion } from './tool-version.js';
 import { registerValidate } from './validate.js';
@@ -44,11 +45,13 @@ Examples:
   fcbench validate scenarios/stampede.yaml --set cascade.replicas=4 --connect
   fcbench schema > scenario.schema.json
   fcbench codecs --payload scenarios/quickstart.yaml
+  fcbench simulate scenarios/capacity-planning.yaml --sweep cascade.local.maxEntries=1000,5000,20000
 
 Exit codes: 0 ok, 1 threshold or regression gate failed, 2 bad input, 3 environment (Redis), 130 interrupted.
 Set FCBENCH_DEBUG=1 to print stack traces.`,
   );
   registerRun(program);
+  registerSimulate(program);
   registerValidate(program);
   registerReport(program);
   registerCompare(program);

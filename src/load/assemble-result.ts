@@ -13,6 +13,7 @@ import {
   type ResultDocument,
   type CapacityResult,
   type ResultEvent,
+  type SimulationResult,
   type SourceEnv,
 } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
@@ -33,7 +34,10 @@ export interface ResultInputs {
   /** Feature-store reads over the measured phase, background refreshes included (they cost too). */
   source: { calls: number; errors: number };
   events: ResultEvent[];
-  redis: Omit<ResultDocument['redis'], 'cleanup'> & { provisioned: ProvisionedRedis; cleanup: ResultDocument['redis']['cleanup'] | null };
+  /** `provisioned` is null for a simulation (no Redis: `env.redis` is left out). */
+  redis: Omit<ResultDocument['redis'], 'cleanup'> & { provisioned: ProvisionedRedis | null; cleanup: ResultDocument['redis']['cleanup'] | null };
+  /** `fcbench simulate`: `load.mode` and `serving.mode` say simulated, and this is `simulation`. @default null */
+  simulation?: SimulationResult | null;
   replicaPids: readonly number[];
   /** The miss-ratio curves' histograms (`metrics.mrc`); null when off. @default null */
   capacity?: CapacityHistograms | null;
@@ -76,7 +80,7 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     durationMs: summary.durationMs,
     partial: input.partial,
     load: {
-      mode: load.mode,
+      mode: input.simulation == null ? load.mode : 'simulated',
       model: load.mode,
       dropped: summary.load.dropped,
       scheduleLagP99: summary.load.scheduleLagP99,
@@ -84,19 +88,13 @@ export function assembleResult(input: ResultInputs): ResultDocument {
       warmup: input.warmup,
     },
     serving: {
-      mode: 'in-process',
+      mode: input.simulation == null ? 'in-process' : 'simulated',
       routing: scenario.cascade.routing,
       replicas: summary.serving.replicas.map((r) => ({ ...r, pid: input.replicaPids[r.id] ?? process.pid })),
     },
     env: {
       ...machineInfo(),
-      redis: {
-        version: input.redis.provisioned.serverVersion,
-        mode: input.redis.provisioned.serverMode,
-        url: input.redis.provisioned.url,
-        provisioned: input.redis.provisioned.provisioned,
-        client: input.redis.provisioned.clientVersion,
-      },
+      ...(input.redis.provisioned === null ? {} : { redis: redisEnv(input.redis.provisioned) }),
       ...(input.sourceEnv == null ? {} : { source: input.sourceEnv }),
     },
     requests: summary.requests,
@@ -123,6 +121,7 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     events: input.events,
     thresholds: [],
   };
+  if (input.simulation != null) doc.simulation = input.simulation;
   if (input.capacity != null) doc.capacity = capacityOf(input.capacity, doc, scenario, input.cpuSeconds);
   doc.thresholds = evaluateThresholds(doc, scenario.thresholds);
   // Last step, over the whole document: a password in any URL of the resolved scenario (the file,
@@ -154,6 +153,16 @@ function capacityOf(histograms: CapacityHistograms, doc: ResultDocument, scenari
       redisLookups: doc.tiers.redis.lookups,
     },
   });
+}
+
+function redisEnv(provisioned: ProvisionedRedis): NonNullable<ResultDocument['env']['redis']> {
+  return {
+    version: provisioned.serverVersion,
+    mode: provisioned.serverMode,
+    url: provisioned.url,
+    provisioned: provisioned.provisioned,
+    client: provisioned.clientVersion,
+  };
 }
 
 function redisSection({ provisioned: _provisioned, cleanup, ...section }: ResultInputs['redis']): ResultDocument['redis'] {

@@ -25,6 +25,9 @@ export interface Workload {
   hottest(top: number): string[];
   /** Distinct cache keys the stream can touch: entities (a trace's distinct ids) x feature sets. */
   keySpace: number;
+  /** The key distribution, a trace file resolved; and the trace itself when it is one. */
+  distribution: DistributionSpec;
+  trace: TraceKeys | undefined;
 }
 
 export function buildWorkload(scenario: Scenario, scenarioDir: string): Workload {
@@ -44,6 +47,8 @@ export function buildWorkload(scenario: Scenario, scenarioDir: string): Workload
     payload: (entity, set, version) => generators.get(set)!(entity, set, version),
     hottest: (top) => hottestEntities(distribution, entities, scenario.seed, top, trace ? { trace } : {}),
     keySpace: (trace ? trace.ids.length : entities) * scenario.featureSets.length,
+    distribution,
+    trace,
   };
 }
 

@@ -101,6 +101,20 @@ export class LatencyHistogram {
     this.inner.recordValue(v);
   }
 
+  /** Records `count` values of `valueUs` at once (a simulation's constant-latency requests), clamped as {@link record}. */
+  recordCount(valueUs: number, count: number): void {
+    if (count <= 0) return;
+    let v = Math.round(valueUs);
+    if (!(v >= 0)) {
+      v = 0;
+      this.clamped += count;
+    } else if (v > HISTOGRAM_HIGHEST_US) {
+      v = HISTOGRAM_HIGHEST_US;
+      this.clamped += count;
+    }
+    this.inner.recordValueWithCount(v, count);
+  }
+
   /** Number of recorded values. */
   get count(): number {
     return this.inner.totalCount;

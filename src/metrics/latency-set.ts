@@ -1,6 +1,7 @@
 import type { Trace } from '../cascade/trace.js';
 import type { ResultDocument } from '../results/result-types.js';
 import { createHistogram, type LatencyHistogram } from './histogram.js';
+import type { LocalHitBatch } from './local-hit-batch.js';
 
 type Components = ResultDocument['latency']['components'];
 
@@ -59,6 +60,16 @@ export class LatencySet {
     if (us.sourceFetch > 0) this.sourceFetch.record(us.sourceFetch);
     if (us.sourceQueue > 0) this.sourceQueue.record(us.sourceQueue);
     if (us.lockWait > 0) this.lockWait.record(us.lockWait);
+  }
+
+  /** A batch of fresh local hits: end to end and by tier, their lookups as local gets, no lag (ages are recorded into `age` directly). */
+  recordLocalHits(batch: LocalHitBatch): void {
+    for (const h of [this.endToEnd, this.local]) {
+      h.recordCount(batch.constantUs, batch.constantCount);
+      if (batch.endToEnd.count > 0) h.merge(batch.endToEnd);
+    }
+    this.localGet.recordCount(batch.constantUs, batch.total);
+    this.scheduleLag.recordCount(0, batch.total);
   }
 
   reset(): void {

@@ -1,5 +1,6 @@
 import { badInput } from '../errors.js';
 import type { Trace } from '../cascade/trace.js';
+import { LocalHitBatch } from './local-hit-batch.js';
 import { LatencySet } from './latency-set.js';
 import type { MetricsSnapshot, MetricsSummary, RecorderOptions, ResolvedRecorderOptions } from './metrics-types.js';
 import { RequestCounters } from './request-counters.js';
@@ -24,6 +25,14 @@ export interface Recorder {
    * the warmup drained.
    */
   record(trace: Trace, intendedStartUs: number, actualStartUs: number, endUs: number, replica: number): void;
+  /**
+   * A batch of fresh local hits (no error, not stale, nothing fetched or waited for) that ended by
+   * `endUs`, all in the timeline bucket of `endUs`: counted as if each had been recorded (a
+   * simulation's fast path). Clears the batch.
+   */
+  recordLocalHits(batch: LocalHitBatch, endUs: number): void;
+  /** A batch for {@link recordLocalHits} whose hits' ages go straight into this recorder's age histogram. */
+  localHitBatch(replicas: number, constantUs: number): LocalHitBatch;
   /** An open-loop arrival that was not started (in-flight cap reached). */
   recordDropped(atUs: number): void;
   /** An expire-hot event at `atUs`: opens one expiry episode over these keys. */
@@ -99,6 +108,19 @@ class MetricsRecorder implements Recorder {
     this.advance(endUs);
     this.timeline.record(trace, endToEndUs);
     this.stampede.observe(trace, intendedStartUs, endToEndUs);
+  }
+
+  recordLocalHits(batch: LocalHitBatch, endUs: number): void {
+    if (batch.total === 0) return;
+    this.advance(endUs);
+    this.counters.countLocalHits(batch.perReplica);
+    this.latency.recordLocalHits(batch);
+    this.timeline.recordLocalHits(batch);
+    batch.clear();
+  }
+
+  localHitBatch(replicas: number, constantUs: number): LocalHitBatch {
+    return new LocalHitBatch(replicas, constantUs, this.latency.age);
   }
 
   recordDropped(atUs: number): void {

@@ -111,6 +111,24 @@ export class RequestCounters {
     if (localHit) this.replicaLocalHits[replica] = (this.replicaLocalHits[replica] ?? 0) + 1;
   }
 
+  /** Fresh local hits, per replica (`Recorder.recordLocalHits`): what `count` does for each. */
+  countLocalHits(perReplica: Float64Array): void {
+    while (this.replicaRequests.length < perReplica.length) {
+      this.replicaRequests.push(0);
+      this.replicaLocalHits.push(0);
+    }
+    for (let replica = 0; replica < perReplica.length; replica++) {
+      const n = perReplica[replica]!;
+      if (n === 0) continue;
+      this.total += n;
+      this.localLookups += n;
+      this.localHits += n;
+      this.servedLocal += n;
+      this.replicaRequests[replica]! += n;
+      this.replicaLocalHits[replica]! += n;
+    }
+  }
+
   /** Served responses (a failed request served nothing). */
   get served(): number {
     return this.servedLocal + this.servedRedis + this.servedSource;

@@ -1,6 +1,7 @@
 import type { Trace } from '../cascade/trace.js';
 import type { TimelineBucket } from '../results/result-types.js';
 import { createHistogram } from './histogram.js';
+import type { LocalHitBatch } from './local-hit-batch.js';
 
 /**
  * Per-bucket counts and p99, by completion time. Requests are recorded in completion order, so
@@ -67,6 +68,14 @@ export class Timeline {
       if (trace.stale === 'outdated') this.outdated++;
       else if (trace.stale === 'uncommitted') this.uncommitted++;
     }
+  }
+
+  /** A batch of fresh local hits, all ending in the current bucket. */
+  recordLocalHits(batch: LocalHitBatch): void {
+    this.count += batch.total;
+    this.localHits += batch.total;
+    this.histogram.recordCount(batch.constantUs, batch.constantCount);
+    if (batch.endToEnd.count > 0) this.histogram.merge(batch.endToEnd);
   }
 
   recordDropped(): void {

@@ -237,7 +237,8 @@ export interface ResultDocument {
   /** True when the run was interrupted (Ctrl-C) and figures cover only part of it. */
   partial: boolean;
   load: {
-    mode: 'open' | 'closed';
+    /** `simulated`: `fcbench simulate` (virtual time, no Redis); `model` still says open or closed. */
+    mode: 'open' | 'closed' | 'simulated';
     model: 'open' | 'closed';
     /** Open loop: arrivals not started because the in-flight cap was reached. */
     dropped: number;
@@ -250,7 +251,7 @@ export interface ResultDocument {
     warmup: { requests: number; durationMs: number };
   };
   serving: {
-    mode: 'in-process';
+    mode: 'in-process' | 'simulated';
     routing: 'random' | 'affinity' | 'round-robin';
     replicas: { id: number; pid: number; requests: number; localHits: number }[];
   };
@@ -260,7 +261,8 @@ export interface ResultDocument {
     arch: string;
     cpus: number;
     cpuModel: string;
-    redis: { version: string; mode: string; url: string; provisioned: 'url' | 'env' | 'private'; client: string };
+    /** The Redis the run used; absent for `fcbench simulate`, which uses none. */
+    redis?: { version: string; mode: string; url: string; provisioned: 'url' | 'env' | 'private'; client: string };
     /** The PostgreSQL feature store read (`cascade.source.kind: postgres`), URL redacted; absent for the simulated source. */
     source?: SourceEnv;
   };
@@ -358,6 +360,8 @@ export interface ResultDocument {
   capacity?: CapacityResult;
   events: ResultEvent[];
   thresholds: ThresholdResult[];
+  /** `fcbench simulate`: how fast the simulation ran and what it modelled. Absent for real runs. */
+  simulation?: SimulationResult;
   /**
    * `fcbench run --trials N` (N > 1): this result is trial `index` (1-based) `of` N. Every result of
    * one invocation (all variants, all trials) shares `group`, a random id, so `fcbench compare` can
@@ -384,6 +388,23 @@ export interface MergedShards {
   timelineP99: 'max-of-shards';
   /** The shards had miss-ratio curves, left out of the merge (Redis's curve is the union stream's, which they do not give). */
   capacityOmitted: boolean;
+}
+
+export interface SimulationResult {
+  /** Simulated requests (warmup included) per wall-clock second of the simulation. */
+  requestsPerSecond: number;
+  /** Virtual time simulated, warmup included, ms. */
+  virtualDurationMs: number;
+  /** Wall-clock time the simulation took, ms. */
+  wallMs: number;
+  /** CPU time the process spent on it, ms (on a shared machine, less than wallMs). */
+  cpuMs: number;
+  /** Simulated requests per CPU second: the speed on one core, whatever else the machine runs. */
+  requestsPerCpuSecond: number;
+  /** Where the Redis and codec latencies came from: `default` or the `--latency-from` file. */
+  latencyFrom: string;
+  /** What the simulation left out or estimated (ignored events, modelled figures). */
+  warnings: string[];
 }
 
 export interface ResultTrial {

@@ -4,7 +4,7 @@ import { hashOf } from './canonical-json.js';
 import { describeValue, formatPath } from './describe-value.js';
 import { type Env, interpolateDocument } from './interpolate.js';
 import { type Assignment, type Locate, matrixCombinations, readMatrix, variantLabel } from './matrix.js';
-import { isPathPrefix, type Override, parseSetFlag, setFlagLabel, setPath } from './overrides.js';
+import { isPathPrefix, type Override, parseSetFlag, parseSweepFlag, setFlagLabel, setPath } from './overrides.js';
 import { printable, type Problem, problemsError, throwIfProblems } from './problems.js';
 import type { Scenario } from './schema.js';
 import { validateRawScenario } from './validate.js';
@@ -39,6 +39,8 @@ export interface LoadOptions {
   seed?: number;
   /** `--duration 30s`: replaces `duration`. */
   duration?: string;
+  /** `--sweep path=v1,v2` expressions (simulate): each adds a matrix axis, so variants are the cartesian product. */
+  sweeps?: string[];
 }
 
 interface Origin {
@@ -98,6 +100,13 @@ function collectOverrides(options: LoadOptions): { overrides: Override[]; proble
       overrides.push(parseSetFlag(expr));
     } catch (error) {
       problems.push({ where: setFlagLabel(expr), path: '', message: (error as Error).message });
+    }
+  }
+  for (const expr of options.sweeps ?? []) {
+    try {
+      overrides.push(parseSweepFlag(expr));
+    } catch (error) {
+      problems.push({ where: `--sweep ${printable(expr)}`, path: '', message: (error as Error).message });
     }
   }
   if (options.seed !== undefined) overrides.push({ label: `--seed ${options.seed}`, path: ['seed'], value: options.seed });

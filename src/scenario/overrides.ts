@@ -59,6 +59,52 @@ export function parseSetFlag(expr: string): Override {
   return { label, path, value };
 }
 
+/**
+ * Parses `--sweep path=v1,v2,...` into the matrix axis it adds: `matrix.<path>` set to the list of
+ * values, each parsed as YAML like a `--set` value. Commas inside brackets, braces or quotes do not
+ * split (`--sweep 'featureSets.0.ttl=[{hard: 1m, soft: 30s},{hard: 5m}]'` is better written as YAML
+ * flow in one value, but `{hard: 1m, soft: 30s},{hard: 5m}` works too).
+ */
+export function parseSweepFlag(expr: string): Override {
+  const label = `--sweep ${printable(expr)}`;
+  const eq = expr.indexOf('=');
+  if (eq < 0) throw new Error('expected path=v1,v2,..., e.g. --sweep cascade.local.maxEntries=1000,5000');
+  const rawPath = expr.slice(0, eq).trim();
+  if (rawPath === '') throw new Error('the path before "=" is empty; expected path=v1,v2,...');
+  splitPath(rawPath); // the same path rules as --set and matrix keys
+  const values = splitTopLevel(expr.slice(eq + 1)).map((text, index) => {
+    if (text.trim() === '') throw new Error(`value ${index + 1} is empty; expected path=v1,v2,...`);
+    try {
+      return parse(text, { logLevel: 'error' }) as unknown;
+    } catch (error) {
+      throw new Error(`value ${index + 1} is not valid YAML: ${((error as Error).message.split('\n')[0] ?? '').trim()}`);
+    }
+  });
+  return { label, path: ['matrix', rawPath], value: values };
+}
+
+/** Splits on commas outside brackets, braces and quotes. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== null) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

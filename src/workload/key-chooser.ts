@@ -148,6 +148,26 @@ export function createKeyChooser(
 }
 
 /**
+ * The chooser's stream as entity indexes (a trace's positions), for hot loops that key typed
+ * arrays by entity: the same draws as {@link createKeyChooser} with the same rng stream, without
+ * building an id string per request. `nextIndex()` is -1 once a non-looping trace is exhausted.
+ */
+export interface IndexChooser {
+  readonly size: number;
+  nextIndex(): number;
+  /** The entity id of an index. */
+  idOf(index: number): string;
+  /** The index at popularity rank `rank` (0 = hottest), for `rank < size`. */
+  indexOfRank(rank: number): number;
+}
+
+export function createIndexChooser(spec: DistributionSpec, entities: number, seed: number, options: KeyChooserOptions = {}): IndexChooser {
+  const { sampler, size, idOf, sampledAtRank } = plan(spec, entities, seed, options.trace);
+  const rng = options.rng ?? createRng(seed).fork('keys');
+  return { size, nextIndex: () => sampler.next(rng), idOf, indexOfRank: sampledAtRank };
+}
+
+/**
  * The `topN` hottest entity ids, hottest first (for `expire-hot` and warming): zipf/latest ranks
  * 0..N-1 through the same scramble the chooser uses; hotspot and uniform the first N entities;
  * trace the N most frequent ids in the file. Returns fewer when there are fewer entities.

@@ -89,7 +89,7 @@ async function expectAuthenticatedRun(out: Run, result: ResultDocument): Promise
   expect(filesUnder(out.reportDir).filter((path) => path.endsWith('.html'))).toHaveLength(1);
   expect(result.tiers.redis.lookups).toBeGreaterThan(0);
   expect(result.tiers.redis.errors).toBe(0);
-  expect(result.env.redis.url).toBe(redactedUrl());
+  expect(result.env.redis!.url).toBe(redactedUrl());
   // The key prefix is the scenario's plus the run id, untouched by redaction; cleanup still worked.
   expect(resolvedRedis(result).keyPrefix).toBe('fcb');
   expect(result.redis.keyPrefix).toMatch(/^fcb:[0-9a-f]{8}$/);
@@ -123,7 +123,7 @@ describe('fcbench run never prints or writes a Redis password', () => {
     const out = await run(scenario(), [], { REDIS_URL: authedUrl() });
     const result = onlyResult(out);
     await expectAuthenticatedRun(out, result);
-    expect(result.env.redis.provisioned).toBe('env');
+    expect(result.env.redis!.provisioned).toBe('env');
     expectNoPassword(out);
   });
 

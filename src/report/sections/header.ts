@@ -58,6 +58,14 @@ export function renderHeader(result: ResultDocument, headingLevel: 'h1' | 'h2'):
     ? html`<div class="banner warning" role="alert"><strong>Partial run.</strong> The run was interrupted; figures cover only the
 ${formatMs(result.durationMs)} measured before it stopped.</div>`
     : '';
+  const simulated =
+    result.simulation === undefined
+      ? ''
+      : html`<div class="banner info"><strong>Simulated.</strong> No Redis, no feature store: the cascade ran on virtual time
+(${formatMs(result.simulation.virtualDurationMs)} simulated in ${formatMs(result.simulation.wallMs)}, ${formatCount(Math.round(result.simulation.requestsPerSecond))} requests/s),
+latencies from ${result.simulation.latencyFrom === 'default' ? 'the default models' : result.simulation.latencyFrom} and the scenario's source model.${
+          result.simulation.warnings.length === 0 ? '' : html` ${result.simulation.warnings.join(' ')}`
+        }</div>`;
   const closed =
     load.model === 'closed'
       ? html`<div class="banner info"><strong>Closed-loop figures.</strong> Each worker waits for its previous request, so
@@ -66,7 +74,7 @@ latency excludes queueing behind slow requests (coordinated omission) and throug
   const errorsByKind = Object.entries(result.requests.errorsByKind)
     .map(([kind, n]) => `${kind} ${formatCount(n)}`)
     .join(', ');
-  return html`<header class="run">${heading}${description}${partial}${closed}${renderVerdict(result)}
+  return html`<header class="run">${heading}${description}${partial}${simulated}${closed}${renderVerdict(result)}
 ${facts([
   ['Variant', scenario.variant === '' ? '(no matrix)' : scenario.variant],
   ['Seed', String(result.seed)],
@@ -81,7 +89,9 @@ ${facts([
   ['Dropped / schedule lag p99', `${formatCount(load.dropped)} / ${formatMs(load.scheduleLagP99)}`],
   ['Serving', `${result.serving.replicas.length} replica${result.serving.replicas.length === 1 ? '' : 's'}, ${result.serving.routing} routing`],
   ['Node', env.node],
-  ['Redis', `${env.redis.version} (${env.redis.mode}, ${env.redis.provisioned}, ${env.redis.client})`],
+  env.redis === undefined
+    ? ['Redis', 'none: simulated on virtual time (fcbench simulate)']
+    : ['Redis', `${env.redis.version} (${env.redis.mode}, ${env.redis.provisioned}, ${env.redis.client})`],
   ...(env.source === undefined
     ? []
     : ([['Feature store', `PostgreSQL ${env.source.serverVersion.split(' ')[0]} (${env.source.table} at ${env.source.url}, ${env.source.client})`]] as [string, string][])),

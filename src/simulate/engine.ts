@@ -1,0 +1,301 @@
+import { newTrace, resetTrace, type Trace } from '../cascade/trace.js';
+import { copyTrace } from './copy-trace.js';
+import type { PhaseBound } from '../load/issuer.js';
+import { mergeTraces } from '../load/merge-traces.js';
+import { TracePool } from '../load/trace-pool.js';
+import type { LocalHitBatch } from '../metrics/local-hit-batch.js';
+import type { Recorder } from '../metrics/recorder.js';
+import type { LoadConfig } from '../scenario/schema.js';
+import type { IndexChooser } from '../workload/key-chooser.js';
+import type { IndexLru } from './index-lru.js';
+import { TimeHeap } from './event-queue.js';
+import type { SimCascade } from './sim-cascade.js';
+import { sharedKey, type SimContext } from './sim-context.js';
+
+export interface EngineDeps {
+  ctx: SimContext;
+  cascade: SimCascade;
+  chooser: IndexChooser;
+  /** Feature set index of a request asking for one set. */
+  pickSet: () => number;
+  /** The replica serving entity `e` (random, round-robin or affinity, as the real router). */
+  route: (e: number) => number;
+  /** `request.featureSets: all`: every request asks for every set. */
+  allSets: boolean;
+  load: LoadConfig;
+  /** Open loop: µs to the next arrival (the workload's arrival stream). */
+  nextGapUs: (() => number) | null;
+  recorder: Recorder;
+  batch: LocalHitBatch;
+  timelineBucketMs: number;
+}
+
+interface PendingRecord {
+  trace: Trace;
+  t: number;
+  endUs: number;
+  replica: number;
+}
+
+export interface SimPhaseOutcome {
+  issued: number;
+  dropped: number;
+  startUs: number;
+  /** When its last request finished, µs. */
+  endUs: number;
+  /** A non-looping trace ran out. */
+  exhausted: boolean;
+}
+
+/**
+ * The simulation's driver on virtual time: arrivals (open loop with the same gap stream, or closed
+ * loop workers), the same key, set and replica draws as the real issuer, and one request at a time
+ * in start-time order. A fresh local hit is served and counted inline on typed arrays (no trace, no
+ * allocation); anything else goes through {@link SimCascade} on a pooled trace that is recorded
+ * when the request ends. The replicas share one CPU (they share a process in a real run): each
+ * request takes `localHitUs` of it, plus decode and encode when it did them, so a closed loop is
+ * bounded by CPU as the real one is, instead of issuing without limit.
+ */
+export class SimEngine {
+  private readonly pool = new TracePool();
+  private readonly inFlight = new TimeHeap(256);
+  private readonly setTraces: Trace[];
+  /** Keys (set x entity) a recorded request may have opened a stampede episode on: their next local hit is traced. */
+  readonly episodeKeys: Uint8Array;
+  private cpuFreeUs = 0;
+  /** CPU time the requests took, µs (the compute part of the cost). */
+  cpuBusyUs = 0;
+  private bucketEndUs = 0;
+  private bucketUs: number;
+  private lastHitEndUs = 0;
+  private maxEndUs = 0;
+  /** Requests simulated, warmup included. */
+  simulated = 0;
+
+  /** Hoisted for the fast path: LRUs by replica x set, sets the fast path may serve (no XFetch), the entity count. */
+  private readonly lrus: IndexLru[];
+  private readonly fastSets: Uint8Array;
+  private readonly entities: number;
+  private readonly setCount: number;
+  private readonly localEnabled: boolean;
+
+  constructor(private readonly deps: EngineDeps) {
+    const sets = deps.ctx.sets.length;
+    this.episodeKeys = new Uint8Array(sets * deps.ctx.entities);
+    this.lrus = deps.ctx.replicas.flatMap((r) => r.lru);
+    this.fastSets = Uint8Array.from(deps.ctx.sets, (set) => (set.ttl.xfetchBeta === 0 ? 1 : 0));
+    this.entities = deps.ctx.entities;
+    this.setCount = sets;
+    this.localEnabled = deps.ctx.local.enabled;
+    this.setTraces = deps.ctx.sets.map(() => newTrace());
+    this.bucketUs = deps.timelineBucketMs * 1000;
+  }
+
+  /** Starts the timeline buckets at `originUs` (the recorder's start) and forgets pending local hits. */
+  startRecording(originUs: number): void {
+    this.bucketEndUs = originUs + this.bucketUs;
+    this.deps.batch.clear();
+    this.cpuBusyUs = 0;
+  }
+
+  /** Runs events and ends of requests due by `t`, flushing counted hits at each bucket boundary first. */
+  advance(t: number): void {
+    const { queue } = this.deps.ctx;
+    if (t < this.bucketEndUs && t < queue.nextAt) return;
+    while (t >= this.bucketEndUs) {
+      queue.runBefore(this.bucketEndUs);
+      this.flushHits(this.bucketEndUs);
+      this.bucketEndUs += this.bucketUs;
+    }
+    queue.runUntil(t);
+  }
+
+  /** Hands the counted local hits to the recorder, inside the bucket that ends at `bucketEndUs`. */
+  flushHits(bucketEndUs: number): void {
+    if (this.deps.batch.total > 0) this.deps.recorder.recordLocalHits(this.deps.batch, Math.min(this.lastHitEndUs, bucketEndUs - 0.001));
+  }
+
+  /** Ends the phase at `endUs`: every request ended by then recorded, counted hits flushed. */
+  drain(endUs: number): void {
+    this.advance(endUs);
+    this.flushHits(Number.POSITIVE_INFINITY);
+  }
+
+  run(bound: PhaseBound, startUs: number): SimPhaseOutcome {
+    this.maxEndUs = startUs;
+    const outcome = this.deps.load.mode === 'open' ? this.openLoop(bound, startUs) : this.closedLoop(bound, startUs);
+    outcome.endUs = Math.max(this.maxEndUs, outcome.endUs);
+    return outcome;
+  }
+
+  private openLoop(bound: PhaseBound, startUs: number): SimPhaseOutcome {
+    const load = this.deps.load as Extract<LoadConfig, { mode: 'open' }>;
+    const gap = this.deps.nextGapUs!;
+    const endUs = startUs + bound.durationUs;
+    const maxInFlight = load.maxInFlight;
+    const inFlight = this.inFlight;
+    let nextUs = startUs + gap();
+    let issued = 0;
+    let dropped = 0;
+    let exhausted = false;
+    let lastUs = startUs;
+    while (issued + dropped < bound.requests && nextUs < endUs) {
+      const t = nextUs;
+      lastUs = t;
+      this.advance(t);
+      if (inFlight.size >= maxInFlight) {
+        while (inFlight.size > 0 && inFlight.min <= t) inFlight.pop();
+        if (inFlight.size >= maxInFlight) {
+          dropped++;
+          this.deps.recorder.recordDropped(t);
+          nextUs += gap();
+          continue;
+        }
+      }
+      if (this.issue(t) < 0) {
+        exhausted = true;
+        break;
+      }
+      issued++;
+      nextUs += gap();
+    }
+    return { issued, dropped, startUs, endUs: lastUs, exhausted };
+  }
+
+  private closedLoop(bound: PhaseBound, startUs: number): SimPhaseOutcome {
+    const load = this.deps.load as Extract<LoadConfig, { mode: 'closed' }>;
+    const thinkUs = load.thinkTime * 1000;
+    const workers = new TimeHeap(load.concurrency);
+    for (let i = 0; i < load.concurrency; i++) workers.push(startUs);
+    const endUs = startUs + bound.durationUs;
+    let issued = 0;
+    let exhausted = false;
+    let lastUs = startUs;
+    while (issued < bound.requests) {
+      const t = workers.min;
+      if (t >= endUs) break;
+      lastUs = t;
+      this.advance(t);
+      const doneUs = this.issue(t);
+      if (doneUs < 0) {
+        exhausted = true;
+        break;
+      }
+      issued++;
+      workers.replaceMin(doneUs + thinkUs);
+    }
+    return { issued, dropped: 0, startUs, endUs: lastUs, exhausted };
+  }
+
+  /** One request arriving at `t`; returns when it ends (µs), or -1 when the keys ran out. */
+  private issue(t: number): number {
+    const deps = this.deps;
+    const e = deps.chooser.nextIndex();
+    if (e < 0) return -1;
+    this.simulated++;
+    const ctx = deps.ctx;
+    const replica = deps.route(e);
+    const startUs = t < this.cpuFreeUs ? this.cpuFreeUs : t;
+    if (!deps.allSets) {
+      const s = deps.pickSet();
+      // The fast path: a fresh local hit, no soft expiry, no XFetch draw, no open stampede episode.
+      if (this.localEnabled) {
+        const lru = this.lrus[replica * this.setCount + s]!;
+        const slot = lru.get(e);
+        if (slot >= 0) {
+          const nowMs = startUs / 1000;
+          if (nowMs < lru.freshUntil[slot]! && nowMs < lru.staleAt[slot]! && this.fastSets[s] === 1 && this.episodeKeys[s * this.entities + e] === 0) {
+            return this.countHit(t, startUs, replica, (nowMs - lru.fetchedAt[slot]!) * 1000);
+          }
+        }
+      }
+      const trace = this.pool.acquire();
+      const endUs = deps.cascade.get(startUs, replica, s, e, trace);
+      return this.finishTraced(t, startUs, endUs, replica, trace, s, e);
+    }
+    return this.issueAll(t, startUs, replica, e);
+  }
+
+  /** `request.featureSets: all`: one request for every set, recorded once (mergeTraces). */
+  private issueAll(t: number, startUs: number, replica: number, e: number): number {
+    const { ctx, cascade } = this.deps;
+    const nowMs = startUs / 1000;
+    let fresh = ctx.local.enabled;
+    let ageUs = 0;
+    for (let s = 0; fresh && s < ctx.sets.length; s++) {
+      const lru = ctx.replicas[replica]!.lru[s]!;
+      const slot = lru.get(e);
+      fresh =
+        slot >= 0 &&
+        nowMs < lru.freshUntil[slot]! &&
+        nowMs < lru.staleAt[slot]! &&
+        ctx.sets[s]!.ttl.xfetchBeta === 0 &&
+        this.episodeKeys[s * ctx.entities + e] === 0;
+      if (fresh) ageUs = Math.max(ageUs, (nowMs - lru.fetchedAt[slot]!) * 1000);
+    }
+    if (fresh) return this.countHit(t, startUs, replica, ageUs);
+    let endUs = startUs;
+    const traces = this.setTraces;
+    for (let s = 0; s < ctx.sets.length; s++) {
+      const trace = traces[s]!;
+      resetTrace(trace);
+      endUs = Math.max(endUs, cascade.get(startUs, replica, s, e, trace));
+    }
+    const merged = this.pool.acquire();
+    copyTrace(mergeTraces(traces), merged);
+    for (let s = 0; s < ctx.sets.length; s++) this.markEpisode(traces[s]!, sharedKey(ctx, s, e));
+    return this.finishTraced(t, startUs, endUs, replica, merged, -1, e);
+  }
+
+  private countHit(t: number, startUs: number, replica: number, ageUs: number): number {
+    const batch = this.deps.batch;
+    const hitUs = this.deps.ctx.latencies.localHitUs;
+    const doneUs = startUs + hitUs;
+    this.cpuFreeUs = doneUs;
+    this.cpuBusyUs += hitUs;
+    batch.perReplica[replica]!++;
+    batch.total++;
+    if (startUs === t) batch.constantCount++;
+    else batch.endToEnd.record(doneUs - t);
+    batch.ages.record(ageUs);
+    this.lastHitEndUs = doneUs;
+    if (doneUs > this.maxEndUs) this.maxEndUs = doneUs;
+    return doneUs;
+  }
+
+  private finishTraced(t: number, startUs: number, endUs: number, replica: number, trace: Trace, s: number, e: number): number {
+    const ctx = this.deps.ctx;
+    const cpuUs = ctx.latencies.localHitUs + trace.us.decode + trace.us.encode;
+    this.cpuFreeUs = startUs + cpuUs;
+    this.cpuBusyUs += cpuUs;
+    if (s >= 0) this.markEpisode(trace, sharedKey(ctx, s, e));
+    if (endUs > this.maxEndUs) this.maxEndUs = endUs;
+    if (endUs > t) this.inFlight.push(endUs);
+    const pending = this.pendingPool.pop() ?? { trace, t, endUs, replica };
+    pending.trace = trace;
+    pending.t = t;
+    pending.endUs = endUs;
+    pending.replica = replica;
+    ctx.queue.pushWith(endUs, this.recordPending, pending);
+    return endUs;
+  }
+
+  /** A traced request waiting for its end to be recorded (in completion order, as a real run records). Pooled. */
+  private readonly pendingPool: PendingRecord[] = [];
+
+  private readonly recordPending = (p: PendingRecord): void => {
+    this.deps.recorder.record(p.trace, p.t, p.t, p.endUs, p.replica);
+    this.pool.release(p.trace);
+    this.pendingPool.push(p);
+  };
+
+  /**
+   * A request that fetched or waited may have opened a stampede episode on its key: until a plain
+   * refill (served locally or from Redis, not stale, nothing fetched or waited for) closes it, the
+   * key's local hits are traced so the stampede tracker sees them.
+   */
+  private markEpisode(trace: Trace, key: number): void {
+    if (trace.originCalls > 0 || trace.waited || trace.refreshStarted) this.episodeKeys[key] = 1;
+    else if (trace.stale === false && (trace.servedBy === 'local' || trace.servedBy === 'redis')) this.episodeKeys[key] = 0;
+  }
+}

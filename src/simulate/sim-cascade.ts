@@ -1,0 +1,236 @@
+import { onRedisFailure, onSourceFailure, type FailureAction } from '../cascade/failure-policy.js';
+import { newTrace, resetTrace, type ErrorKind, type Trace } from '../cascade/trace.js';
+import { staleReasonAt, xfetchDue } from '../cascade/ttl-policy.js';
+import type { RedisCall } from './redis-model.js';
+import { replicaKey, type SimContext } from './sim-context.js';
+import type { SimLoaded, SimRequest } from './sim-load.js';
+import { storeLocalAt } from './sim-local.js';
+import { SimStampede } from './sim-stampede.js';
+
+/**
+ * One replica's `cascade.get` for one feature set on virtual time, for every request the fast path
+ * in the engine does not take (a miss, a stale or early-refreshed hit, a key in an open stampede
+ * episode): local tier -> Redis -> source through the stampede strategy, with the failure policy,
+ * soft-TTL refreshes and XFetch, as src/cascade/ does it. Fills `trace`, returns when the get ends (µs).
+ */
+export class SimCascade {
+  private readonly stampede: SimStampede;
+  /** Background refreshes per (replica, set, entity): when each ends, µs. */
+  private readonly refreshing = new Map<number, number>();
+  private readonly call: RedisCall = { endUs: 0, timedOut: false };
+  private readonly refreshTrace = newTrace();
+  /** Key strings by (set, entity), built on first use: the stampede tracker keys by them. */
+  private readonly keys: (string | undefined)[];
+
+  constructor(private readonly ctx: SimContext) {
+    this.stampede = new SimStampede(ctx);
+    this.keys = new Array<string | undefined>(ctx.sets.length * ctx.entities);
+  }
+
+  private keyOf(setIndex: number, e: number): string {
+    const id = setIndex * this.ctx.entities + e;
+    return (this.keys[id] ??= this.ctx.sets[setIndex]!.keyPrefix + this.ctx.idOf(e));
+  }
+
+  get(atUs: number, replica: number, setIndex: number, e: number, trace: Trace): number {
+    const ctx = this.ctx;
+    const set = ctx.sets[setIndex]!;
+    const lru = ctx.replicas[replica]!.lru[setIndex]!;
+    trace.key = this.keyOf(setIndex, e);
+    let nowMs = atUs / 1000;
+    if (ctx.local.enabled) {
+      const slot = lru.get(e);
+      if (slot >= 0 && nowMs < lru.freshUntil[slot]!) {
+        trace.servedBy = 'local';
+        trace.version = set.version;
+        trace.ageMs = nowMs - lru.fetchedAt[slot]!;
+        const doneUs = atUs + ctx.latencies.localHitUs;
+        if (nowMs >= lru.staleAt[slot]!) {
+          trace.outcome.local = 'stale';
+          trace.stale = 'soft-expired';
+          this.startRefresh(atUs, replica, setIndex, e, lru.fetchedAt[slot]!, trace);
+        } else {
+          trace.outcome.local = 'hit';
+          this.maybeRefreshEarly(atUs, replica, setIndex, e, trace, lru.fetchedAt[slot]!, lru.recomputeMs[slot]!, lru.staleAt[slot]!, lru.hardAt[slot]!);
+        }
+        return doneUs;
+      }
+      trace.outcome.local = 'miss';
+    }
+    // The held value (heldValue): past the local TTL, within the hard TTL; a hard-expired one is dropped.
+    const request: SimRequest = { replica, set: setIndex, e, heldFetchedAtMs: 0, heldSoftAtMs: 0, heldHardAtMs: 0, newerThanMs: 0, useRedis: true, background: false };
+    const heldSlot = lru.peek(e);
+    if (heldSlot >= 0) {
+      if (nowMs >= lru.hardAt[heldSlot]!) {
+        lru.delete(e);
+      } else {
+        request.heldFetchedAtMs = lru.fetchedAt[heldSlot]!;
+        const staleAt = lru.staleAt[heldSlot]!;
+        request.heldSoftAtMs = staleAt === Number.POSITIVE_INFINITY ? 0 : staleAt;
+        request.heldHardAtMs = lru.hardAt[heldSlot]!;
+      }
+    }
+
+    const read = ctx.link.get(atUs, this.call);
+    trace.us.redisGet = read.endUs - atUs;
+    let nowUs = read.endUs;
+    if (read.timedOut) {
+      trace.outcome.redis = 'error';
+      const action = onRedisFailure(ctx.failurePolicy);
+      if (action !== 'source') return this.serveHeldOrFail(nowUs, action, 'redis-timeout', trace, request);
+      trace.errorKind = 'redis-timeout';
+      request.useRedis = false;
+    } else {
+      nowMs = nowUs / 1000;
+      const redis = set.redis;
+      if (redis.has(e, nowMs)) {
+        const decodeUs = ctx.latencies.decode(ctx.latencyRng);
+        trace.us.decode = decodeUs;
+        nowUs += decodeUs;
+        nowMs = nowUs / 1000;
+        // serveFromRedis: served, kept locally, refreshed in the background past its soft TTL.
+        const fetchedAtMs = redis.fetchedAt[e]!;
+        trace.servedBy = 'redis';
+        trace.version = set.version;
+        trace.ageMs = nowMs - fetchedAtMs;
+        storeLocalAt(ctx, nowUs, replica, setIndex, e, fetchedAtMs, redis.softAt[e]!, redis.hardAt[e]!, 0);
+        if (nowMs >= redis.staleAt[e]!) {
+          trace.outcome.redis = 'stale';
+          trace.stale = 'soft-expired';
+          this.startRefresh(nowUs, replica, setIndex, e, fetchedAtMs, trace);
+        } else {
+          trace.outcome.redis = 'hit';
+          this.maybeRefreshEarly(nowUs, replica, setIndex, e, trace, fetchedAtMs, 0, redis.staleAt[e]!, redis.hardAt[e]!);
+        }
+        return nowUs;
+      }
+      trace.outcome.redis = 'miss';
+    }
+    return this.loadFromSource(nowUs, request, trace);
+  }
+
+  /** The source step of a miss; under `bypass` a Redis failure inside it retries once without Redis. */
+  private loadFromSource(atUs: number, request: SimRequest, trace: Trace): number {
+    const loaded = this.stampede.load(atUs, request, trace);
+    if (loaded.ok) return this.serveLoaded(loaded, request, trace);
+    const kind = loaded.errorKind ?? 'source-error';
+    const action = actionFor(this.ctx, kind);
+    if (action === 'source' && request.useRedis) {
+      trace.errorKind = kind;
+      return this.loadFromSource(loaded.endUs, { ...request, useRedis: false }, trace);
+    }
+    return this.serveHeldOrFail(loaded.endUs, action === 'source' ? 'fail' : action, kind, trace, request);
+  }
+
+  private serveLoaded(loaded: SimLoaded, request: SimRequest, trace: Trace): number {
+    const endUs = loaded.endUs;
+    trace.servedBy = loaded.servedBy;
+    trace.stale = loaded.stale;
+    trace.version = this.ctx.sets[request.set]!.version;
+    trace.ageMs = endUs / 1000 - loaded.fetchedAtMs;
+    return endUs;
+  }
+
+  /** A tier failed: the held value (within its hard TTL) served marked stale, or the get fails. */
+  private serveHeldOrFail(atUs: number, action: FailureAction, kind: ErrorKind, trace: Trace, request: SimRequest): number {
+    trace.errorKind = kind;
+    const nowMs = atUs / 1000;
+    if (action === 'serve-held' && request.heldHardAtMs > 0 && nowMs < request.heldHardAtMs) {
+      this.ctx.replicas[request.replica]!.stats.staleOnError++;
+      trace.servedBy = 'local';
+      trace.stale = staleReasonAt(request.heldSoftAtMs, nowMs);
+      trace.version = this.ctx.sets[request.set]!.version;
+      trace.ageMs = nowMs - request.heldFetchedAtMs;
+      return atUs;
+    }
+    trace.failed = true;
+    trace.servedBy = 'none';
+    return atUs;
+  }
+
+  /** XFetch on a hit (maybeRefreshEarly): a refresh with probability growing as expiry nears. */
+  private maybeRefreshEarly(
+    atUs: number,
+    replica: number,
+    setIndex: number,
+    e: number,
+    trace: Trace,
+    fetchedAtMs: number,
+    recomputeMs: number,
+    staleAtMs: number,
+    hardAtMs: number,
+  ): void {
+    const set = this.ctx.sets[setIndex]!;
+    const beta = set.ttl.xfetchBeta;
+    if (beta === 0) return;
+    const state = this.ctx.replicas[replica]!;
+    const deltaMs = recomputeMs > 0 ? recomputeMs : state.recomputeMs[setIndex]!;
+    // xfetchTargetMs: the soft expiry when there is one, else the hard expiry.
+    const targetMs = set.ttl.softMs > 0 && staleAtMs !== Number.POSITIVE_INFINITY ? staleAtMs : hardAtMs;
+    const nowMs = atUs / 1000;
+    if (deltaMs > 0 && xfetchDue(nowMs, targetMs, deltaMs, beta, 1 - state.xfetchRng.next())) this.startRefresh(atUs, replica, setIndex, e, fetchedAtMs, trace);
+  }
+
+  /**
+   * startRefresh: at most one background refresh per key per replica. It adopts a newer value
+   * another replica wrote to Redis, else loads through the strategy (as a background load). Its
+   * origin call shows in the source's counters, not in the request's trace.
+   */
+  private startRefresh(atUs: number, replica: number, setIndex: number, e: number, heldFetchedAtMs: number, trace: Trace): void {
+    const ctx = this.ctx;
+    const id = replicaKey(ctx, replica, setIndex, e);
+    const running = this.refreshing.get(id);
+    if (running !== undefined && running > atUs) return;
+    trace.refreshStarted = true;
+    const stats = ctx.replicas[replica]!.stats;
+    stats.refreshes++;
+    const lru = ctx.replicas[replica]!.lru[setIndex]!;
+    const slot = lru.peek(e);
+    const request: SimRequest = {
+      replica,
+      set: setIndex,
+      e,
+      heldFetchedAtMs,
+      heldSoftAtMs: slot >= 0 && lru.staleAt[slot]! !== Number.POSITIVE_INFINITY ? lru.staleAt[slot]! : 0,
+      heldHardAtMs: slot >= 0 ? lru.hardAt[slot]! : 0,
+      newerThanMs: heldFetchedAtMs,
+      useRedis: true,
+      background: true,
+    };
+    const read = ctx.link.get(atUs, this.call);
+    let endUs = read.endUs;
+    if (read.timedOut) {
+      if (onRedisFailure(ctx.failurePolicy) !== 'source') {
+        stats.refreshFailures++;
+        this.refreshing.set(id, endUs);
+        return;
+      }
+      request.useRedis = false;
+    } else {
+      const redis = ctx.sets[setIndex]!.redis;
+      const nowMs = endUs / 1000;
+      if (redis.has(e, nowMs) && redis.fetchedAt[e]! > heldFetchedAtMs && nowMs < redis.staleAt[e]!) {
+        storeLocalAt(ctx, endUs, replica, setIndex, e, redis.fetchedAt[e]!, redis.softAt[e]!, redis.hardAt[e]!, 0);
+        this.refreshing.set(id, endUs);
+        return;
+      }
+    }
+    const loaded = this.stampede.load(endUs, request, resetTrace(this.refreshTrace));
+    if (!loaded.ok) stats.refreshFailures++;
+    endUs = loaded.endUs;
+    this.refreshing.set(id, endUs);
+  }
+}
+
+/** The failure policy's answer for an error met below the local tier (miss-path.ts `actionFor`). */
+function actionFor(ctx: SimContext, kind: ErrorKind): FailureAction {
+  switch (kind) {
+    case 'redis-error':
+    case 'redis-timeout':
+      return onRedisFailure(ctx.failurePolicy);
+    case 'lock-timeout':
+      return 'fail';
+    default:
+      return onSourceFailure(ctx.failurePolicy);
+  }
+}
