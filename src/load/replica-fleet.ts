@@ -1,0 +1,154 @@
+import type { Redis } from 'ioredis';
+import type { Cascade } from '../cascade/cascade.js';
+import type { Clock } from '../cascade/clock.js';
+import type { Generation } from '../batch/batch-runtime.js';
+import type { Router } from './routing.js';
+
+/** One serving replica as the orchestrator builds it: its cascade and its own Redis connection. */
+export interface BuiltReplica {
+  cascade: Cascade;
+  client: Redis;
+}
+
+/** The replicas serving together between two deploys; ids are global (unique over the run). */
+export type { Generation } from '../batch/batch-runtime.js';
+
+export interface FleetHooks {
+  /** Before a new generation preloads or serves: subscribe it to invalidations (batch runtime). */
+  attach?: (next: Generation) => Promise<void>;
+  /** After the old generation stopped taking traffic. */
+  detach?: (previous: Generation) => Promise<void>;
+}
+
+export interface FleetDeploy {
+  previous: Generation;
+  next: Generation;
+  /** Keys preloaded into the new local tiers, summed over the new replicas. */
+  warmedKeys: number;
+  warmUs: number;
+  switchedAtUs: number;
+}
+
+/**
+ * The serving replicas over a run. A deploy replaces them all (the `deploy` event): the new
+ * generation is built cold, optionally preloads its hottest keys from Redis while the old one keeps
+ * serving, then takes the traffic at once; the old replicas are closed as soon as their last
+ * in-flight request finished. Routing follows the new count; the routing stream is the same one, so
+ * the key stream and event schedule do not change.
+ */
+export interface ReplicaFleet {
+  /** Every replica built so far, by global id: the issuer indexes it with `route`'s answer. */
+  readonly byId: readonly Cascade[];
+  /** The replica (global id) that serves `entity` now. */
+  readonly route: Router;
+  /** Requests in flight per global id (the issuer counts them), so a retired replica closes once idle. */
+  readonly inFlight: number[];
+  current(): Generation;
+  launch(count: number): Promise<Generation>;
+  deploy(count: number, warmLocal: number): Promise<FleetDeploy>;
+  /** Waits for retirements and closes every replica and connection (once; also after a failure). */
+  close(): Promise<void>;
+}
+
+/** How often a retiring replica is checked for in-flight requests. */
+const RETIRE_POLL_MS = 5;
+
+export function createReplicaFleet(deps: {
+  build: (id: number) => Promise<BuiltReplica>;
+  routerFor: (replicas: number) => Router;
+  hottest: (top: number) => string[];
+  featureSets: readonly string[];
+  clock: Clock;
+  /** A retiring replica still busy after this long is closed anyway (its requests then fail). */
+  retireTimeoutMs: number;
+  hooks?: FleetHooks;
+}): ReplicaFleet {
+  const byId: Cascade[] = [];
+  const clients: Redis[] = [];
+  const inFlight: number[] = [];
+  const closedIds = new Set<number>();
+  const retiring = new Set<Promise<void>>();
+  let generation: Generation = { firstId: 0, replicas: [], clients: [] };
+  let firstId = 0;
+  let router: Router = () => 0;
+  let closing: Promise<void> | null = null;
+
+  const build = async (count: number): Promise<Generation> => {
+    const start = byId.length;
+    for (let id = start; id < start + count; id++) {
+      const built = await deps.build(id);
+      byId[id] = built.cascade;
+      clients[id] = built.client;
+      inFlight[id] = 0;
+    }
+    return { firstId: start, replicas: byId.slice(start, start + count), clients: clients.slice(start, start + count) };
+  };
+
+  const switchTo = (next: Generation): void => {
+    generation = next;
+    firstId = next.firstId;
+    router = deps.routerFor(next.replicas.length);
+  };
+
+  const closeReplica = async (id: number): Promise<void> => {
+    if (closedIds.has(id)) return;
+    closedIds.add(id);
+    await byId[id]!.close().catch(() => undefined);
+    // QUIT after the last reply; a Redis already gone just drops the socket.
+    await clients[id]!.quit().catch(() => clients[id]!.disconnect());
+  };
+
+  const retire = async (old: Generation): Promise<void> => {
+    const deadlineUs = deps.clock.nowUs() + deps.retireTimeoutMs * 1000;
+    const ids = old.replicas.map((_, i) => old.firstId + i);
+    while (ids.some((id) => inFlight[id]! > 0) && deps.clock.nowUs() < deadlineUs) await deps.clock.sleepMs(RETIRE_POLL_MS);
+    await Promise.all(ids.map(closeReplica));
+  };
+
+  const preload = async (next: Generation, warmLocal: number): Promise<number> => {
+    if (warmLocal <= 0) return 0;
+    const entities = deps.hottest(warmLocal);
+    const perReplica = await Promise.all(
+      next.replicas.map(async (replica) => {
+        let loaded = 0;
+        for (const set of deps.featureSets) loaded += (await replica.preloadLocal(entities, set)).loaded;
+        return loaded;
+      }),
+    );
+    return perReplica.reduce((a, b) => a + b, 0);
+  };
+
+  return {
+    byId,
+    route: (entity) => firstId + router(entity),
+    inFlight,
+    current: () => generation,
+    async launch(count) {
+      const first = await build(count);
+      await deps.hooks?.attach?.(first);
+      switchTo(first);
+      return first;
+    },
+    async deploy(count, warmLocal) {
+      const previous = generation;
+      const next = await build(count);
+      await deps.hooks?.attach?.(next);
+      const warmStartUs = deps.clock.nowUs();
+      const warmedKeys = await preload(next, warmLocal);
+      const switchedAtUs = deps.clock.nowUs();
+      switchTo(next);
+      await deps.hooks?.detach?.(previous);
+      const retirement = retire(previous);
+      retiring.add(retirement);
+      void retirement.finally(() => retiring.delete(retirement));
+      return { previous, next, warmedKeys, warmUs: switchedAtUs - warmStartUs, switchedAtUs };
+    },
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([...retiring]);
+        await Promise.allSettled(byId.map((_, id) => closeReplica(id)));
+      })();
+      return closing;
+    },
+  };
+}
