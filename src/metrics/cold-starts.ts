@@ -13,7 +13,7 @@ import type { ShareSeriesSnapshot } from './share-series.js';
  *   end of the first window whose share is at least STEADY_FRACTION of the steady value;
  * - origin calls: source fetches requests made from the cold replicas' first request to that window's end.
  * The same is computed for the local share alone (`local`), which is what a deploy empties when
- * Redis stays warm. No steady value when the span has fewer than 3 windows with requests
+ * Redis stays warm, with the local misses beyond the steady rate until then (`excessMisses`). No steady value when the span has fewer than 3 windows with requests
  * (`too-short`) or nothing was served from cache in its last third (`no-cache-hits`).
  */
 export const COLD_START_WINDOW_MS = 250;
@@ -56,14 +56,17 @@ export function coldStartsOf(series: ShareSeriesSnapshot, marks: readonly ColdSt
         steadyShare: null,
         timeToSteadyMs: null,
         originCalls: sum(windows, 'sourceCalls'),
-        local: { steadyShare: null, timeToSteadyMs: null },
+        local: { steadyShare: null, timeToSteadyMs: null, excessMisses: null },
         reason: 'too-short',
         label: `no steady value: ${spanS.toFixed(2)} s of traffic before ${k + 1 < sorted.length ? 'the next deploy' : 'the end'}, fewer than ${MIN_WINDOWS} windows of ${COLD_START_WINDOW_MS} ms`,
       };
     }
     const served = recovery(windows, (w) => w.cached, mark.atUs);
     const local = recovery(windows, (w) => w.local, mark.atUs);
-    const localPart = { steadyShare: local.steady > 0 ? local.steady : null, timeToSteadyMs: local.steady > 0 ? local.timeToSteadyMs : null };
+    const localPart =
+      local.steady > 0
+        ? { steadyShare: local.steady, timeToSteadyMs: local.timeToSteadyMs, excessMisses: excessMisses(windows, local) }
+        : { steadyShare: null, timeToSteadyMs: null, excessMisses: null };
     if (served.steady === 0) {
       return {
         ...base,
@@ -90,6 +93,19 @@ export function coldStartsOf(series: ShareSeriesSnapshot, marks: readonly ColdSt
       label: `served from cache ${pct(served.steady)} steady, 90% of it after ${secs(served.timeToSteadyMs)} (${originCalls} origin calls); ${localText}`,
     };
   });
+}
+
+/**
+ * Local misses beyond the steady miss rate until the local share was steady: the Redis reads a cold
+ * local tier cost (what `warmLocal` saves while Redis is warm; origin calls it cannot save then).
+ */
+function excessMisses(windows: readonly Window[], local: { steady: number; reachedUs: number }): number {
+  let excess = 0;
+  for (const w of windows) {
+    if (w.endUs > local.reachedUs) break;
+    excess += Math.max(0, w.requests * local.steady - w.local);
+  }
+  return Math.round(excess);
 }
 
 /** Steady share of `hits` and when 90% of it was first reached (a steady value > 0 is always reached: its median window is). */

@@ -143,8 +143,11 @@ export interface ColdStartResult {
   timeToSteadyMs: number | null;
   /** Source fetches by requests from `servingAt` until steady (the whole span when not steady). */
   originCalls: number;
-  /** The same for the local-hit share alone: what a deploy empties while Redis stays warm. */
-  local: { steadyShare: number | null; timeToSteadyMs: number | null };
+  /**
+   * The same for the local-hit share alone: what a deploy empties while Redis stays warm.
+   * `excessMisses`: local misses (Redis reads) beyond the steady local miss rate until local steady.
+   */
+  local: { steadyShare: number | null; timeToSteadyMs: number | null; excessMisses: number | null };
   /** Why there is no steady value: `too-short` (fewer than 3 windows with requests), `no-cache-hits`. */
   reason: 'too-short' | 'no-cache-hits' | null;
   /** One line saying what happened, for the report and the summary. */
