@@ -110,7 +110,7 @@ describe('deploy', () => {
     expect(warm.serving.replicas.map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
-  it('new replicas subscribe to the invalidation bus; expire-hot after a deploy reaches the new replicas', async () => {
+  it.each(['pubsub', 'tracking'])('%s: new replicas subscribe to the invalidation bus; expire-hot after a deploy reaches the new replicas', async (mode) => {
     const r = await run(
       scenario(
         [
@@ -119,15 +119,17 @@ describe('deploy', () => {
           { at: '3s', kind: 'expire-hot', top: 5 },
         ],
         // 2,000 entities, as in the consistency tests: the publication's DELs are over in a few ms.
-        { local: { invalidation: 'pubsub', ttl: '1h' }, entities: 2000 },
+        { local: { invalidation: mode, ttl: '1h' }, entities: 2000 },
       ),
     );
     const replicas = r.freshness.localInvalidation!.replicas;
     expect(replicas.map((x) => x.id)).toEqual([0, 1, 2, 3, 4]);
     // The publication came after the deploy: only the new replicas heard it, and dropped what it changed.
     for (const x of replicas.slice(2)) expect(x.received > 0 && x.dropped > 0).toBe(true);
-    for (const x of replicas.slice(0, 2)) expect(x.received).toBe(0);
-    expect(r.freshness.publications![0]!.windowByTier.local).toBeLessThan(50);
+    // pubsub carries only the updater's messages; tracking also pushes peers' fills (BCAST), before the deploy too.
+    if (mode === 'pubsub') for (const x of replicas.slice(0, 2)) expect(x.received).toBe(0);
+    // Heard at once (tens of ms on a loaded machine); unheard, the 1 h local TTL would keep it open to the end, 2 s later.
+    expect(r.freshness.publications![0]!.windowByTier.local).toBeLessThan(200);
     const expiry = r.stampede.expiries.find((e) => e.cause === 'event');
     expect(r.events.find((e) => e.kind === 'expire-hot')!['keys']).toBe(5);
     expect(expiry).toBeDefined();
