@@ -45,6 +45,8 @@ export interface DeployOutcome {
   firstReplicaId: number;
   /** Keys preloaded into the local tiers, summed over the new replicas (0 without warmLocal). */
   warmedKeys: number;
+  /** Keys the preload could not read from Redis (present only when some failed). */
+  warmFailedKeys?: number;
   /** How long the preload took (the old replicas served meanwhile). */
   warmMs: number;
   /** When the new replicas took the traffic. */

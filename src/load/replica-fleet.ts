@@ -25,6 +25,8 @@ export interface FleetDeploy {
   next: Generation;
   /** Keys preloaded into the new local tiers, summed over the new replicas. */
   warmedKeys: number;
+  /** Keys a preload could not read (Redis failing); the replicas took traffic as warm as they got. */
+  warmFailedKeys: number;
   warmUs: number;
   switchedAtUs: number;
 }
@@ -105,17 +107,21 @@ export function createReplicaFleet(deps: {
     await Promise.all(ids.map(closeReplica));
   };
 
-  const preload = async (next: Generation, warmLocal: number): Promise<number> => {
-    if (warmLocal <= 0) return 0;
+  const preload = async (next: Generation, warmLocal: number): Promise<{ loaded: number; failed: number }> => {
+    const total = { loaded: 0, failed: 0 };
+    if (warmLocal <= 0) return total;
     const entities = deps.hottest(warmLocal);
-    const perReplica = await Promise.all(
+    // Every new replica warms at once, as separate processes would.
+    await Promise.all(
       next.replicas.map(async (replica) => {
-        let loaded = 0;
-        for (const set of deps.featureSets) loaded += (await replica.preloadLocal(entities, set)).loaded;
-        return loaded;
+        for (const set of deps.featureSets) {
+          const outcome = await replica.preloadLocal(entities, set);
+          total.loaded += outcome.loaded;
+          total.failed += outcome.failed;
+        }
       }),
     );
-    return perReplica.reduce((a, b) => a + b, 0);
+    return total;
   };
 
   return {
@@ -131,17 +137,25 @@ export function createReplicaFleet(deps: {
     },
     async deploy(count, warmLocal) {
       const previous = generation;
-      const next = await build(count);
-      await deps.hooks?.attach?.(next);
+      const firstNewId = byId.length;
+      let next: Generation;
+      try {
+        next = await build(count);
+        await deps.hooks?.attach?.(next);
+      } catch (error) {
+        // A deploy that could not start (Redis refused a connection): the old replicas keep serving.
+        await Promise.allSettled(byId.slice(firstNewId).map((_, i) => closeReplica(firstNewId + i)));
+        throw error;
+      }
       const warmStartUs = deps.clock.nowUs();
-      const warmedKeys = await preload(next, warmLocal);
+      const warmed = await preload(next, warmLocal);
       const switchedAtUs = deps.clock.nowUs();
       switchTo(next);
       await deps.hooks?.detach?.(previous);
       const retirement = retire(previous);
       retiring.add(retirement);
       void retirement.finally(() => retiring.delete(retirement));
-      return { previous, next, warmedKeys, warmUs: switchedAtUs - warmStartUs, switchedAtUs };
+      return { previous, next, warmedKeys: warmed.loaded, warmFailedKeys: warmed.failed, warmUs: switchedAtUs - warmStartUs, switchedAtUs };
     },
     close() {
       closing ??= (async () => {

@@ -291,6 +291,7 @@ function eventTargets(
         replicas: done.next.replicas.length,
         firstReplicaId: done.next.firstId,
         warmedKeys: done.warmedKeys,
+        ...(done.warmFailedKeys > 0 ? { warmFailedKeys: done.warmFailedKeys } : {}),
         warmMs: done.warmUs / 1000,
         switchedAt: (done.switchedAtUs - measureStartUs) / 1000,
       };

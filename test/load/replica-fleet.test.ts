@@ -90,4 +90,31 @@ describe('replica fleet', () => {
     expect(fleet.byId[0]!.stats().writeErrors).toBe(0);
     await fleet.close();
   });
+
+  it('a preload that meets a Redis not answering gives up after a few chunks; the deploy still switches', async () => {
+    const source = simulatedSource(systemClock);
+    const options = cascadeOptions();
+    const routing = createRng(3).fork('routing');
+    const fleet = createReplicaFleet({
+      build: async (id) => {
+        const client = await connectRedis(redis.url, { commandTimeoutMs: 50 });
+        // Once the deploy's last replica is connected, Redis stops answering: every preload MGET times out.
+        if (id === 2) await admin!.call('CLIENT', 'PAUSE', '600', 'ALL');
+        return { client, cascade: replica(options, { redis: client, source, clock: systemClock, replicaId: id }) };
+      },
+      routerFor: (n) => createRouter('random', n, routing),
+      hottest: (top) => Array.from({ length: top }, (_, i) => String(i)),
+      featureSets: ['credit'],
+      clock: systemClock,
+      retireTimeoutMs: 5000,
+    });
+    admin ??= await redis.client();
+    await fleet.launch(1);
+    const deploy = await fleet.deploy(2, 1000);
+    expect(deploy.warmedKeys).toBe(0);
+    expect(deploy.warmFailedKeys).toBe(2000);
+    expect(fleet.route('x')).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await fleet.close();
+  });
 });
