@@ -9,8 +9,10 @@ import type { ShareSeriesSnapshot } from './share-series.js';
  * windows of COLD_START_WINDOW_MS, aligned to that moment. Definitions:
  * - share of a window: (local hits + Redis hits) / requests completed in it;
  * - steady value: the median window share over the last third of the span;
- * - time to steady: from the cold start's `at` (a deploy's own start, so a preload counts) to the
- *   end of the first window whose share is at least STEADY_FRACTION of the steady value;
+ * - time to steady: from when the cold replicas took traffic (`servingAt`) to the end of the first
+ *   window whose share is at least STEADY_FRACTION of the steady value. A deploy's preload is not
+ *   in it: the old replicas served meanwhile, at their steady share; its length is `servingAt - at`
+ *   (and the deploy event's `warmMs`);
  * - origin calls: source fetches requests made from the cold replicas' first request to that window's end.
  * The same is computed for the local share alone (`local`), which is what a deploy empties when
  * Redis stays warm, with the local misses beyond the steady rate until then (`excessMisses`). No steady value when the span has fewer than 3 windows with requests
@@ -61,8 +63,8 @@ export function coldStartsOf(series: ShareSeriesSnapshot, marks: readonly ColdSt
         label: `no steady value: ${spanS.toFixed(2)} s of traffic before ${k + 1 < sorted.length ? 'the next deploy' : 'the end'}, fewer than ${MIN_WINDOWS} windows of ${COLD_START_WINDOW_MS} ms`,
       };
     }
-    const served = recovery(windows, (w) => w.cached, mark.atUs);
-    const local = recovery(windows, (w) => w.local, mark.atUs);
+    const served = recovery(windows, (w) => w.cached, mark.servingUs);
+    const local = recovery(windows, (w) => w.local, mark.servingUs);
     const localPart =
       local.steady > 0
         ? { steadyShare: local.steady, timeToSteadyMs: local.timeToSteadyMs, excessMisses: excessMisses(windows, local) }
@@ -90,7 +92,7 @@ export function coldStartsOf(series: ShareSeriesSnapshot, marks: readonly ColdSt
       originCalls,
       local: localPart,
       reason: null,
-      label: `served from cache ${pct(served.steady)} steady, 90% of it after ${secs(served.timeToSteadyMs)} (${originCalls} origin calls); ${localText}`,
+      label: `${preloadText(mark)}served from cache ${pct(served.steady)} steady, 90% of it after ${secs(served.timeToSteadyMs)} (${originCalls} origin calls); ${localText}`,
     };
   });
 }
@@ -109,12 +111,12 @@ function excessMisses(windows: readonly Window[], local: { steady: number; reach
 }
 
 /** Steady share of `hits` and when 90% of it was first reached (a steady value > 0 is always reached: its median window is). */
-function recovery(windows: readonly Window[], hits: (w: Window) => number, atUs: number): { steady: number; timeToSteadyMs: number; reachedUs: number } {
+function recovery(windows: readonly Window[], hits: (w: Window) => number, fromUs: number): { steady: number; timeToSteadyMs: number; reachedUs: number } {
   const shares = windows.map((w) => hits(w) / w.requests);
   const steady = median(shares.slice(Math.floor((2 * shares.length) / 3)));
   const first = shares.findIndex((share) => share >= STEADY_FRACTION * steady);
   const reachedUs = windows[first]!.endUs;
-  return { steady, timeToSteadyMs: (reachedUs - atUs) / 1000, reachedUs };
+  return { steady, timeToSteadyMs: (reachedUs - fromUs) / 1000, reachedUs };
 }
 
 /** Windows of COLD_START_WINDOW_MS from the first series bucket starting at or after `fromUs`, whole ones before `untilUs`. */
@@ -177,6 +179,12 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** `preloaded 1.74 s (old replicas serving), then ` for a deploy that warmed before taking traffic. */
+function preloadText(mark: ColdStartMark): string {
+  const ms = (mark.servingUs - mark.atUs) / 1000;
+  return mark.cause === 'deploy' && mark.warmLocal ? `preloaded ${secs(ms)} (old replicas serving), then ` : '';
 }
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;

@@ -145,7 +145,7 @@ function coldStartData(result: ResultDocument): ColdStartCurve | null {
     deploys: (result.coldStarts ?? []).filter((c) => c.cause === 'deploy').map((c) => ({ atS: seconds(c.at), label: c.warmLocal ? `deploy (warmLocal ${c.warmLocal})` : 'deploy' })),
     steady: (result.coldStarts ?? [])
       .filter((c) => c.timeToSteadyMs !== null)
-      .map((c) => ({ atS: seconds(c.at + c.timeToSteadyMs!), label: `steady +${(c.timeToSteadyMs! / 1000).toFixed(2)} s` })),
+      .map((c) => ({ atS: seconds(c.servingAt + c.timeToSteadyMs!), label: `steady +${(c.timeToSteadyMs! / 1000).toFixed(2)} s` })),
   };
 }
 

@@ -139,7 +139,10 @@ export interface ColdStartResult {
   warmLocal?: number;
   /** Median served-from-cache share ((local + Redis hits) / requests) of 250 ms windows over the span's last third; null without one. */
   steadyShare: number | null;
-  /** From `at` to the end of the first window at 90% of `steadyShare` or more; null when there is no steady value (`reason`). */
+  /**
+   * From `servingAt` to the end of the first window at 90% of `steadyShare` or more; null when there
+   * is no steady value (`reason`). A preload is not in it (the old replicas served): see `servingAt - at`.
+   */
   timeToSteadyMs: number | null;
   /** Source fetches by requests from `servingAt` until steady (the whole span when not steady). */
   originCalls: number;

@@ -36,7 +36,7 @@ describe('cold-start metrics', () => {
     expect(start!.label).toBe('served from cache 100.0% steady, 90% of it after 0.75 s (16 origin calls); local 100.0% after 1.25 s');
   });
 
-  it('deploy: windows start when the new replicas serve, time counts from the deploy (preload included); spans end at the next deploy', () => {
+  it('deploy: windows and time to steady start when the new replicas serve (after the preload); spans end at the next deploy', () => {
     const series = new ShareSeries();
     series.start(0);
     for (let w = 0; w < 12; w++) fill(series, w * 250, { local: 10 });
@@ -50,9 +50,9 @@ describe('cold-start metrics', () => {
       { cause: 'deploy' as const, atUs: 5_100_000, servingUs: 5_100_000 },
     ];
     const [, deploy, last] = coldStartsOf(series.snapshot(), marks, 5_400_000, 0);
-    expect(deploy).toMatchObject({ at: 3000, servingAt: 3100, until: 5100, warmLocal: 100, steadyShare: 1, timeToSteadyMs: 350, originCalls: 0 });
+    expect(deploy).toMatchObject({ at: 3000, servingAt: 3100, until: 5100, warmLocal: 100, steadyShare: 1, timeToSteadyMs: 250, originCalls: 0 });
     // Local misses beyond the steady rate until local steady: 8 in the first window, 1 in the second.
-    expect(deploy!.local).toEqual({ steadyShare: 1, timeToSteadyMs: 600, excessMisses: 9 });
+    expect(deploy!.local).toEqual({ steadyShare: 1, timeToSteadyMs: 500, excessMisses: 9 });
     // 300 ms before the end is one window: no steady value, said so.
     expect(last).toMatchObject({ cause: 'deploy', steadyShare: null, timeToSteadyMs: null, reason: 'too-short', local: { steadyShare: null, timeToSteadyMs: null, excessMisses: null } });
     expect(last!.label).toBe('no steady value: 0.30 s of traffic before the end, fewer than 3 windows of 250 ms');

@@ -201,7 +201,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
     expect(marks).toEqual([{ deploys: 1, steady: 2 }, { deploys: 1, steady: 2 }]);
     // The cold variant's local share took longer to come back than the warm one's.
     const localTimes = await o.page.evaluate(() =>
-      [...document.querySelectorAll('#cold-start-comparison tbody tr')].map((tr) => tr.children[7]?.textContent ?? ''),
+      [...document.querySelectorAll('#cold-start-comparison tbody tr')].map((tr) => tr.children[8]?.textContent ?? ''),
     );
     expect(Number.parseFloat(localTimes[1]!.replace(/,/g, ''))).toBeGreaterThan(Number.parseFloat(localTimes[3]!.replace(/,/g, '')));
     await expectClean(o, files.coldStarts!);

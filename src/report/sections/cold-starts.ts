@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../html.js';
 import { chart, note, section, table } from './parts.js';
 
 const STEADY_DEFINITION =
-  'Steady: the median served-from-cache share ((local + Redis hits) / requests) of 250 ms windows over the last third of the span, which runs from when the cold replicas took traffic to the next deploy or the end. Time to steady: from the start or deploy (a preload included) to the end of the first window at 90% of it.';
+  'Steady: the median served-from-cache share ((local + Redis hits) / requests) of 250 ms windows over the last third of the span, which runs from when the cold replicas took traffic to the next deploy or the end. Time to steady: from when the cold replicas took traffic to the end of the first window at 90% of it; a deploy’s preload (warmLocal) comes before that, with the old replicas serving, and is shown apart.';
 
 function orDash<T>(value: T | null, format: (v: T) => string): string {
   return value === null ? '—' : format(value);
@@ -14,6 +14,7 @@ function rows(coldStarts: readonly ColdStartResult[]): string[][] {
   return coldStarts.map((c) => [
     c.cause === 'start' ? 'start' : `deploy${c.warmLocal ? ` (warmLocal ${formatCount(c.warmLocal)})` : ''}`,
     formatMs(c.at),
+    c.servingAt > c.at + 0.5 ? formatMs(c.servingAt - c.at) : '—',
     orDash(c.steadyShare, formatRatio),
     orDash(c.timeToSteadyMs, formatMs),
     formatCount(c.originCalls),
@@ -37,7 +38,7 @@ export function renderColdStarts(result: ResultDocument, index: number, idPrefix
       'Served-from-cache share over time, with deploys and time to steady',
       'Share of requests served by the local tier or Redis, and by the local tier alone, per 250 ms from traffic start (negative seconds: the warmup). Dashed: deploys; dotted: when each cold start reached 90% of its steady share.',
     )}${table(
-      ['cold start', 'at', 'steady share', 'time to steady', 'origin calls', 'local steady', 'local time to steady', 'excess local misses', 'what happened'],
+      ['cold start', 'at', 'preload', 'steady share', 'time to steady', 'origin calls', 'local steady', 'local time to steady', 'excess local misses', 'what happened'],
       rows(coldStarts),
       'num',
     )}${note(STEADY_DEFINITION)}`,
@@ -57,7 +58,7 @@ export function renderColdStartComparison(results: readonly ResultDocument[], la
       'Served-from-cache share of every variant over time',
       'Every variant’s served-from-cache share (solid) and local share (dashed) per 250 ms, on one time axis. Markers: the first variant’s deploys.',
     )}${table(
-      ['variant', 'cold start', 'at', 'steady share', 'time to steady', 'origin calls', 'local steady', 'local time to steady', 'excess local misses', 'what happened'],
+      ['variant', 'cold start', 'at', 'preload', 'steady share', 'time to steady', 'origin calls', 'local steady', 'local time to steady', 'excess local misses', 'what happened'],
       lines,
       'num',
     )}${note(STEADY_DEFINITION)}`,
