@@ -38,7 +38,7 @@ export function renderColdStarts(result: ResultDocument, index: number, idPrefix
       'Served-from-cache share over time, with deploys and time to steady',
       'Share of requests served by the local tier or Redis, and by the local tier alone, per 250 ms from traffic start (negative seconds: the warmup). Dashed: deploys; dotted: when each cold start reached 90% of its steady share.',
     )}${table(
-      ['cold start', 'at', 'preload', 'steady share', 'time to steady', 'origin calls', 'local steady', 'local time to steady', 'excess local misses', 'what happened'],
+      ['cold start', 'at', 'switched after', 'steady share', 'time to steady', 'origin calls', 'local steady', 'local time to steady', 'excess local misses', 'what happened'],
       rows(coldStarts),
       'num',
     )}${note(STEADY_DEFINITION)}`,
@@ -58,7 +58,7 @@ export function renderColdStartComparison(results: readonly ResultDocument[], la
       'Served-from-cache share of every variant over time',
       'Every variant’s served-from-cache share (solid) and local share (dashed) per 250 ms, on one time axis. Markers: the first variant’s deploys.',
     )}${table(
-      ['variant', 'cold start', 'at', 'preload', 'steady share', 'time to steady', 'origin calls', 'local steady', 'local time to steady', 'excess local misses', 'what happened'],
+      ['variant', 'cold start', 'at', 'switched after', 'steady share', 'time to steady', 'origin calls', 'local steady', 'local time to steady', 'excess local misses', 'what happened'],
       lines,
       'num',
     )}${note(STEADY_DEFINITION)}`,
