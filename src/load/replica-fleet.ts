@@ -2,7 +2,43 @@ import type { Redis } from 'ioredis';
 import type { Cascade } from '../cascade/cascade.js';
 import type { Clock } from '../cascade/clock.js';
 import type { Generation } from '../batch/batch-runtime.js';
+import type { ColdStartMark } from '../metrics/cold-starts.js';
+import type { DeployOutcome } from './events.js';
 import type { Router } from './routing.js';
+
+/** A replica retired by a deploy still busy after this long is closed anyway (its requests then fail). */
+export const RETIRE_TIMEOUT_MS = 30_000;
+
+/** Every replica id a run can use: the first generation's and each deploy's (capacity curves count per replica). */
+export function replicaSlots(initial: number, events: readonly { kind: string; at: number; replicas?: number | undefined }[]): number {
+  let count = initial;
+  let total = count;
+  for (const event of [...events].sort((a, b) => a.at - b.at)) {
+    if (event.kind !== 'deploy') continue;
+    count = event.replicas ?? count;
+    total += count;
+  }
+  return total;
+}
+
+/** The `deploy` event's action: deploy the fleet, mark the cold start, describe it for the event's record. */
+export function deployTarget(fleet: ReplicaFleet, clock: Clock, measureStartUs: number, markColdStart: (mark: ColdStartMark) => void) {
+  return async (replicas: number | undefined, warmLocal: number): Promise<DeployOutcome> => {
+    const atUs = clock.nowUs();
+    const before = fleet.current().replicas.length;
+    const done = await fleet.deploy(replicas ?? before, warmLocal);
+    markColdStart({ cause: 'deploy', atUs, servingUs: done.switchedAtUs, ...(warmLocal > 0 ? { warmLocal } : {}) });
+    return {
+      replicasBefore: before,
+      replicas: done.next.replicas.length,
+      firstReplicaId: done.next.firstId,
+      warmedKeys: done.warmedKeys,
+      ...(done.warmFailedKeys > 0 ? { warmFailedKeys: done.warmFailedKeys } : {}),
+      warmMs: done.warmUs / 1000,
+      switchedAt: (done.switchedAtUs - measureStartUs) / 1000,
+    };
+  };
+}
 
 /** One serving replica as the orchestrator builds it: its cascade and its own Redis connection. */
 export interface BuiltReplica {

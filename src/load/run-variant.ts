@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createBatchRuntime, needsBatchRuntime, type BatchRuntime } from '../batch/batch-runtime.js';
 import type { BeginSnapshot } from '../batch/batch-job.js';
 import { batchSteps } from '../batch/batch-steps.js';
-import { createCascade, type Cascade } from '../cascade/cascade.js';
+import { createCascade } from '../cascade/cascade.js';
 import { systemClock, type Clock } from '../cascade/clock.js';
 import type { SimulatedSource } from '../cascade/simulated-source.js';
 import { badInput } from '../errors.js';
@@ -20,24 +20,9 @@ import { cascadeOptionsOf } from './cascade-config.js';
 import { runPhase, warmupBound, measuredBound } from './phase.js';
 import { createRequestIssuer } from './request-issuer.js';
 import { scheduleEvents, type EventTargets } from './events.js';
-import { createReplicaFleet, type ReplicaFleet } from './replica-fleet.js';
+import { createReplicaFleet, deployTarget, replicaSlots, RETIRE_TIMEOUT_MS, type ReplicaFleet } from './replica-fleet.js';
 import { ShareSeries } from '../metrics/share-series.js';
 import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
-
-/** A replica retired by a deploy still busy after this long is closed anyway (its requests then fail). */
-const RETIRE_TIMEOUT_MS = 30_000;
-
-/** Every replica id a run can use: the first generation's and each deploy's (capacity curves count per replica). */
-function replicaSlots(scenario: ScenarioVariant['scenario']): number {
-  let count = scenario.cascade.replicas;
-  let total = count;
-  for (const event of [...scenario.events].sort((a, b) => a.at - b.at)) {
-    if (event.kind !== 'deploy') continue;
-    count = event.replicas ?? count;
-    total += count;
-  }
-  return total;
-}
 
 export interface VariantRunOptions {
   /** `--redis URL`: overrides `cascade.redis.url`. */
@@ -137,7 +122,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     // Miss-ratio curves from this run's stream: one stack per replica's local tier, one for Redis.
     const capacity = scenario.metrics.mrc
       ? createCapacityTracker({
-          replicas: replicaSlots(scenario),
+          replicas: replicaSlots(scenario.cascade.replicas, scenario.events),
           keySpace: workload.keySpace,
           localEnabled: scenario.cascade.local.enabled,
         })
@@ -281,21 +266,7 @@ function eventTargets(
       return keys;
     },
     flushLocal: () => fleet.current().replicas.forEach((r) => r.invalidateLocal()),
-    async deploy(replicas, warmLocal) {
-      const atUs = clock.nowUs();
-      const before = fleet.current().replicas.length;
-      const done = await fleet.deploy(replicas ?? before, warmLocal);
-      markColdStart({ cause: 'deploy', atUs, servingUs: done.switchedAtUs, ...(warmLocal > 0 ? { warmLocal } : {}) });
-      return {
-        replicasBefore: before,
-        replicas: done.next.replicas.length,
-        firstReplicaId: done.next.firstId,
-        warmedKeys: done.warmedKeys,
-        ...(done.warmFailedKeys > 0 ? { warmFailedKeys: done.warmFailedKeys } : {}),
-        warmMs: done.warmUs / 1000,
-        switchedAt: (done.switchedAtUs - measureStartUs) / 1000,
-      };
-    },
+    deploy: deployTarget(fleet, clock, measureStartUs, markColdStart),
     setSourceLatencyFactor: (factor) => source.setLatencyFactor(factor),
     setSourceErrorRate: (rate) => source.setErrorRate(rate),
     batchPublish(event, record) {
