@@ -76,8 +76,11 @@ export async function createLocalBus(deps: {
   /** Tracking: a push naming a key under this prefix is a version pointer, re-read at once. */
   pointerPrefix?: string;
   onPointer?: (replica: number) => void;
+  /** Global id of `replicas[0]` (replicas after a deploy are numbered on): in connection names and results. @default 0 */
+  firstId?: number;
 }): Promise<LocalBus> {
   const { mode, clock } = deps;
+  const firstId = deps.firstId ?? 0;
   const counts: ReplicaCounts[] = deps.replicas.map(() => ({ received: 0, dropped: 0, reconnects: 0, latency: createHistogram({ significantDigits: 2 }) }));
   const subscribers: Redis[] = [];
   const rearmListeners: (() => void)[] = [];
@@ -127,7 +130,7 @@ export async function createLocalBus(deps: {
 
   if (mode === 'pubsub') {
     for (const [id, replica] of deps.replicas.entries()) {
-      const sub = await deps.connect({ name: `fcbench-bus-${id}` });
+      const sub = await deps.connect({ name: `fcbench-bus-${firstId + id}` });
       subscribers.push(sub);
       sub.on('message', (_channel: string, text: string) => {
         counts[id]!.received++;
@@ -151,7 +154,7 @@ export async function createLocalBus(deps: {
   } else if (mode === 'tracking') {
     for (const [id, client] of deps.replicaClients.entries()) {
       // Named per run, so a re-arm finds this subscriber among every client of a shared Redis.
-      const name = `fcbench-tracking-${deps.trackingPrefix.replace(/[^A-Za-z0-9_.:-]/g, '_')}${id}`;
+      const name = `fcbench-tracking-${deps.trackingPrefix.replace(/[^A-Za-z0-9_.:-]/g, '_')}${firstId + id}`;
       const sub = await deps.connect({ protocol: 2, name });
       subscribers.push(sub);
       sub.on('messageBuffer', (_channel: Buffer, payload: unknown) => {
@@ -208,7 +211,7 @@ export async function createLocalBus(deps: {
       return counts.map((c, id) => {
         const s = c.latency.summary();
         return {
-          id,
+          id: firstId + id,
           received: c.received,
           dropped: c.dropped,
           ...(mode === 'ttl' ? {} : { reconnects: c.reconnects }),

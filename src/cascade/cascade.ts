@@ -12,6 +12,7 @@ import { getMany } from './get-many.js';
 import { valueKeyPrefix } from './key-scheme.js';
 import { createSetLru, heldValue } from './local-tier.js';
 import { loadMiss } from './miss-path.js';
+import { preloadLocal, type PreloadOutcome } from './preload.js';
 import { resolveCascadeOptions, type CascadeOptions, type ResolvedCascadeOptions } from './options.js';
 import { readValue } from './redis-tier.js';
 import { maybeRefreshEarly, startRefresh } from './refresh.js';
@@ -50,6 +51,8 @@ export interface Cascade {
   /** Versioned-key invalidation: later gets of `featureSet` use keys of `version`; its local entries are dropped. */
   setKeyVersion(featureSet: string, version: string): void;
   keyFor(entity: string, featureSet: string): string;
+  /** Reads these entities' values of `featureSet` from Redis into the local tier (a deploy's `warmLocal`); never calls the source. */
+  preloadLocal(entities: readonly string[], featureSet: string): Promise<PreloadOutcome>;
   stats(): CascadeStats;
   /** Stops background refreshes and waits for those running. Leaves the Redis client open. */
   close(): Promise<void>;
@@ -217,6 +220,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
       set.lru.clear();
     },
     keyFor: (entity, featureSet) => setFor(featureSet).keyPrefix + entity,
+    preloadLocal: (entities, featureSet) => preloadLocal(core, setFor(featureSet), entities),
     stats: () => ({ ...core.stats }),
     async close() {
       core.closed = true;

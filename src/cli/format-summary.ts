@@ -67,6 +67,14 @@ export function formatSummary(r: ResultDocument): string {
     );
     for (const warning of sim.warnings) lines.push(`  note: ${warning}`);
   }
+  // With deploys, how each cold start recovered (one line each; the report draws them).
+  const coldStarts = r.coldStarts ?? [];
+  if (coldStarts.some((c) => c.cause === 'deploy')) {
+    for (const c of coldStarts) {
+      const what = c.cause === 'start' ? 'start' : `deploy at ${(c.at / 1000).toFixed(1)} s${c.warmLocal ? ` (warmLocal ${c.warmLocal})` : ''}`;
+      lines.push(`  cold start, ${what}: ${c.label}`);
+    }
+  }
   const kinds = Object.entries(r.requests.errorsByKind);
   if (kinds.length > 0) lines.push(`  errors met by kind: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   if (r.redis.unavailableAtEnd === true) lines.push(`  Redis unavailable at the end: ${r.redis.note ?? 'no answer'}; memory and key figures not measured`);

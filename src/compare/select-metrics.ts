@@ -9,7 +9,7 @@ import { parseTolerance, type Tolerance } from './tolerance.js';
 export type MetricSelection = 'default' | 'all' | readonly string[];
 
 /** Top-level fields that describe the run rather than measure it; `all` leaves them out. */
-const NOT_MEASUREMENTS = new Set(['schemaVersion', 'tool', 'scenario', 'seed', 'startedAt', 'durationMs', 'partial', 'env', 'trial', 'thresholds', 'timeline', 'events', 'serving']);
+const NOT_MEASUREMENTS = new Set(['schemaVersion', 'tool', 'scenario', 'seed', 'startedAt', 'durationMs', 'partial', 'env', 'trial', 'thresholds', 'timeline', 'events', 'serving', 'coldStartSeries']);
 
 /** Every numeric leaf (arrays skipped: they are per-second or per-event, not comparable one to one). */
 function numericPaths(doc: object, prefix = '', out: string[] = []): string[] {

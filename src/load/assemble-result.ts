@@ -12,6 +12,8 @@ import {
   type PublicationResult,
   type ResultDocument,
   type CapacityResult,
+  type ColdStartResult,
+  type ColdStartSeries,
   type ResultEvent,
   type SimulationResult,
   type SourceEnv,
@@ -45,6 +47,9 @@ export interface ResultInputs {
   sourceEnv?: SourceEnv | null;
   /** Batch publications and local-tier invalidation, when the scenario has batch events. */
   batch?: { publications: PublicationResult[]; localInvalidation: LocalInvalidationResult } | null;
+  /** The run's start and each deploy (see metrics/cold-starts.ts). @default absent */
+  coldStarts?: ColdStartResult[];
+  coldStartSeries?: ColdStartSeries;
 }
 
 /** The result document from what the run measured: pure, so it is tested with numbers. */
@@ -119,6 +124,8 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     ),
     timeline: summary.timeline,
     events: input.events,
+    ...(input.coldStarts === undefined ? {} : { coldStarts: input.coldStarts }),
+    ...(input.coldStartSeries === undefined ? {} : { coldStartSeries: input.coldStartSeries }),
     thresholds: [],
   };
   if (input.simulation != null) doc.simulation = input.simulation;

@@ -19,6 +19,8 @@ export interface Workload {
   nextFeatureSet: () => string;
   allSets: readonly string[] | null;
   router: Router;
+  /** A router over another replica count (a deploy), drawing on the same routing stream as `router`. */
+  routerFor: (replicas: number) => Router;
   /** Open loop only: µs to the next arrival. */
   nextGapUs: (() => number) | null;
   payload: (entity: string, featureSet: string, version: string) => FeatureValues;
@@ -37,12 +39,14 @@ export function buildWorkload(scenario: Scenario, scenarioDir: string): Workload
   const entities = scenario.keys.entities;
   const generators = new Map(scenario.featureSets.map((set) => [set.name, createPayloadGenerator(set.payload)]));
   const load = scenario.load;
+  const routing = root.fork('routing');
   return {
     root,
     keys: createKeyChooser(distribution, entities, scenario.seed, { rng: root.fork('keys'), ...(trace ? { trace } : {}) }),
     nextFeatureSet: createFeatureSetPicker(scenario.featureSets, root.fork('feature-sets')),
     allSets: scenario.request.featureSets === 'all' ? scenario.featureSets.map((s) => s.name) : null,
-    router: createRouter(scenario.cascade.routing, scenario.cascade.replicas, root.fork('routing')),
+    router: createRouter(scenario.cascade.routing, scenario.cascade.replicas, routing),
+    routerFor: (replicas) => createRouter(scenario.cascade.routing, replicas, routing),
     nextGapUs: load.mode === 'open' ? bindGap(createArrivals(load.arrivals, load.rate, root.fork('arrivals'))) : null,
     payload: (entity, set, version) => generators.get(set)!(entity, set, version),
     hottest: (top) => hottestEntities(distribution, entities, scenario.seed, top, trace ? { trace } : {}),

@@ -7,6 +7,7 @@ import { sleepUntilAbort } from './open-loop.js';
 export type RunEvent =
   | { kind: 'expire-hot'; at: number; top: number; featureSet?: string | undefined; /** @default 'hard' */ expiry?: 'hard' | 'soft' | undefined }
   | { kind: 'flush-local'; at: number }
+  | { kind: 'deploy'; at: number; replicas?: number | undefined; warmLocal?: number | undefined }
   | { kind: 'source-slowdown'; at: number; factor: number; for: number }
   | { kind: 'source-errors'; at: number; rate: number; for: number }
   | { kind: 'redis-pause'; at: number; for: number }
@@ -21,6 +22,12 @@ export interface EventTargets {
    */
   expireHot(top: number, featureSet: string | undefined, expiry: 'hard' | 'soft'): Promise<string[]>;
   flushLocal(): void;
+  /**
+   * Replaces every replica by a cold one (optionally a new count), preloading `warmLocal` hottest
+   * entities into each before it takes traffic. Resolves once the new replicas serve; the outcome
+   * goes into the event's record.
+   */
+  deploy(replicas: number | undefined, warmLocal: number): Promise<DeployOutcome>;
   setSourceLatencyFactor(factor: number): void;
   /** `null` restores the scenario's own error rate. */
   setSourceErrorRate(rate: number | null): void;
@@ -28,6 +35,22 @@ export interface EventTargets {
   /** The batch job: write, commit, publish and invalidate a snapshot (resolves when all of it is done). */
   batchPublish(event: BatchPublishEvent, record: ResultEvent): Promise<void>;
   batchRollback(event: BatchRollbackEvent, record: ResultEvent): void;
+}
+
+/** What a deploy did, in the event's record (times in ms since the measured phase started). */
+export interface DeployOutcome {
+  replicasBefore: number;
+  replicas: number;
+  /** Global ids of the new replicas (`serving.replicas[].id`). */
+  firstReplicaId: number;
+  /** Keys preloaded into the local tiers, summed over the new replicas (0 without warmLocal). */
+  warmedKeys: number;
+  /** Keys the preload could not read from Redis (present only when some failed). */
+  warmFailedKeys?: number;
+  /** How long the preload took (the old replicas served meanwhile). */
+  warmMs: number;
+  /** When the new replicas took the traffic. */
+  switchedAt: number;
 }
 
 export interface EventSchedule {
@@ -81,6 +104,12 @@ export function scheduleEvents(
       case 'flush-local':
         targets.flushLocal();
         return;
+      case 'deploy': {
+        const warmLocal = event.warmLocal ?? 0;
+        if (warmLocal > 0) record['warmLocal'] = warmLocal;
+        Object.assign(record, await targets.deploy(event.replicas, warmLocal));
+        return;
+      }
       case 'source-slowdown':
         record.durationMs = event.for;
         record['factor'] = event.factor;

@@ -24,6 +24,10 @@ export interface IssuerDeps {
   judge?: ((trace: Trace, entity: string, featureSet: string, nowUs: number, replica: number) => void) | null;
   /** Sees every key's get once it finished (the miss-ratio curves' stream), warmup included; null = none. */
   observe?: ((trace: Trace, replica: number) => void) | null;
+  /** Sees every request once recorded, warmup included (the cold-start series); null = none. */
+  onRecorded?: ((trace: Trace, endUs: number) => void) | null;
+  /** Requests in flight per replica, kept up to date here (a retired replica closes once idle); null = not counted. */
+  inFlight?: number[] | null;
 }
 
 /**
@@ -35,6 +39,8 @@ export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
   const { recorder, clock, replicas, router, allSets } = deps;
   const judge = deps.judge ?? null;
   const observe = deps.observe ?? null;
+  const onRecorded = deps.onRecorded ?? null;
+  const inFlight = deps.inFlight ?? null;
   const pool = new TracePool();
 
   const failed = (trace: Trace, error: unknown): void => {
@@ -47,11 +53,14 @@ export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
     const trace = pool.acquire();
     const startUs = clock.nowUs();
     const featureSet = deps.nextFeatureSet();
+    if (inFlight !== null) inFlight[replica]!++;
     const done = () => {
       const endUs = clock.nowUs();
+      if (inFlight !== null) inFlight[replica]!--;
       judge?.(trace, entity, featureSet, endUs, replica);
       observe?.(trace, replica);
       recorder.record(trace, intendedUs, startUs, endUs, replica);
+      onRecorded?.(trace, endUs);
       pool.release(trace);
     };
     let result: unknown;
@@ -72,11 +81,15 @@ export function createRequestIssuer(deps: IssuerDeps): IssueRequest {
     const replica = router(entity);
     const traces = sets.map(() => pool.acquire());
     const startUs = clock.nowUs();
+    if (inFlight !== null) inFlight[replica]!++;
     const done = () => {
       const endUs = clock.nowUs();
+      if (inFlight !== null) inFlight[replica]!--;
       if (judge) traces.forEach((t, i) => judge(t, entity, sets[i]!, endUs, replica));
       if (observe) for (const t of traces) observe(t, replica);
-      recorder.record(mergeTraces(traces), intendedUs, startUs, endUs, replica);
+      const merged = mergeTraces(traces);
+      recorder.record(merged, intendedUs, startUs, endUs, replica);
+      onRecorded?.(merged, endUs);
       for (const t of traces) pool.release(t);
     };
     let result: unknown;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createBatchRuntime, needsBatchRuntime, type BatchRuntime } from '../batch/batch-runtime.js';
 import type { BeginSnapshot } from '../batch/batch-job.js';
 import { batchSteps } from '../batch/batch-steps.js';
-import { createCascade, type Cascade } from '../cascade/cascade.js';
+import { createCascade } from '../cascade/cascade.js';
 import { systemClock, type Clock } from '../cascade/clock.js';
 import type { SimulatedSource } from '../cascade/simulated-source.js';
 import { badInput } from '../errors.js';
@@ -20,6 +20,9 @@ import { cascadeOptionsOf } from './cascade-config.js';
 import { runPhase, warmupBound, measuredBound } from './phase.js';
 import { createRequestIssuer } from './request-issuer.js';
 import { scheduleEvents, type EventTargets } from './events.js';
+import { createReplicaFleet, deployTarget, replicaSlots, RETIRE_TIMEOUT_MS, type ReplicaFleet } from './replica-fleet.js';
+import { ShareSeries } from '../metrics/share-series.js';
+import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
 
 export interface VariantRunOptions {
   /** `--redis URL`: overrides `cascade.redis.url`. */
@@ -59,10 +62,9 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     commandTimeoutMs: scenario.cascade.redis.commandTimeout,
     autoPipelining: scenario.cascade.redis.autoPipelining,
   });
-  const replicas: Cascade[] = [];
-  let replicasClosed: Promise<unknown> | null = null;
+  let fleet: ReplicaFleet | null = null;
   // Once, whichever comes first: before measuring Redis (no refresh still writing) or on failure.
-  const closeReplicas = () => (replicasClosed ??= Promise.allSettled(replicas.map((r) => r.close())));
+  const closeReplicas = () => fleet?.close() ?? Promise.resolve();
   // A Redis that died mid-run is given this long to come back before the end-of-run questions are skipped.
   const endWaitMs = scenario.cascade.redis.connectTimeout;
   let cleanup: CleanupOutcome | null = null;
@@ -88,18 +90,27 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     });
     const { source, content } = built;
     const cascadeOptions = cascadeOptionsOf(scenario, keyPrefix);
-    const replicaClients = [];
-    for (let id = 0; id < scenario.cascade.replicas; id++) {
-      const client = await redis.connect();
-      replicaClients.push(client);
-      replicas.push(createCascade(cascadeOptions, { redis: client, source, clock, rng: workload.root.fork(`replica-${id}`), replicaId: id }));
-    }
-    const batch = needsBatchRuntime(scenario)
+    let batch: BatchRuntime | null = null;
+    // Replicas, and the deploys that replace them; ids are global, so a deploy's replicas count apart.
+    fleet = createReplicaFleet({
+      build: async (id) => {
+        const client = await redis.connect();
+        return { client, cascade: createCascade(cascadeOptions, { redis: client, source, clock, rng: workload.root.fork(`replica-${id}`), replicaId: id }) };
+      },
+      routerFor: workload.routerFor,
+      hottest: workload.hottest,
+      featureSets: scenario.featureSets.map((s) => s.name),
+      clock,
+      retireTimeoutMs: RETIRE_TIMEOUT_MS,
+      hooks: { attach: (next) => batch?.attach(next) ?? Promise.resolve(), detach: (previous) => batch?.detach(previous) ?? Promise.resolve() },
+    });
+    const first = await fleet.launch(scenario.cascade.replicas);
+    batch = needsBatchRuntime(scenario)
       ? await createBatchRuntime({
           scenario,
           content,
-          replicas,
-          replicaClients,
+          replicas: first.replicas,
+          replicaClients: first.clients,
           redis: redis.client,
           connect: (extra) => redis.connect(extra),
           beginSnapshot: beginSnapshotOf(built),
@@ -111,12 +122,14 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     // Miss-ratio curves from this run's stream: one stack per replica's local tier, one for Redis.
     const capacity = scenario.metrics.mrc
       ? createCapacityTracker({
-          replicas: scenario.cascade.replicas,
+          replicas: replicaSlots(scenario.cascade.replicas, scenario.events),
           keySpace: workload.keySpace,
           localEnabled: scenario.cascade.local.enabled,
         })
       : null;
     const usedMemoryBefore = await usedMemoryBytes(redis.client);
+    // The served-from-cache share from traffic start (warmup included), for the cold-start metrics.
+    const shares = new ShareSeries();
 
     const phaseAbort = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, phaseAbort.signal]) : phaseAbort.signal;
@@ -124,13 +137,15 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       nextEntity: () => workload.keys.next(),
       nextFeatureSet: workload.nextFeatureSet,
       allSets: workload.allSets,
-      router: workload.router,
-      replicas,
+      router: fleet.route,
+      replicas: fleet.byId,
+      inFlight: fleet.inFlight,
       recorder,
       clock,
       onKeysExhausted: () => phaseAbort.abort(),
       judge: batch === null ? null : batch.judge,
       observe: capacity === null ? null : capacity.observe,
+      onRecorded: (trace, endUs) => shares.record(trace, endUs),
     });
     const phase = (bound: ReturnType<typeof warmupBound>, name: 'warmup' | 'measure') =>
       runPhase({ load: scenario.load, bound, clock, signal, nextGapUs: workload.nextGapUs, recorder, issue, name, onProgress: options.onProgress });
@@ -138,6 +153,8 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     // Warmup fills the tiers; its requests are counted apart and the recorder is reset after it.
     const warmupStartUs = clock.nowUs();
     recorder.start(warmupStartUs);
+    shares.start(warmupStartUs);
+    const coldMarks: ColdStartMark[] = [{ cause: 'start', atUs: warmupStartUs, servingUs: warmupStartUs }];
     const warm = await phase(warmupBound(scenario), 'warmup');
     const warmup = { requests: warm.issued, durationMs: (clock.nowUs() - warmupStartUs) / 1000 };
 
@@ -150,15 +167,17 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     const events = scheduleEvents(scenario.events, {
       clock,
       startUs: measureStartUs,
-      targets: eventTargets(replicas, source, redis, workload.hottest, scenario.featureSets.map((s) => s.name), (at, keys) =>
+      targets: eventTargets(fleet, source, redis, workload.hottest, scenario.featureSets.map((s) => s.name), (at, keys) =>
         recorder.markExpiry(at, keys, 'event'),
-      clock, batch),
+      clock, batch, (mark) => coldMarks.push(mark), measureStartUs),
     });
     const measured = signal.aborted ? null : await phase(measuredBound(scenario), 'measure');
     // A batch still writing when the phase ends never commits; pointer reads stop with the load.
     await batch?.stop();
     await events.stop();
-    const summary = recorder.finish(clock.nowUs());
+    const endUs = clock.nowUs();
+    const summary = recorder.finish(endUs);
+    const shareSnapshot = shares.snapshot();
     const cpu = process.cpuUsage(cpuBefore);
     const sourceAfter = source.stats();
     recorder.close();
@@ -180,10 +199,12 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       source: { calls: sourceAfter.calls - sourceBefore.calls, errors: sourceAfter.errors - sourceBefore.errors },
       events: events.fired,
       redis: { ...redisAfter, usedMemoryBefore, keyPrefix, keptKeys: keepKeys, cleanup, provisioned: redis },
-      replicaPids: replicas.map(() => process.pid),
+      replicaPids: fleet.byId.map(() => process.pid),
       sourceEnv: built.kind === 'postgres' ? { kind: 'postgres', url: built.url, serverVersion: built.serverVersion, client: built.clientVersion, table: built.table } : null,
       batch: batch?.results() ?? null,
       capacity: capacity?.histograms() ?? null,
+      coldStarts: coldStartsOf(shareSnapshot, coldMarks, endUs, measureStartUs),
+      coldStartSeries: coldStartSeriesOf(shareSnapshot, endUs, measureStartUs),
     });
   } finally {
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
@@ -218,7 +239,7 @@ function beginSnapshotOf(built: BuiltSource): BeginSnapshot {
 }
 
 function eventTargets(
-  replicas: readonly Cascade[],
+  fleet: ReplicaFleet,
   source: SimulatedSource,
   redis: ProvisionedRedis,
   hottest: (top: number) => string[],
@@ -226,11 +247,13 @@ function eventTargets(
   markExpiry: (atUs: number, keys: string[]) => void,
   clock: Clock,
   batch: BatchRuntime | null,
+  markColdStart: (mark: ColdStartMark) => void,
+  measureStartUs: number,
 ): EventTargets {
   return {
     async expireHot(top, featureSet, expiry) {
       const sets = featureSet === undefined ? allSets : [featureSet];
-      const [first, ...others] = replicas;
+      const [first, ...others] = fleet.current().replicas;
       const expire = (entity: string, set: string) => (expiry === 'soft' ? first!.softExpireKeys(entity, set) : first!.deleteKeys(entity, set));
       const targets = hottest(top).flatMap((entity) => sets.map((set) => ({ entity, set })));
       // The episode opens before the first key is touched: a request that meets an expired key
@@ -242,7 +265,8 @@ function eventTargets(
       for (const replica of others) for (const key of keys) replica.evictLocal(key);
       return keys;
     },
-    flushLocal: () => replicas.forEach((r) => r.invalidateLocal()),
+    flushLocal: () => fleet.current().replicas.forEach((r) => r.invalidateLocal()),
+    deploy: deployTarget(fleet, clock, measureStartUs, markColdStart),
     setSourceLatencyFactor: (factor) => source.setLatencyFactor(factor),
     setSourceErrorRate: (rate) => source.setErrorRate(rate),
     batchPublish(event, record) {

@@ -110,7 +110,42 @@ export const CLIENT_SCRIPT = String.raw`
         data: tl.t.map(function (x, j) { return { x: x, y: tl[s.key][j] }; }) };
     }) } };
   }
+  // Served-from-cache share (solid) and local share (dashed) per curve; deploys dashed, time to steady dotted.
+  function coldStart(curves, t) {
+    if (!curves || curves.length === 0) return null;
+    var options = common();
+    var minX = 0; var maxX = 0;
+    curves.forEach(function (c) { if (c.t.length > 0) { minX = Math.min(minX, c.t[0]); maxX = Math.max(maxX, c.t[c.t.length - 1]); } });
+    options.scales = { x: { type: 'linear', min: minX, max: maxX, title: axisTitle('seconds into the measured phase (negative: warmup)') },
+      y: { min: 0, max: 1, title: axisTitle('share of requests'), ticks: { callback: function (v) { return num(v * 100) + '%'; } } } };
+    options.plugins.tooltip = { callbacks: { label: function (ctx) { return ctx.dataset.label + ': ' + num(ctx.raw.y * 100) + '%'; } } };
+    var marks = { id: 'fcbenchColdStarts', afterDatasetsDraw: function (chart) {
+      var x = chart.scales.x; var area = chart.chartArea; var ctx = chart.ctx; var row = 0;
+      ctx.save(); ctx.font = '11px system-ui, sans-serif'; ctx.lineWidth = 1;
+      function line(atS, label, color, dash) {
+        var px = x.getPixelForValue(atS);
+        if (!(px >= area.left && px <= area.right)) return;
+        ctx.strokeStyle = color; ctx.fillStyle = color; ctx.setLineDash(dash);
+        ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke(); ctx.setLineDash([]);
+        var width = ctx.measureText(label).width;
+        ctx.fillText(label, px + 4 + width > area.right ? px - 4 - width : px + 4, area.bottom - 6 - (row++ % 4) * 13);
+      }
+      curves[0].deploys.forEach(function (d) { line(d.atS, d.label, t.event, [4, 3]); });
+      curves.forEach(function (c, i) { c.steady.forEach(function (m) { line(m.atS, m.label, t.series[i % t.series.length], [1, 2]); }); });
+      ctx.restore();
+    } };
+    var datasets = [];
+    curves.forEach(function (c, i) {
+      var color = t.series[i % t.series.length];
+      var prefix = curves.length > 1 ? c.label + ': ' : '';
+      function points(values) { return c.t.map(function (x, j) { return { x: x, y: values[j] }; }); }
+      datasets.push({ label: prefix + 'served from cache', borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 2, spanGaps: true, data: points(c.served) });
+      datasets.push({ label: prefix + 'local', borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 1.5, borderDash: [5, 3], spanGaps: true, data: points(c.local) });
+    });
+    return { type: 'line', options: options, plugins: [marks], data: { datasets: datasets } };
+  }
   var builders = {
+    'cold-start': function (r, t) { return r.coldStart ? coldStart([r.coldStart], t) : null; },
     spectrum: function (r, t) { return spectrum(r.spectra, t); },
     throughput: function (r, t) { return timeline(r, t, [{ key: 'rps', label: 'requests/s' }, { key: 'dropped', label: 'dropped', color: t.fail }], 'requests per second'); },
     p99: function (r, t) { return timeline(r, t, [{ key: 'p99Ms', label: 'p99 end to end' }], 'latency', function (v) { return fmtMs(v); }); },
@@ -245,6 +280,7 @@ export const CLIENT_SCRIPT = String.raw`
     var config = null;
     if (owner === 'compare') {
       if (kind === 'spectrum-compare' && data.compare) config = spectrum(data.compare, t);
+      if (kind === 'cold-start-compare' && data.coldStartCompare) config = coldStart(data.coldStartCompare, t);
     } else {
       var result = data.results[Number(owner)];
       if (result && Object.prototype.hasOwnProperty.call(builders, kind)) config = builders[kind](result, t);

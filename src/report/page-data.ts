@@ -43,12 +43,27 @@ export interface ResultChartData {
     cost: [number, number][];
     cheapestEntries: number | null;
   } | null;
+  /** The served-from-cache series (s since the measured phase, shares 0..1) and its markers; null in older results. */
+  coldStart: ColdStartCurve | null;
+}
+
+export interface ColdStartCurve {
+  label: string;
+  /** Window ends, s since the measured phase started (negative in the warmup). */
+  t: number[];
+  served: (number | null)[];
+  local: (number | null)[];
+  /** Deploys, and when each cold start reached 90% of its steady share. */
+  deploys: { atS: number; label: string }[];
+  steady: { atS: number; label: string }[];
 }
 
 export interface PageData {
   results: ResultChartData[];
   /** End-to-end spectra of every result, overlaid; null for a single-result report. */
   compare: SpectrumCurve[] | null;
+  /** Every result's cold-start curve on one chart; null for a single result or when none has one. */
+  coldStartCompare: ColdStartCurve[] | null;
 }
 
 /** How a result is named where several share a chart: its variant, else scenario name and date. */
@@ -113,6 +128,24 @@ function resultData(result: ResultDocument, spectra: SpectrumCurve[]): ResultCha
     },
     cost: { ...result.cost.breakdown, noCache: result.cost.noCachePer1kInferences },
     capacity: capacityData(result),
+    coldStart: coldStartData(result),
+  };
+}
+
+function coldStartData(result: ResultDocument): ColdStartCurve | null {
+  const series = result.coldStartSeries;
+  if (series === undefined) return null;
+  const share = (hits: readonly number[]) => series.requests.map((n, i) => (n > 0 ? Number((hits[i]! / n).toPrecision(4)) : null));
+  const seconds = (ms: number) => Number((ms / 1000).toPrecision(6));
+  return {
+    label: resultLabel(result),
+    t: series.requests.map((_, i) => seconds(series.at + (i + 1) * series.windowMs)),
+    served: share(series.cached),
+    local: share(series.local),
+    deploys: (result.coldStarts ?? []).filter((c) => c.cause === 'deploy').map((c) => ({ atS: seconds(c.at), label: c.warmLocal ? `deploy (warmLocal ${c.warmLocal})` : 'deploy' })),
+    steady: (result.coldStarts ?? [])
+      .filter((c) => c.timeToSteadyMs !== null)
+      .map((c) => ({ atS: seconds(c.servingAt + c.timeToSteadyMs!), label: `steady +${(c.timeToSteadyMs! / 1000).toFixed(2)} s` })),
   };
 }
 
@@ -139,6 +172,7 @@ const EMPTY_DATA: ResultChartData = {
   stampede: { labels: [], originCalls: [], waiting: [], staleServed: [], p99Ms: [] },
   cost: { source: 0, redis: 0, compute: 0, noCache: 0 },
   capacity: null,
+  coldStart: null,
 };
 
 /** Builds the JSON embedded in the page (decoding every HDR histogram once, here in Node). */
@@ -156,5 +190,6 @@ export function buildPageData(results: readonly ResultDocument[]): PageData {
     results.length > 1
       ? results.map((r, i) => ({ label: resultLabel(r), points: spectra[i]?.[0]?.label === 'end to end' ? spectra[i]?.[0]?.points ?? [] : [] }))
       : null;
-  return { results: data, compare };
+  const coldCurves = data.map((d) => d.coldStart).filter((c): c is ColdStartCurve => c !== null);
+  return { results: data, compare, coldStartCompare: results.length > 1 && coldCurves.length > 0 ? coldCurves : null };
 }

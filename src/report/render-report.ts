@@ -8,6 +8,7 @@ import { assertInlineSafe, cspHash, jsonForScript } from './escape.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { buildPageData, resultLabel, type PageData } from './page-data.js';
 import { renderComparison } from './sections/comparison.js';
+import { renderColdStartComparison } from './sections/cold-starts.js';
 import { renderRegressionGate } from './sections/regression-gate.js';
 import { renderResultBody, SECTIONS } from './sections/result-body.js';
 import { REPORT_CSS } from './styles.js';
@@ -41,6 +42,7 @@ function multiBody(results: readonly ResultDocument[], title: string, comparison
   return html`<div class="report-title"><h1>${title}</h1><span class="generated">${results.length} results</span></div>
 ${comparison === undefined ? '' : renderRegressionGate(comparison)}
 ${renderComparison(results)}
+${renderColdStartComparison(results, results.map(resultLabel))}
 ${results.map(
   (r, i) => html`<details class="variant-details" id="r${i}-details"><summary>${resultLabel(r)}${verdictTag(r)}</summary>
 ${renderResultBody(r, i, 'h2')}</details>`,

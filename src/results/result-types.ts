@@ -123,6 +123,50 @@ export interface LocalInvalidationResult {
   }[];
 }
 
+/**
+ * One cold start (`coldStarts[]`): the run's traffic start, or a deploy. Times are ms since the
+ * measured phase started (the start's is negative when a warmup ran first). See
+ * src/metrics/cold-starts.ts for the definitions of steady and time to steady.
+ */
+export interface ColdStartResult {
+  at: number;
+  cause: 'start' | 'deploy';
+  /** When the cold replicas took traffic: `at`, or later for a deploy that preloaded (`warmLocal`). */
+  servingAt: number;
+  /** End of its span: the next deploy's `at`, or the end of the run. */
+  until: number;
+  /** Entities each new replica preloaded (deploys with `warmLocal`). */
+  warmLocal?: number;
+  /** Median served-from-cache share ((local + Redis hits) / requests) of 250 ms windows over the span's last third; null without one. */
+  steadyShare: number | null;
+  /**
+   * From `servingAt` to the end of the first window at 90% of `steadyShare` or more; null when there
+   * is no steady value (`reason`). A preload is not in it (the old replicas served): see `servingAt - at`.
+   */
+  timeToSteadyMs: number | null;
+  /** Source fetches by requests from `servingAt` until steady (the whole span when not steady). */
+  originCalls: number;
+  /**
+   * The same for the local-hit share alone: what a deploy empties while Redis stays warm.
+   * `excessMisses`: local misses (Redis reads) beyond the steady local miss rate until local steady.
+   */
+  local: { steadyShare: number | null; timeToSteadyMs: number | null; excessMisses: number | null };
+  /** Why there is no steady value: `too-short` (fewer than 3 windows with requests), `no-cache-hits`. */
+  reason: 'too-short' | 'no-cache-hits' | null;
+  /** One line saying what happened, for the report and the summary. */
+  label: string;
+}
+
+/** The served-from-cache series behind `coldStarts`, in windows of `windowMs` from traffic start (`at`, ms since the measured phase). */
+export interface ColdStartSeries {
+  at: number;
+  windowMs: number;
+  requests: number[];
+  cached: number[];
+  local: number[];
+  sourceCalls: number[];
+}
+
 export interface ResultEvent {
   /** ms since the measured phase started. */
   at: number;
@@ -359,6 +403,9 @@ export interface ResultDocument {
   /** Miss-ratio curves and sizes (absent with `metrics.mrc: false` and in older results). */
   capacity?: CapacityResult;
   events: ResultEvent[];
+  /** The run's start and each deploy: how long until the cache served its steady share (absent in older results). */
+  coldStarts?: ColdStartResult[];
+  coldStartSeries?: ColdStartSeries;
   thresholds: ThresholdResult[];
   /** `fcbench simulate`: how fast the simulation ran and what it modelled. Absent for real runs. */
   simulation?: SimulationResult;

@@ -206,6 +206,18 @@ export const eventSchema = z
     }),
     z.strictObject({ kind: z.literal('flush-local'), at: at() }),
     z.strictObject({
+      kind: z.literal('deploy'),
+      at: at(),
+      /** Replicas after the deploy (routing follows the new count). @default the count before it */
+      replicas: z.int().min(1).max(64).optional().describe('replica count after the deploy (default: unchanged)'),
+      /**
+       * Each new replica preloads its top-N hottest entities (every feature set) from Redis into
+       * its local LRU before it takes traffic; the old replicas serve meanwhile. At most
+       * `cascade.local.maxEntries`. @default 0 (new replicas start cold)
+       */
+      warmLocal: z.int().min(0).optional().describe('hottest entities each new replica preloads from Redis before taking traffic'),
+    }),
+    z.strictObject({
       kind: z.literal('source-slowdown'),
       at: at(),
       /** Source latency multiplier, >= 1. @default 5 */

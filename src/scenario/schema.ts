@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { checkBatchEvents } from './batch-rules.js';
+import { checkDeployEvents } from './deploy-rules.js';
 import { describeValue } from './describe-value.js';
 import { printable } from './problems.js';
 import { cascadeSchema, codecSchema, costSchema, localTierSchema, redisTierSchema, sourceSchema, stampedeSchema } from './schema-cascade.js';
@@ -114,6 +115,7 @@ export const scenarioSchema = z
       });
     });
     checkSwrSoftTtl(scenario.stampede, scenario.featureSets, ctx);
+    checkDeployEvents(scenario.cascade, scenario.featureSets, scenario.events, ctx);
     checkTensorLayouts(scenario.codec, scenario.featureSets, ctx);
   }, EVEN_WITH_ERRORS)
   .describe('An fcbench scenario: traffic, cache cascade and measurements');

@@ -15,9 +15,12 @@ import { createLogAnalyzer } from '../../src/analyze/log-analysis.js';
 import { capacityResult } from '../../src/capacity/capacity-result.js';
 import { DistanceHistogram } from '../../src/capacity/distance-histogram.js';
 import { renderAnalysisReport } from '../../src/report/analysis-report.js';
+import { coldStartsOf, coldStartSeriesOf } from '../../src/metrics/cold-starts.js';
+import { ShareSeries } from '../../src/metrics/share-series.js';
 import { renderReport } from '../../src/report/render-report.js';
 import { createKeyChooser } from '../../src/workload/index.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
+import { fetched, localHit, redisHit } from '../metrics/trace-builder.js';
 import { HOSTILE_DESCRIPTION, HOSTILE_NAME } from './fixture.js';
 import { STORED_FIXTURES } from './fixtures.js';
 
@@ -123,6 +126,33 @@ function analysis(): AnalysisResult {
     file: 'requests.csv', format: 'csv', timed: true, gzip: false, sizeBytes: 900_000, elapsedMs: 120,
     options: { keyColumn: null, timeColumn: null, valueBytes: null }, ...analyzer.finish(),
   };
+/**
+ * A fixture with cold starts, through the real cold-start code: 1 s of warmup and 4 s measured at
+ * 40 requests per 250 ms, a deploy at 2 s. Cold, the local share collapses and climbs back over
+ * 1.5 s; `warm` (a warmLocal variant) has no dip.
+ */
+function withColdStarts(result: ResultDocument, variant: string, warm: boolean): ResultDocument {
+  const series = new ShareSeries();
+  series.start(0);
+  const deployUs = 3_000_000;
+  for (let w = 0; w < 20; w++) {
+    const startUs = w * 250_000;
+    const sinceDeploy = startUs - deployUs;
+    const ramp = (fromUs: number) => Math.min(1, (startUs - fromUs) / 1_500_000);
+    const localShare = sinceDeploy >= 0 && !warm ? 0.7 * ramp(deployUs) : 0.7 * ramp(0);
+    const local = Math.round(40 * localShare);
+    const source = startUs < 1_000_000 ? 10 - Math.round(startUs / 100_000) : 1;
+    for (let i = 0; i < 40; i++) series.record(i < local ? localHit() : i < 40 - source ? redisHit() : fetched(), startUs + 10_000);
+  }
+  const marks = [
+    { cause: 'start' as const, atUs: 0, servingUs: 0 },
+    { cause: 'deploy' as const, atUs: deployUs, servingUs: deployUs + (warm ? 50_000 : 0), ...(warm ? { warmLocal: 1000 } : {}) },
+  ];
+  const snapshot = series.snapshot();
+  result.coldStarts = coldStartsOf(snapshot, marks, 5_000_000, 1_000_000);
+  result.coldStartSeries = coldStartSeriesOf(snapshot, 5_000_000, 1_000_000);
+  result.scenario = { ...result.scenario, variant };
+  return result;
 }
 
 describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () => {
@@ -135,6 +165,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
       multi: renderReport([fixture('result-realistic.json'), fixture('result-variant-json.json'), fixture('result-closed-partial.json')]),
       capacity: renderReport([withCapacity(fixture('result-realistic.json'))]),
       analysis: renderAnalysisReport(analysis()),
+      coldStarts: renderReport([
+        withColdStarts(fixture('result-realistic.json'), 'events.0.warmLocal=0', false),
+        withColdStarts(fixture('result-realistic.json'), 'events.0.warmLocal=1000', true),
+      ]),
     };
     for (const [name, content] of Object.entries(pages)) {
       files[name] = path.join(dir, `${name}.html`);
@@ -168,6 +202,35 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
       expect(s.points, s.kind).toBeGreaterThanOrEqual(7);
     }
     await expectClean(o, files.analysis!);
+  it('draws the cold starts: every variant on one chart with deploy and time-to-steady markers, and each variant its own', async () => {
+    const o = await open(files.coldStarts!);
+    const rows = await o.page.evaluate(() =>
+      [...document.querySelectorAll('#cold-start-comparison tbody tr')].map((tr) => [...tr.children].slice(0, 2).map((c) => c.textContent)),
+    );
+    expect(rows).toEqual([
+      ['events.0.warmLocal=0', 'start'],
+      ['events.0.warmLocal=0', 'deploy'],
+      ['events.0.warmLocal=1000', 'start'],
+      ['events.0.warmLocal=1000', 'deploy (warmLocal 1,000)'],
+    ]);
+    await openAllAndWait(o.page);
+    const stats = (await canvasStats(o.page)).filter((s) => s.kind.startsWith('cold-start'));
+    expect(stats.map((s) => s.kind)).toEqual(['cold-start-compare', 'cold-start', 'cold-start']);
+    for (const s of stats) expect(s.painted, s.kind).toBeGreaterThan(0.01);
+    // Two variants x (served, local) x 20 windows on the shared chart; one variant's pair on its own.
+    expect(stats.map((s) => s.points)).toEqual([80, 40, 40]);
+    const marks = await o.page.evaluate(() => {
+      const data = JSON.parse(document.getElementById('fcbench-data')!.textContent!) as { coldStartCompare: { deploys: unknown[]; steady: { label: string }[] }[] };
+      return data.coldStartCompare.map((c) => ({ deploys: c.deploys.length, steady: c.steady.length }));
+    });
+    expect(marks).toEqual([{ deploys: 1, steady: 2 }, { deploys: 1, steady: 2 }]);
+    // The cold variant's local share took longer to come back than the warm one's.
+    const localTimes = await o.page.evaluate(() =>
+      [...document.querySelectorAll('#cold-start-comparison tbody tr')].map((tr) => tr.children[8]?.textContent ?? ''),
+    );
+    expect(Number.parseFloat(localTimes[1]!.replace(/,/g, ''))).toBeGreaterThan(Number.parseFloat(localTimes[3]!.replace(/,/g, '')));
+    await expectClean(o, files.coldStarts!);
+    await o.context.close();
   });
 
   it('draws every chart of a single-result report with no errors, CSP violations or requests', async () => {

@@ -1,6 +1,7 @@
 import type { ResultDocument } from '../../results/result-types.js';
 import { html, type SafeHtml } from '../html.js';
 import { renderCapacity } from './capacity.js';
+import { renderColdStarts } from './cold-starts.js';
 import { renderCost } from './cost.js';
 import { renderFreshness } from './freshness.js';
 import { renderHeader } from './header.js';
@@ -15,6 +16,7 @@ import { renderTimeline } from './timeline.js';
 export const SECTIONS = [
   ['latency', 'Latency'],
   ['timeline', 'Over time'],
+  ['cold-starts', 'Cold starts'],
   ['tiers', 'Where served'],
   ['stampede', 'Stampedes'],
   ['freshness', 'Freshness'],
@@ -29,6 +31,7 @@ function renderSection(id: SectionId, result: ResultDocument, index: number, pre
   switch (id) {
     case 'latency': return renderLatency(result, index, prefix);
     case 'timeline': return renderTimeline(result, index, prefix);
+    case 'cold-starts': return renderColdStarts(result, index, prefix);
     case 'tiers': return renderTiers(result, index, prefix);
     case 'stampede': return renderStampede(result, index, prefix);
     case 'freshness': return renderFreshness(result, index, prefix);
