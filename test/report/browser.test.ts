@@ -202,6 +202,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
       expect(s.points, s.kind).toBeGreaterThanOrEqual(7);
     }
     await expectClean(o, files.analysis!);
+  });
+
   it('draws the cold starts: every variant on one chart with deploy and time-to-steady markers, and each variant its own', async () => {
     const o = await open(files.coldStarts!);
     const rows = await o.page.evaluate(() =>
