@@ -20,6 +20,7 @@ interface RunFlags {
   quiet?: boolean;
   json?: boolean;
   keepKeys?: boolean;
+  allowRemote?: boolean;
 }
 
 /**
@@ -42,6 +43,7 @@ export function registerRun(program: Command): void {
     .option('--trials <n>', 'run each variant N times; results carry trial {group, index, of} for fcbench compare', '1')
     .option('--interleave', 'with --trials, run the variants in rotation (A B A B) so machine drift spreads evenly')
     .option('--keep-keys', 'leave the run\'s keys in Redis (default: deleted with SCAN + UNLINK on the run\'s prefix)')
+    .option('--allow-remote', 'load.mode http: allow a load.target that is not a loopback address (also load.allowRemote)')
     .option('--quiet', 'print only the paths written')
     .option('--json', 'print the result document(s) to stdout (an array for several variants)')
     .addHelpText(
@@ -105,6 +107,7 @@ failed at the end), 130 interrupted.`,
           env: process.env,
           signal: controller.signal,
           keepKeys: flags.keepKeys,
+          allowRemote: flags.allowRemote === true,
           trials,
           interleave: flags.interleave === true,
           toolVersion: readToolVersion(),

@@ -33,7 +33,10 @@ export interface ResultInputs {
   /** Feature-store reads over the measured phase, background refreshes included (they cost too). */
   source: { calls: number; errors: number };
   events: ResultEvent[];
-  redis: Omit<ResultDocument['redis'], 'cleanup'> & { provisioned: ProvisionedRedis; cleanup: ResultDocument['redis']['cleanup'] | null };
+  redis: Omit<ResultDocument['redis'], 'cleanup'> & {
+    provisioned: Pick<ProvisionedRedis, 'url' | 'provisioned' | 'serverVersion' | 'serverMode' | 'clientVersion'>;
+    cleanup: ResultDocument['redis']['cleanup'] | null;
+  };
   replicaPids: readonly number[];
   /** The miss-ratio curves' histograms (`metrics.mrc`); null when off. @default null */
   capacity?: CapacityHistograms | null;
@@ -77,10 +80,10 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     partial: input.partial,
     load: {
       mode: load.mode,
-      model: load.mode,
+      model: load.mode === 'http' ? 'closed' : load.mode,
       dropped: summary.load.dropped,
       scheduleLagP99: summary.load.scheduleLagP99,
-      ...(load.mode === 'open' ? { rate: load.rate, arrivals: load.arrivals } : { concurrency: load.concurrency }),
+      ...(load.mode === 'open' ? { rate: load.rate, arrivals: load.arrivals } : load.mode === 'closed' ? { concurrency: load.concurrency } : {}),
       warmup: input.warmup,
     },
     serving: {
