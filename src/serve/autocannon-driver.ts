@@ -79,7 +79,7 @@ export function createAutocannonDriver(options: HttpDriverOptions & { rate?: num
       },
     };
     const share = options.rate === undefined ? undefined : Math.max(1, Math.round((options.rate * connections) / options.connections));
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const instance = autocannon(
         {
           url: options.origins[replica]!,
@@ -87,14 +87,15 @@ export function createAutocannonDriver(options: HttpDriverOptions & { rate?: num
           pipelining: options.pipelining,
           timeout: options.timeoutMs / 1000,
           headers: options.headers,
-          ignoreCoordinatedOmission: true,
           requests: [request],
           ...(Number.isFinite(bound.durationUs) ? { duration: bound.durationUs / 1e6 } : { amount: Math.max(connections, Math.round((bound.requests * connections) / options.connections)) }),
-          ...(share === undefined ? {} : { overallRate: share }),
+          // autocannon refuses ignoreCoordinatedOmission without a rate (there is nothing to correct then).
+          ...(share === undefined ? {} : { overallRate: share, ignoreCoordinatedOmission: true }),
         },
-        () => {
+        (error) => {
           running.delete(replica);
-          resolve();
+          if (error) reject(new Error(`autocannon (replica ${replica}): ${error.message}`));
+          else resolve();
         },
       );
       running.set(replica, instance);
