@@ -60,7 +60,10 @@ function alive(pid: number): boolean {
 
 describe('fcbench run, load.mode http, builtin replicas', () => {
   it('two replica processes both serve: distinct pids, requests that add up, HTTP slower than the local tier inside', async () => {
-    const s = scenario('load: { mode: http, driver: open, rate: 800, requests: 600, connections: 4 }');
+    const s = scenario(
+      'load: { mode: http, driver: open, rate: 800, requests: 600, connections: 4 }',
+      'events: [{ at: 200ms, kind: expire-hot, top: 5 }, { at: 400ms, kind: flush-local }]',
+    );
     const run = await cli.run(['run', s.file, '--out', s.out, '--no-report', '--quiet'], { env: { REDIS_URL: redis.url } });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -94,6 +97,10 @@ describe('fcbench run, load.mode http, builtin replicas', () => {
     expect(result.latency.byTier.local.p50).toBeGreaterThan(inside.latency.byTier.local.p50);
     expect(result.load.http).toMatchObject({ driver: 'open', routing: 'per-request', connections: 4 });
     expect(result.load.model).toBe('open');
+    // Events reach the replica processes: expire-hot through Redis and every local tier, flush-local everywhere.
+    expect(result.events.map((e) => [e.kind, e['error']])).toEqual([['expire-hot', undefined], ['flush-local', undefined]]);
+    expect(result.events[0]!['keys']).toBe(5);
+    expect(result.stampede.expiries.some((e) => e.cause === 'event' && e.keys === 5)).toBe(true);
     // Every replica stopped with the run.
     for (const r of replicas) expect(alive(r.pid)).toBe(false);
   });
