@@ -32,6 +32,13 @@ export function connectionsFor(total: number, origins: number, i: number): numbe
   return Math.max(1, Math.floor(total / origins) + (i < total % origins ? 1 : 0));
 }
 
+/**
+ * The open loop's spin window over HTTP: an HTTP response takes hundreds of µs, so a schedule lag
+ * of this order is small beside it, while spinning longer would take a core from the replicas and
+ * Redis on the same machine (`npm run bench -- http`).
+ */
+const HTTP_SPIN_WINDOW_US = 300;
+
 export interface OpenDriverOptions extends HttpDriverOptions {
   nextGapUs: () => number;
   maxInFlight: number;
@@ -77,7 +84,7 @@ export function createOpenDriver(options: OpenDriverOptions): HttpDriver {
 
   return {
     run: (bound, signal) =>
-      runOpenLoop({ nextGapUs: options.nextGapUs, maxInFlight: options.maxInFlight, bound, clock, signal, drainTimeoutMs: timeoutMs + 1000, onDropped: options.onDropped }, issue),
+      runOpenLoop({ nextGapUs: options.nextGapUs, maxInFlight: options.maxInFlight, bound, clock, signal, drainTimeoutMs: timeoutMs + 1000, onDropped: options.onDropped, spinWindowUs: HTTP_SPIN_WINDOW_US }, issue),
     replicaGone: () => undefined,
     close: async () => {
       await Promise.allSettled(pools.map((p) => p.destroy()));
