@@ -37,7 +37,8 @@ export function httpResultParts(input: {
 
   const serving = (): HttpServingInfo => {
     const info: HttpServingInfo = { statusCodes: observed.statusCodes, serverTiming: observed.serverTiming };
-    if (observed.serverTiming.withHeader === 0 && summary.requests.total > 0) info.note = NO_SERVER_TIMING_NOTE;
+    // Said only when the service answered: a run of refused connections got no headers at all.
+    if (observed.serverTiming.withHeader === 0 && observed.serverTiming.absent + observed.serverTiming.malformed > 0) info.note = NO_SERVER_TIMING_NOTE;
     if (builtin) {
       const merge = (pick: (r: ReplicaReport) => string) => mergeEncoded(read.map(pick));
       info.inReplica = {
