@@ -71,6 +71,13 @@ describe('fcbench run, load.target: a team\'s own service', () => {
     expect(readdirSync(s.out).filter((f) => f.endsWith('.json'))).toEqual([]);
   });
 
+  it('run --help explains HTTP serving and --allow-remote', async () => {
+    const help = await cli.run(['run', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--allow-remote\s+load\.mode http: allow a load\.target that is not a loopback address/);
+    expect(help.stdout).toMatch(/HTTP serving \(load\.mode: http[\s\S]*Server-Timing header \(docs\/service-contract\.md\)/);
+  });
+
   it('a target without {entity} is a scenario error naming the field (exit 2)', async () => {
     const s = scenario('load: { mode: http, target: "http://127.0.0.1:8080/features" }');
     const run = await cli.run(['run', s.file, '--out', s.out, '--no-report']);
