@@ -156,4 +156,17 @@ describe('fcbench run, load.mode http, builtin replicas', () => {
     expect(result.requests.total).toBeGreaterThan(0);
     for (const pid of pids) expect(alive(pid)).toBe(false);
   });
+
+  it('a runner killed outright (SIGKILL, no cleanup code runs) leaves no replica behind: they watch their IPC channel', async () => {
+    const s = scenario('load: { mode: http, driver: open, rate: 200, connections: 2 }', 'duration: 30s');
+    const running = cli.start(['run', s.file, '--out', s.out, '--no-report'], { env: { REDIS_URL: redis.url } });
+    await running.stderrMatches(/measure/);
+    const pids = replicaChildren(running.child.pid!);
+    expect(pids).toHaveLength(2);
+    running.child.kill('SIGKILL');
+    await running.done;
+    // Bounded wait for the children to notice (a disconnect event, normally within milliseconds).
+    for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(pids.filter(alive)).toEqual([]);
+  });
 });
