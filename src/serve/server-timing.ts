@@ -37,9 +37,12 @@ export interface ServerTiming {
 /** `absent`: no header (only end-to-end latency is known); `malformed`: counted, never thrown. */
 export type ParsedServerTiming = { kind: 'ok'; timing: ServerTiming } | { kind: 'absent' } | { kind: 'malformed'; reason: string };
 
-/** µs -> ms with µs precision and no float noise in the header (`0.004`, not `0.0040000001`). */
+/**
+ * µs -> ms at 0.1 µs precision, without float noise (`0.004`, not `0.0040000001`): a local hit's
+ * lookup takes well under a microsecond, and rounding it to whole µs would record it as 0 (not run).
+ */
 function ms(us: number): string {
-  return String(Math.round(us) / 1000);
+  return String(Math.round(us * 10) / 10_000);
 }
 
 /** The header for one served request, from the cascade's trace (only tiers and steps that ran beyond the three tiers). */

@@ -67,7 +67,7 @@ describe('Server-Timing parse', () => {
 });
 
 describe('Server-Timing emit', () => {
-  it('round-trips a trace: tier, steps in ms at µs precision, stale', () => {
+  it('round-trips a trace: tier, steps in ms at 0.1 µs precision, stale', () => {
     const trace = newTrace();
     trace.servedBy = 'redis';
     trace.stale = 'soft-expired';
@@ -75,7 +75,7 @@ describe('Server-Timing emit', () => {
     trace.us.redisGet = 210;
     trace.us.decode = 19.6;
     const header = formatServerTiming(trace);
-    expect(header).toBe('tier;desc="redis", local;dur=0.004, redis;dur=0.21, source;dur=0, decode;dur=0.02, stale;desc="soft-expired"');
+    expect(header).toBe('tier;desc="redis", local;dur=0.004, redis;dur=0.21, source;dur=0, decode;dur=0.0196, stale;desc="soft-expired"');
     const parsed = parseServerTiming(header);
     expect(parsed.kind).toBe('ok');
     if (parsed.kind !== 'ok') return;
@@ -84,8 +84,15 @@ describe('Server-Timing emit', () => {
     expect(back.servedBy).toBe('redis');
     expect(back.outcome).toEqual({ local: 'miss', redis: 'stale', source: 'skipped' });
     expect(back.us.redisGet).toBe(210);
-    expect(back.us.decode).toBe(20);
+    expect(back.us.decode).toBeCloseTo(19.6, 9);
     expect(back.stale).toBe('soft-expired');
+  });
+
+  it('a sub-microsecond local lookup is not rounded away', () => {
+    const trace = newTrace();
+    trace.servedBy = 'local';
+    trace.us.localGet = 0.34;
+    expect(formatServerTiming(trace)).toBe('tier;desc="local", local;dur=0.0003, redis;dur=0, source;dur=0');
   });
 
   it('a source-served timing counts one origin call', () => {
