@@ -48,7 +48,10 @@ export function createFeatureHandler(deps: FeatureHandlerDeps): (req: IncomingMe
     } catch {
       return reply(res, false, 400, { error: 'bad entity encoding' }, null);
     }
-    const sets = query < 0 ? defaultSets : setsOf(url.slice(query + 1)) ?? defaultSets;
+    const parsedSets = query < 0 ? null : setsOf(url.slice(query + 1));
+    // A malformed %-escape is the client's error, never an exception that takes the replica down.
+    if (parsedSets === 'malformed') return reply(res, false, 400, { error: 'bad sets encoding' }, null);
+    const sets = parsedSets ?? defaultSets;
     const unknown = sets.find((s) => !known.has(s));
     const msgpack = (req.headers.accept ?? '').includes('msgpack');
     if (entity === '' || unknown !== undefined) return reply(res, msgpack, 404, { error: unknown === undefined ? 'no entity' : `unknown feature set ${unknown}` }, null);
@@ -78,11 +81,16 @@ export function createFeatureHandler(deps: FeatureHandlerDeps): (req: IncomingMe
   };
 }
 
-/** `sets=a,b` (URL-encoded commas too); null when the query has no `sets`. */
-function setsOf(query: string): string[] | null {
+/** `sets=a,b` (URL-encoded commas too); null when the query has no `sets`, 'malformed' for a bad %-escape. */
+function setsOf(query: string): string[] | null | 'malformed' {
   for (const part of query.split('&')) {
     if (!part.startsWith('sets=')) continue;
-    const value = decodeURIComponent(part.slice(5));
+    let value: string;
+    try {
+      value = decodeURIComponent(part.slice(5));
+    } catch {
+      return 'malformed';
+    }
     const sets = value.split(',').filter((s) => s !== '');
     return sets.length === 0 ? null : sets;
   }
