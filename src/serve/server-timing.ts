@@ -163,7 +163,8 @@ export function parseServerTiming(header: string | readonly string[] | undefined
 
 /**
  * Fills a (reset) trace from a parsed header, as the in-process cascade would have: the serving
- * tier and the outcomes its position implies (served by redis = local missed), step times in µs.
+ * tier and the outcomes its position implies (served by redis = local missed), step times in µs,
+ * an origin call only where `source;dur` > 0, a wait where `lock;dur` > 0.
  */
 export function fillTraceFromTiming(trace: Trace, timing: ServerTiming): void {
   trace.servedBy = timing.tier;
@@ -178,8 +179,12 @@ export function fillTraceFromTiming(trace: Trace, timing: ServerTiming): void {
     o.local = 'miss';
     o.redis = 'miss';
     o.source = 'hit';
-    trace.originCalls = 1;
   }
+  const s0 = timing.stepsMs;
+  // Served by the source without calling it (`source;dur=0`, a `lock` wait): this request joined
+  // another's fetch (single-flight, lock), so it is no origin call, as in-process.
+  trace.originCalls = timing.tier === 'source' && s0.source > 0 ? 1 : 0;
+  trace.waited = s0.lock > 0;
   trace.stale = timing.stale;
   const s = timing.stepsMs;
   const us = trace.us;

@@ -101,5 +101,14 @@ describe('Server-Timing emit', () => {
     expect(back.outcome).toEqual({ local: 'miss', redis: 'miss', source: 'hit' });
     expect(back.originCalls).toBe(1);
     expect(back.us.sourceFetch).toBe(8000);
+    expect(back.waited).toBe(false);
+  });
+
+  it('served by the source after waiting on another request\'s fetch: no origin call, a wait', () => {
+    const back = newTrace();
+    fillTraceFromTiming(back, { tier: 'source', stale: false, stepsMs: { local: 0.001, redis: 0.2, source: 0, decode: 0, encode: 0, lock: 4 } });
+    expect(back.originCalls).toBe(0);
+    expect(back.waited).toBe(true);
+    expect(back.us.lockWait).toBe(4000);
   });
 });
