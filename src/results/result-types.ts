@@ -416,6 +416,8 @@ export interface HttpServingInfo {
   serverTiming: { withHeader: number; absent: number; malformed: number };
   /** Set when no response carried Server-Timing: only end-to-end latency and status codes are recorded. */
   note?: string;
+  /** Events that did not reach a replica (it had died): which event, which replica, why. Absent when all did. */
+  eventsUnreached?: { event: string; replica: number; error: string }[];
   /**
    * Builtin replicas only: every replica's own per-tier histograms and counters, read from its
    * internal endpoint at the end and merged (latency inside the replica, without HTTP or the network).

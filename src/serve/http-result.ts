@@ -26,6 +26,8 @@ export function httpResultParts(input: {
   reports: readonly (ReplicaReport | null)[];
   replicas: readonly ReplicaHandle[] | null;
   observed: ReturnType<HttpObserver['info']>;
+  /** Events a replica missed (it was dead). @default [] */
+  unreached?: readonly { event: string; replica: number; error: string }[];
 }): { cpuSeconds: number; source: { calls: number; errors: number }; pids: number[]; finish(doc: ResultDocument): ResultDocument } {
   const { load, reports, replicas, observed, summary } = input;
   const read = reports.filter((r): r is ReplicaReport => r !== null);
@@ -39,6 +41,7 @@ export function httpResultParts(input: {
     const info: HttpServingInfo = { statusCodes: observed.statusCodes, serverTiming: observed.serverTiming };
     // Said only when the service answered: a run of refused connections got no headers at all.
     if (observed.serverTiming.withHeader === 0 && observed.serverTiming.absent + observed.serverTiming.malformed > 0) info.note = NO_SERVER_TIMING_NOTE;
+    if (input.unreached !== undefined && input.unreached.length > 0) info.eventsUnreached = [...input.unreached];
     if (builtin) {
       const merge = (pick: (r: ReplicaReport) => string) => mergeEncoded(read.map(pick));
       info.inReplica = {

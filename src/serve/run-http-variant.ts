@@ -38,6 +38,8 @@ export interface HttpRunOptions {
 }
 
 const PROGRESS_EVERY_MS = 1000;
+/** Events that missed a dead replica, listed in the result (a bound: one dead replica misses every later event). */
+const MAX_UNREACHED = 50;
 
 /**
  * `load.mode: http`, end to end: check the target (exit 2 before anything is sent) -> builtin:
@@ -123,6 +125,7 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
       }
     };
 
+    const unreached: { event: string; replica: number; error: string }[] = [];
     const warmupStartUs = clock.nowUs();
     recorder.start(warmupStartUs);
     const warm = await phase('warmup', warmupBound(scenario));
@@ -145,7 +148,9 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
               keyFor: (entity, set) => valueKey(keyPrefix, set, scenario.featureSets.find((s) => s.name === set)?.version ?? '', entity),
               nowUs: () => clock.nowUs(),
               pauseRedis: redis?.privateServer ? (ms) => redis!.client.call('CLIENT', 'PAUSE', String(Math.round(ms)), 'ALL').then(() => undefined) : null,
-              onUnreached: () => undefined,
+              onUnreached: (event, failures) => {
+                for (const f of failures) if (unreached.length < MAX_UNREACHED) unreached.push({ event, replica: f.id, error: f.error });
+              },
             }),
           });
     const measured = signal.aborted ? null : await phase('measure', measuredBound(scenario));
@@ -163,7 +168,7 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
       redisEnd = await measureRedisAtEnd(redis.client, keyPrefix, endWaitMs);
       cleanup = await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: redisEnd.unavailableAtEnd ? 0 : endWaitMs });
     }
-    const parts = httpResultParts({ load, target, summary, reports, replicas: replicas?.replicas ?? null, observed: observer.info() });
+    const parts = httpResultParts({ load, target, summary, reports, replicas: replicas?.replicas ?? null, observed: observer.info(), unreached });
     const doc = assembleResult({
       variant,
       toolVersion: options.toolVersion,

@@ -119,7 +119,7 @@ describe('fcbench run, load.mode http, builtin replicas', () => {
   });
 
   it('a replica killed mid-run shows as errors with its pid, and the run ends on time', async () => {
-    const s = scenario('load: { mode: http, driver: open, rate: 400, connections: 4 }', 'duration: 3s');
+    const s = scenario('load: { mode: http, driver: open, rate: 400, connections: 4 }', 'duration: 4s\nevents: [{ at: 3500ms, kind: flush-local }]');
     const running = cli.start(['run', s.file, '--out', s.out, '--no-report'], { env: { REDIS_URL: redis.url } });
     await running.stderrMatches(/measure/);
     const [victim] = replicaChildren(running.child.pid!);
@@ -139,6 +139,8 @@ describe('fcbench run, load.mode http, builtin replicas', () => {
     expect(other.errors).toBe(0);
     expect(other.served).toBeGreaterThan(0);
     expect(result.serving.http!.inReplica!.replicasRead).toBe(1);
+    // An event after the death reached the live replica and is reported as missing the dead one.
+    expect(result.serving.http!.eventsUnreached).toEqual([expect.objectContaining({ event: 'flush-local', replica: dead.id })]);
   });
 
   it('no process is left after SIGINT: partial result written, every replica stopped', async () => {
