@@ -15,6 +15,7 @@ const sections: Record<string, () => Promise<{ runBench(): Promise<BenchSection>
   pgload: () => import('./pgload.js'),
   mrc: () => import('./mrc.js'),
   simulate: () => import('./simulate.js'),
+  http: () => import('./http.js'),
   soak: () => import('./soak.js'),
 };
 

@@ -24,3 +24,5 @@ export { parseTolerance, type Tolerance } from './compare/tolerance.js';
 export { readResults } from './results/find-results.js';
 export { computeCost } from './cost/cost-model.js';
 export { FcbenchError, EXIT_CODES } from './errors.js';
+// The serving contract's header, for a Node service that wants to speak it (docs/service-contract.md).
+export { formatServerTiming, parseServerTiming, type ParsedServerTiming, type ServerTiming } from './serve/server-timing.js';

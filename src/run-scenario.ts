@@ -17,6 +17,8 @@ export interface RunScenarioOptions {
   env?: Record<string, string | undefined>;
   signal?: AbortSignal | undefined;
   keepKeys?: boolean | undefined;
+  /** `--allow-remote`: an HTTP target (load.target) may be a non-loopback host. @default false */
+  allowRemote?: boolean | undefined;
   toolVersion: string;
   /** `--trials N`: run each variant N times (each its own result, with `trial` set when N > 1). @default 1 */
   trials?: number | undefined;
@@ -78,6 +80,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
           signal: options.signal,
           onProgress: options.onProgress,
           keepKeys: options.keepKeys,
+          allowRemote: options.allowRemote,
           scenarioDir: loaded.dir,
           toolVersion: options.toolVersion,
         });

@@ -12,7 +12,15 @@ export type ErrorKind =
   | 'source-error'
   | 'source-timeout'
   | 'lock-timeout'
-  | 'local-error';
+  | 'local-error'
+  // HTTP load (src/serve/): a status >= 500 or 4xx, no response in time, the port refused the
+  // connection (a dead replica), the connection dropped mid-request, any other client error.
+  | 'http-5xx'
+  | 'http-4xx'
+  | 'http-timeout'
+  | 'connect-refused'
+  | 'connection-reset'
+  | 'http-error';
 
 /** Microsecond timings of one get; 0 means the step did not run. */
 export interface ComponentTimingsUs {

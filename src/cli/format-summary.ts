@@ -48,7 +48,8 @@ export function formatSummary(r: ResultDocument): string {
     latencyRow('redis', r.latency.byTier.redis, [formatPercent(t.redis.hitRatio), `${t.redis.errors} errors, ${t.redis.decodeErrors} decode errors`]),
     latencyRow('source', r.latency.byTier.source, ['', `${t.source.calls} origin calls`]),
   ];
-  const label = r.load.model === 'closed' ? 'closed loop (latency from actual start)' : 'open loop (latency from intended start)';
+  const driver = r.load.http === undefined ? '' : `, HTTP ${r.load.http.driver} driver`;
+  const label = `${r.load.model === 'closed' ? 'closed loop (latency from actual start)' : 'open loop (latency from intended start)'}${driver}`;
   const lines = [
     `${r.scenario.name}${r.scenario.variant ? ` [${r.scenario.variant}]` : ''}${r.partial ? '  (PARTIAL: interrupted)' : ''}`,
     `  ${label}; ${r.requests.total} requests in ${(r.durationMs / 1000).toFixed(1)} s = ${r.throughput.achievedRps.toFixed(0)} req/s` +
@@ -75,6 +76,7 @@ export function formatSummary(r: ResultDocument): string {
       lines.push(`  cold start, ${what}: ${c.label}`);
     }
   }
+  lines.push(...httpLines(r));
   const kinds = Object.entries(r.requests.errorsByKind);
   if (kinds.length > 0) lines.push(`  errors met by kind: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   if (r.redis.unavailableAtEnd === true) lines.push(`  Redis unavailable at the end: ${r.redis.note ?? 'no answer'}; memory and key figures not measured`);
@@ -94,4 +96,21 @@ export function formatProgress(p: { elapsedMs: number; phase: string; rps: numbe
     `p99 ${formatMs(p.p99Ms).padStart(8)}  local ${formatPercent(p.localHitRatio).padStart(6)}  ` +
     `redis ${formatPercent(p.redisHitRatio).padStart(6)}  errors ${p.errors}`
   );
+}
+
+/** HTTP mode: Server-Timing coverage and each replica process (pid, requests, errors, fate). */
+function httpLines(r: ResultDocument): string[] {
+  const http = r.serving.http;
+  if (r.serving.mode !== 'http' || http === undefined) return [];
+  const t = http.serverTiming;
+  const lines = [`  Server-Timing: ${t.withHeader} with, ${t.absent} without, ${t.malformed} malformed`];
+  if (http.note !== undefined) lines.push(`  NOTE: ${http.note}`);
+  const replicas = r.serving.replicas.map(
+    (x) => `${x.pid === 0 ? 'external' : `pid ${x.pid}`} ${x.requests} req${x.errors ? ` ${x.errors} errors` : ''}${x.exit ? ` (died: ${x.exit.signal ?? `exit ${x.exit.code}`})` : ''}`,
+  );
+  lines.push(`  replicas: ${replicas.join('; ')}`);
+  if (http.inReplica !== undefined) {
+    lines.push(`  inside the replicas (no HTTP): local hit p50 ${formatMs(http.inReplica.latency.byTier.local.p50)}, end to end p50 ${formatMs(http.inReplica.latency.endToEnd.p50)}`);
+  }
+  return lines;
 }

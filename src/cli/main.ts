@@ -39,6 +39,7 @@ export function buildProgram(): Command {
     `
 Examples:
   fcbench run scenarios/quickstart.yaml
+  fcbench run scenarios/http-replicas.yaml        (real replica processes over HTTP)
   fcbench report results/quickstart-*.json --out reports/compare.html
   fcbench compare baseline.json results/quickstart-<stamp>.json --format md --out compare.md
   fcbench validate scenarios/quickstart.yaml

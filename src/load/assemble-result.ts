@@ -37,7 +37,10 @@ export interface ResultInputs {
   source: { calls: number; errors: number };
   events: ResultEvent[];
   /** `provisioned` is null for a simulation (no Redis: `env.redis` is left out). */
-  redis: Omit<ResultDocument['redis'], 'cleanup'> & { provisioned: ProvisionedRedis | null; cleanup: ResultDocument['redis']['cleanup'] | null };
+  redis: Omit<ResultDocument['redis'], 'cleanup'> & {
+    provisioned: Pick<ProvisionedRedis, 'url' | 'provisioned' | 'serverVersion' | 'serverMode' | 'clientVersion'> | null;
+    cleanup: ResultDocument['redis']['cleanup'] | null;
+  };
   /** `fcbench simulate`: `load.mode` and `serving.mode` say simulated, and this is `simulation`. @default null */
   simulation?: SimulationResult | null;
   replicaPids: readonly number[];
@@ -86,10 +89,10 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     partial: input.partial,
     load: {
       mode: input.simulation == null ? load.mode : 'simulated',
-      model: load.mode,
+      model: load.mode === 'http' ? 'closed' : load.mode,
       dropped: summary.load.dropped,
       scheduleLagP99: summary.load.scheduleLagP99,
-      ...(load.mode === 'open' ? { rate: load.rate, arrivals: load.arrivals } : { concurrency: load.concurrency }),
+      ...(load.mode === 'open' ? { rate: load.rate, arrivals: load.arrivals } : load.mode === 'closed' ? { concurrency: load.concurrency } : {}),
       warmup: input.warmup,
     },
     serving: {
@@ -162,7 +165,7 @@ function capacityOf(histograms: CapacityHistograms, doc: ResultDocument, scenari
   });
 }
 
-function redisEnv(provisioned: ProvisionedRedis): NonNullable<ResultDocument['env']['redis']> {
+function redisEnv(provisioned: Pick<ProvisionedRedis, 'url' | 'provisioned' | 'serverVersion' | 'serverMode' | 'clientVersion'>): NonNullable<ResultDocument['env']['redis']> {
   return {
     version: provisioned.serverVersion,
     mode: provisioned.serverMode,

@@ -12,6 +12,12 @@ export interface OpenLoopOptions {
   /** How long to wait for in-flight requests after the last arrival. @default 5000 (ms) */
   drainTimeoutMs?: number;
   onDropped?: (intendedStartUs: number) => void;
+  /**
+   * Arrivals due within this long are waited for by yielding (setImmediate) instead of a timer.
+   * Spinning keeps the schedule lag small but costs a core: the HTTP drivers share the machine with
+   * the servers they measure, so they spin less. @default 1500 (µs)
+   */
+  spinWindowUs?: number;
 }
 
 /** Arrivals within this much of now are issued in the same tick rather than waiting for a timer. */
@@ -29,6 +35,7 @@ export async function runOpenLoop(options: OpenLoopOptions, issue: IssueRequest)
   const inFlight = new InFlight();
   const startUs = clock.nowUs();
   const endUs = startUs + bound.durationUs;
+  const spinWindowUs = options.spinWindowUs ?? SPIN_WINDOW_US;
   let nextUs = startUs + options.nextGapUs();
   let issued = 0;
   let dropped = 0;
@@ -49,7 +56,7 @@ export async function runOpenLoop(options: OpenLoopOptions, issue: IssueRequest)
     }
     if (!due()) break;
     const waitUs = nextUs - clock.nowUs();
-    await (waitUs > SPIN_WINDOW_US ? sleepUntilAbort(clock, (waitUs - 1000) / 1000, signal) : yieldImmediate());
+    await (waitUs > spinWindowUs ? sleepUntilAbort(clock, Math.max(0, waitUs - 1000) / 1000, signal) : yieldImmediate());
   }
   await inFlight.drain(options.drainTimeoutMs ?? 5000);
   return { issued, dropped, startUs, endUs: clock.nowUs(), abandoned: inFlight.count };

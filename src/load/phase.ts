@@ -55,6 +55,7 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseOutcome> {
         options.issue,
       );
     }
+    if (load.mode === 'http') throw new Error('load.mode http is driven by src/serve/, not runPhase');
     return await runClosedLoop({ concurrency: load.concurrency, thinkTimeMs: load.thinkTime, bound, clock, signal }, options.issue);
   } finally {
     clearInterval(timer);

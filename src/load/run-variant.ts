@@ -23,6 +23,7 @@ import { scheduleEvents, type EventTargets } from './events.js';
 import { createReplicaFleet, deployTarget, replicaSlots, RETIRE_TIMEOUT_MS, type ReplicaFleet } from './replica-fleet.js';
 import { ShareSeries } from '../metrics/share-series.js';
 import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
+import { runHttpVariant } from '../serve/run-http-variant.js';
 
 export interface VariantRunOptions {
   /** `--redis URL`: overrides `cascade.redis.url`. */
@@ -37,6 +38,8 @@ export interface VariantRunOptions {
   /** Folder of the scenario file (trace files are relative to it). */
   scenarioDir: string;
   toolVersion: string;
+  /** `--allow-remote`: load.mode http may target a non-loopback service. */
+  allowRemote?: boolean | undefined;
   clock?: Clock;
 }
 
@@ -46,6 +49,8 @@ export interface VariantRunOptions {
  * summarise -> measure Redis -> clean up. Writing and reporting are the caller's.
  */
 export async function runVariant(variant: ScenarioVariant, options: VariantRunOptions): Promise<ResultDocument> {
+  // HTTP serving mode (real replica processes or a team's service) has its own orchestrator.
+  if (variant.scenario.load.mode === 'http') return runHttpVariant(variant, options);
   const scenario = variant.scenario;
   const clock = options.clock ?? systemClock;
   const startedAt = new Date();

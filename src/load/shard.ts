@@ -54,6 +54,11 @@ export function shardScenario(scenario: Scenario, shard: ResultShard): Scenario 
   let sharded: Scenario['load'];
   if (load.mode === 'open') {
     sharded = { ...load, rate: load.rate / shard.count };
+  } else if (load.mode === 'http') {
+    if (load.connections < shard.count) {
+      throw badInput(`${where}: load.connections ${load.connections} cannot be split over ${shard.count} shards (each needs at least one connection)`);
+    }
+    sharded = { ...load, connections: shareOf(load.connections, shard), ...(load.rate === undefined ? {} : { rate: load.rate / shard.count }) };
   } else {
     if (load.concurrency < shard.count) {
       throw badInput(`${where}: load.concurrency ${load.concurrency} cannot be split over ${shard.count} shards (each needs at least one virtual user)`);

@@ -17,6 +17,8 @@ export interface ProvisionOptions {
 export interface ProvisionedRedis {
   /** The URL connected to, password redacted. */
   url: string;
+  /** The same URL with its password, for fcbench's own replica processes (sent over IPC); never write it anywhere. */
+  connectUrl: string;
   provisioned: 'url' | 'env' | 'private';
   serverVersion: string;
   serverMode: string;
@@ -69,6 +71,7 @@ export async function provisionRedis(options: ProvisionOptions): Promise<Provisi
     const info = await serverInfo(client);
     return {
       url: redactUrl(url),
+      connectUrl: url,
       provisioned,
       serverVersion: info.version,
       serverMode: info.mode,

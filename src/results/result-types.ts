@@ -281,9 +281,11 @@ export interface ResultDocument {
   /** True when the run was interrupted (Ctrl-C) and figures cover only part of it. */
   partial: boolean;
   load: {
-    /** `simulated`: `fcbench simulate` (virtual time, no Redis); `model` still says open or closed. */
-    mode: 'open' | 'closed' | 'simulated';
+    /** `simulated`: `fcbench simulate` (virtual time, no Redis); `http`: served over HTTP; `model` still says open or closed. */
+    mode: 'open' | 'closed' | 'simulated' | 'http';
     model: 'open' | 'closed';
+    /** `mode: http`: the driver, its target (redacted) and connections; see `HttpLoadInfo`. */
+    http?: HttpLoadInfo;
     /** Open loop: arrivals not started because the in-flight cap was reached. */
     dropped: number;
     /** Open loop: p99 of (actual start - intended start), ms. */
@@ -295,9 +297,17 @@ export interface ResultDocument {
     warmup: { requests: number; durationMs: number };
   };
   serving: {
-    mode: 'in-process' | 'simulated';
+    mode: 'in-process' | 'simulated' | 'http';
     routing: 'random' | 'affinity' | 'round-robin';
-    replicas: { id: number; pid: number; requests: number; localHits: number }[];
+    /**
+     * Per serving replica. In http mode `requests` and `localHits` are what the load generator sent
+     * to it and what its Server-Timing said (they add up to `requests.total`); `served` is the
+     * replica's own count, `errors` the failed requests sent to it, `exit` how it ended when it died
+     * mid-run. An external target is one replica with `pid: 0` (not fcbench's process).
+     */
+    replicas: ({ id: number; pid: number; requests: number; localHits: number } & HttpReplicaExtras)[];
+    /** `mode: http` only: see `HttpServingInfo`. */
+    http?: HttpServingInfo;
   };
   env: {
     node: string;
@@ -459,4 +469,49 @@ export interface ResultTrial {
   index: number;
   of: number;
   interleaved: boolean;
+}
+
+/** `load.http`: how an HTTP run was driven, in the result's words. */
+export interface HttpLoadInfo {
+  driver: 'autocannon' | 'open';
+  /** `builtin`, or the external URL template (secrets redacted). */
+  target: string;
+  connections: number;
+  pipelining: number;
+  /** `load.rate` when given (the open driver's arrival rate, or autocannon's per-second budget). */
+  rate?: number;
+  /** How a request picked its replica: `per-request` (open driver) or `per-connection` (autocannon). */
+  routing: 'per-request' | 'per-connection';
+  /** One sentence saying what the latency figures are measured from, and what `rate` guarantees. */
+  note: string;
+}
+
+export interface HttpReplicaExtras {
+  /** Requests the replica itself served (its internal endpoint); absent when it could not be read. */
+  served?: number;
+  /** Failed requests sent to this replica (status >= 500, refused, reset, timeout). */
+  errors?: number;
+  /** Set when the replica process ended before the run asked it to. */
+  exit?: { code: number | null; signal: string | null; atMs: number };
+}
+
+/** `serving.http`: what the HTTP responses said, and the replicas' own figures. */
+export interface HttpServingInfo {
+  /** Responses by HTTP status code (`"200": 1234`). */
+  statusCodes: Record<string, number>;
+  /** Responses that carried a usable Server-Timing header, had none, or had a malformed one. */
+  serverTiming: { withHeader: number; absent: number; malformed: number };
+  /** Set when no response carried Server-Timing: only end-to-end latency and status codes are recorded. */
+  note?: string;
+  /** Events that did not reach a replica (it had died): which event, which replica, why. Absent when all did. */
+  eventsUnreached?: { event: string; replica: number; error: string }[];
+  /**
+   * Builtin replicas only: every replica's own per-tier histograms and counters, read from its
+   * internal endpoint at the end and merged (latency inside the replica, without HTTP or the network).
+   */
+  inReplica?: {
+    replicasRead: number;
+    latency: { endToEnd: LatencySummary; byTier: { local: LatencySummary; redis: LatencySummary; source: LatencySummary } };
+    tiers: { localHits: number; localLookups: number; redisHits: number; redisLookups: number; sourceCalls: number; sourceErrors: number };
+  };
 }

@@ -158,6 +158,75 @@ export const requestSchema = z
   })
   .prefault({});
 
+/** `{entity}` (required) and `{sets}` (comma-separated feature sets) in an external target URL. */
+export const TARGET_PLACEHOLDER_RE = /\{(entity|sets)\}/g;
+
+/** `builtin`, or an http(s) URL template with `{entity}` (and optionally `{sets}`). */
+function targetProblem(target: string): string | null {
+  if (target === 'builtin') return null;
+  if (!target.includes('{entity}')) return 'must be builtin or an http(s) URL with {entity}, e.g. http://127.0.0.1:8080/features/{entity}?sets={sets}';
+  let url: URL;
+  try {
+    url = new URL(target.replace(TARGET_PLACEHOLDER_RE, 'x'));
+  } catch {
+    return `not a URL: ${describeValue(target)}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `unsupported scheme ${url.protocol} (use http:// or https://)`;
+  return null;
+}
+
+export const httpLoadSchema = z
+  .strictObject({
+    mode: z.literal('http'),
+    /**
+     * `builtin`: fcbench starts `cascade.replicas` serving processes sharing the Redis; or a team's
+     * own service: `http://127.0.0.1:8080/features/{entity}?sets={sets}` (loopback only unless
+     * `allowRemote` / `--allow-remote`). @default "builtin"
+     */
+    target: z
+      .string()
+      .default('builtin')
+      .superRefine((target, ctx) => {
+        const problem = targetProblem(target);
+        if (problem !== null) ctx.addIssue({ code: 'custom', input: target, message: problem });
+      })
+      .describe('builtin, or an external URL template with {entity} and {sets}'),
+    /**
+     * `autocannon`: autocannon's closed loop (each connection sends its next request when the last
+     * returns; latency from the actual send). `open`: fcbench's open-loop schedule at `rate` over
+     * undici, latency from each intended start (no coordinated omission). @default "autocannon"
+     */
+    driver: z.enum(['autocannon', 'open']).default('autocannon').describe('autocannon (closed loop) or open (open loop at rate, over undici)'),
+    /** Keep-alive connections, over all replicas. @default 16 */
+    connections: z.int().min(1).max(4096).default(16).describe('HTTP connections (over all replicas)'),
+    /** Requests in flight per connection (HTTP/1.1 pipelining). @default 1 */
+    pipelining: z.int().min(1).max(256).default(1).describe('requests in flight per connection'),
+    /**
+     * Requests per second. Required for `driver: open` (the arrival rate). With `autocannon` it is
+     * autocannon's `overallRate`: a per-connection budget per wall-clock second, not a schedule.
+     */
+    rate: z.number().gt(0).optional().describe('req/s: the open driver\'s arrival rate, or autocannon\'s per-second budget'),
+    /** Open driver: inter-arrival times. @default "poisson" */
+    arrivals: z.enum(['constant', 'poisson']).default('poisson').describe('open driver: constant or poisson arrivals'),
+    /** Open driver: requests in flight before new arrivals are dropped (and counted). @default 1024 */
+    maxInFlight: z.int().min(1).default(1024).describe('open driver: in-flight cap; arrivals beyond it are dropped and counted'),
+    /** Bound the measured phase by a request count instead of `duration` (open driver). */
+    requests: z.int().min(1).optional().describe('measured requests (instead of duration; open driver)'),
+    /** A request with no complete response after this long is an `http-timeout` error, ms. @default 10 seconds */
+    timeout: durationMs().prefault('10s').describe('per-request timeout'),
+    /** Response format asked for with `Accept`. @default "json" */
+    accept: z.enum(['json', 'msgpack']).default('json').describe('response format asked for (Accept header)'),
+    /** Allow a non-loopback target host (also `--allow-remote`). @default false */
+    allowRemote: z.boolean().default(false).describe('allow a non-loopback target'),
+    /** Request headers (auth), `${VAR}` interpolated; their values are redacted from results and reports. @default {} */
+    headers: z.record(z.string(), z.string()).default({}).describe('request headers, e.g. Authorization: "Bearer ${TOKEN}" (redacted in results)'),
+  })
+  .refine((load) => !(load.driver === 'open' && load.rate === undefined), {
+    ...EVEN_WITH_ERRORS,
+    path: ['rate'],
+    error: 'driver open needs rate (its arrival rate, requests per second)',
+  });
+
 export const loadSchema = z
   .discriminatedUnion('mode', [
     z.strictObject({
@@ -180,9 +249,10 @@ export const loadSchema = z
       /** Bound the measured phase by a request count instead of `duration`. */
       requests: z.int().min(1).optional().describe('measured requests (instead of duration)'),
     }),
+    httpLoadSchema,
   ])
   .prefault({ mode: 'closed' })
-  .describe('load model: open (arrival rate) or closed (concurrency)');
+  .describe('load model: open (arrival rate), closed (concurrency) or http (replica processes or a service, over HTTP)');
 
 /** `at` is ms since the measured phase started. */
 const at = () => durationMs({ allowZero: true }).describe('when, since the measured phase started');

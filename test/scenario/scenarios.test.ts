@@ -11,7 +11,7 @@ const files = readdirSync(SCENARIOS).filter((name) => name.endsWith('.yaml'));
 
 describe('the example scenarios', () => {
   it('are all there', () => {
-    expect(files.sort()).toEqual(['capacity-planning.yaml', 'codec-shootout.yaml', 'consistency.yaml', 'deploy-warming.yaml', 'postgres-source.yaml', 'quickstart.yaml', 'stampede.yaml', 'ttl-policies.yaml']);
+    expect(files.sort()).toEqual(['capacity-planning.yaml', 'codec-shootout.yaml', 'consistency.yaml', 'deploy-warming.yaml', 'http-replicas.yaml', 'postgres-source.yaml', 'quickstart.yaml', 'stampede.yaml', 'ttl-policies.yaml']);
   });
 
   it.each(files)('%s validates and points editors at the schema', async (name) => {
@@ -33,6 +33,14 @@ describe('the example scenarios', () => {
     expect(s.cascade.replicas).toBe(2);
     expect(s.events.map((e) => e.kind)).toContain('expire-hot');
     expect(Object.keys(s.thresholds).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('http-replicas drives two replica processes over HTTP with the open driver', async () => {
+    const [variant] = (await loadScenario(join(SCENARIOS, 'http-replicas.yaml'), { env: {} })).variants;
+    const s = variant!.scenario;
+    expect(s.load).toMatchObject({ mode: 'http', target: 'builtin', driver: 'open', rate: 2000 });
+    expect(s.cascade.replicas).toBe(2);
+    expect(s.events.map((e) => e.kind)).toContain('expire-hot');
   });
 
   it('matrix scenarios expand to the documented variants', async () => {

@@ -1,6 +1,7 @@
 import type { ResultDocument, ThresholdResult } from '../../results/result-types.js';
 import { formatBytes, formatCount, formatDate, formatMs, formatNumber, formatRatio, formatUsd } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { renderHttpServing } from './http-serving.js';
 import { facts } from './parts.js';
 
 /** `open loop, 2,000 req/s (poisson)` / `closed loop, 64 in flight`: what the latency figures mean. */
@@ -74,7 +75,7 @@ latency excludes queueing behind slow requests (coordinated omission) and throug
   const errorsByKind = Object.entries(result.requests.errorsByKind)
     .map(([kind, n]) => `${kind} ${formatCount(n)}`)
     .join(', ');
-  return html`<header class="run">${heading}${description}${partial}${simulated}${closed}${renderVerdict(result)}
+  return html`<header class="run">${heading}${description}${partial}${simulated}${closed}${renderHttpServing(result)}${renderVerdict(result)}
 ${facts([
   ['Variant', scenario.variant === '' ? '(no matrix)' : scenario.variant],
   ['Seed', String(result.seed)],
@@ -87,7 +88,7 @@ ${facts([
   }`],
   ['Requests', `${formatCount(result.requests.total)} (${formatCount(result.requests.errors)} errors${errorsByKind === '' ? '' : `: ${errorsByKind}`})`],
   ['Dropped / schedule lag p99', `${formatCount(load.dropped)} / ${formatMs(load.scheduleLagP99)}`],
-  ['Serving', `${result.serving.replicas.length} replica${result.serving.replicas.length === 1 ? '' : 's'}, ${result.serving.routing} routing`],
+  ['Serving', `${result.serving.replicas.length} replica${result.serving.replicas.length === 1 ? '' : 's'}, ${result.serving.routing} routing${result.serving.mode === 'http' ? ', over HTTP' : ''}`],
   ['Node', env.node],
   env.redis === undefined
     ? ['Redis', 'none: simulated on virtual time (fcbench simulate)']
