@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { redactText } from '../redact.js';
 import { registerCodecs } from './codecs.js';
 import { registerCompare } from './compare.js';
+import { registerManifest } from './manifest.js';
 import { describeFailure } from './exit.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -42,6 +43,8 @@ Examples:
   fcbench validate scenarios/stampede.yaml --set cascade.replicas=4 --connect
   fcbench schema > scenario.schema.json
   fcbench codecs --payload scenarios/quickstart.yaml
+  fcbench manifest scenarios/quickstart.yaml --top 1000 --out warm.manifest
+  fcbench warm warm.manifest --scenario scenarios/quickstart.yaml
 
 Exit codes: 0 ok, 1 threshold or regression gate failed, 2 bad input, 3 environment (Redis), 130 interrupted.
 Set FCBENCH_DEBUG=1 to print stack traces.`,
@@ -53,6 +56,7 @@ Set FCBENCH_DEBUG=1 to print stack traces.`,
   registerCodecs(program);
   registerSchema(program);
   registerSource(program);
+  registerManifest(program);
   return program;
 }
 
