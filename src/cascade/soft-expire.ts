@@ -46,4 +46,5 @@ async function ageValue(core: CascadeCore, set: SetState, key: string): Promise<
   const remainingMs = Math.max(1, Math.ceil(writtenAtMs + set.ttl.hardMs * factor - nowMs));
   const aged = core.codec.encode({ ...header, writtenAtMs, softExpiresAtMs: nowMs }, values);
   await redis.set(key, aged, 'PX', remainingMs);
+  core.onRedisWrite?.(key);
 }

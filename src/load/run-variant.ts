@@ -46,10 +46,15 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
   const scenario = variant.scenario;
   const clock = options.clock ?? systemClock;
   const startedAt = new Date();
-  // A per-run suffix keeps concurrent runs on one Redis apart and makes cleanup exact.
+  // A per-run suffix keeps concurrent runs on one Redis apart and makes cleanup exact. The shared
+  // layout (cascade.redis.shared) uses the prefix as given, to read keys a warm job wrote, and
+  // remembers the keys it writes so cleanup deletes those and nothing else.
   const runId = randomBytes(4).toString('hex');
-  const keyPrefix = `${scenario.cascade.redis.keyPrefix}:${runId}`;
+  const shared = scenario.cascade.redis.shared;
+  const keyPrefix = shared ? scenario.cascade.redis.keyPrefix : `${scenario.cascade.redis.keyPrefix}:${runId}`;
   const keepKeys = options.keepKeys === true || scenario.cascade.redis.keepKeys;
+  const written: Set<string> | undefined = shared ? new Set() : undefined;
+  const onRedisWrite = written === undefined ? undefined : (key: string) => void written.add(key);
 
   const redis = await provisionRedis({
     url: options.redisUrl ?? scenario.cascade.redis.url,
@@ -92,7 +97,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     for (let id = 0; id < scenario.cascade.replicas; id++) {
       const client = await redis.connect();
       replicaClients.push(client);
-      replicas.push(createCascade(cascadeOptions, { redis: client, source, clock, rng: workload.root.fork(`replica-${id}`), replicaId: id }));
+      replicas.push(createCascade(cascadeOptions, { redis: client, source, clock, rng: workload.root.fork(`replica-${id}`), replicaId: id, onRedisWrite }));
     }
     const batch = needsBatchRuntime(scenario)
       ? await createBatchRuntime({
@@ -166,7 +171,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     await closeReplicas();
     // The measurements are in memory now: nothing Redis does from here on may lose them.
     const redisAfter = await measureRedisAtEnd(redis.client, keyPrefix, endWaitMs);
-    cleanup = await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: redisAfter.unavailableAtEnd ? 0 : endWaitMs });
+    cleanup = await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: redisAfter.unavailableAtEnd ? 0 : endWaitMs, written });
 
     return assembleResult({
       variant,
@@ -189,7 +194,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
     await closeReplicas();
     await built?.close();
-    if (cleanup === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0 });
+    if (cleanup === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0, written });
     await redis.close();
   }
 }
