@@ -13,6 +13,7 @@ import { registerSchema } from './schema.js';
 import { registerSource } from './source.js';
 import { readToolVersion } from './tool-version.js';
 import { registerValidate } from './validate.js';
+import { registerWarm } from './warm.js';
 
 /**
  * The `fcbench` command line. Each command lives in its own file and registers itself with
@@ -57,6 +58,7 @@ Set FCBENCH_DEBUG=1 to print stack traces.`,
   registerSchema(program);
   registerSource(program);
   registerManifest(program);
+  registerWarm(program);
   return program;
 }
 
