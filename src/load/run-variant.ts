@@ -20,6 +20,7 @@ import { cascadeOptionsOf } from './cascade-config.js';
 import { runPhase, warmupBound, measuredBound } from './phase.js';
 import { createRequestIssuer } from './request-issuer.js';
 import { scheduleEvents, type EventTargets } from './events.js';
+import { prepareRunWarming, type RunWarming } from './run-warming.js';
 
 export interface VariantRunOptions {
   /** `--redis URL`: overrides `cascade.redis.url`. */
@@ -72,6 +73,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
   const endWaitMs = scenario.cascade.redis.connectTimeout;
   let cleanup: CleanupOutcome | null = null;
   let built: BuiltSource | null = null;
+  let warming: RunWarming | null = null;
   try {
     if (redis.privateServer === null && scenario.events.some((e) => e.kind === 'redis-pause')) {
       throw badInput(
@@ -121,6 +123,10 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
           localEnabled: scenario.cascade.local.enabled,
         })
       : null;
+    // warm: opened (header and schema checked) before any key is written, on a connection of its own.
+    warming = scenario.warm === undefined
+      ? null
+      : await prepareRunWarming(scenario.warm, { scenario, scenarioDir: options.scenarioDir, keyPrefix, client: await redis.connect({ name: 'fcbench-warm' }), source, clock, onWrite: onRedisWrite });
     const usedMemoryBefore = await usedMemoryBytes(redis.client);
 
     const phaseAbort = new AbortController();
@@ -140,6 +146,8 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     const phase = (bound: ReturnType<typeof warmupBound>, name: 'warmup' | 'measure') =>
       runPhase({ load: scenario.load, bound, clock, signal, nextGapUs: workload.nextGapUs, recorder, issue, name, onProgress: options.onProgress });
 
+    // warm: before the warmup phase (all of it, or progressive's blocking part).
+    if (warming !== null) await warming.blocking(signal);
     // Warmup fills the tiers; its requests are counted apart and the recorder is reset after it.
     const warmupStartUs = clock.nowUs();
     recorder.start(warmupStartUs);
@@ -152,6 +160,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     recorder.start(measureStartUs);
     capacity?.startCounting();
     batch?.startMeasuring(measureStartUs);
+    warming?.startBackground(measureStartUs, signal);
     const events = scheduleEvents(scenario.events, {
       clock,
       startUs: measureStartUs,
@@ -164,6 +173,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     await batch?.stop();
     await events.stop();
     const summary = recorder.finish(clock.nowUs());
+    const warmed = warming === null ? null : await warming.finish(summary.timeline.length);
     const cpu = process.cpuUsage(cpuBefore);
     const sourceAfter = source.stats();
     recorder.close();
@@ -173,7 +183,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     const redisAfter = await measureRedisAtEnd(redis.client, keyPrefix, endWaitMs);
     cleanup = await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: redisAfter.unavailableAtEnd ? 0 : endWaitMs, written });
 
-    return assembleResult({
+    const result = assembleResult({
       variant,
       toolVersion: options.toolVersion,
       startedAt,
@@ -190,9 +200,16 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       batch: batch?.results() ?? null,
       capacity: capacity?.histograms() ?? null,
     });
+    if (warmed !== null) {
+      result.warming = warmed.result;
+      result.timeline.forEach((bucket, i) => (bucket.warmedKeys = warmed.perBucket[i] ?? 0));
+    }
+    return result;
   } finally {
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
     await closeReplicas();
+    await warming?.finish(0).catch(() => undefined);
+    await warming?.close();
     await built?.close();
     if (cleanup === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0, written });
     await redis.close();
