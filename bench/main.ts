@@ -14,6 +14,7 @@ const sections: Record<string, () => Promise<{ runBench(): Promise<BenchSection>
   driver: () => import('./driver.js'),
   pgload: () => import('./pgload.js'),
   mrc: () => import('./mrc.js'),
+  warm: () => import('./warm.js'),
   soak: () => import('./soak.js'),
 };
 

@@ -1,6 +1,7 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type ColumnData, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { badInput } from '../errors.js';
 import type { PayloadSpec } from '../workload/types.js';
+import { createFeatureObjectBuilder } from '../workload/payload.js';
 import { cellValue, checkColumns, entityValue, type ColumnKind } from './feature-columns.js';
 import { fileStamp } from './file-stamp.js';
 import type { WarmInput, WarmRow } from './warm-input.js';
@@ -36,6 +37,8 @@ export async function openParquetInput(options: FeatureFileOptions): Promise<War
   const kv = new Map((metadata.key_value_metadata ?? []).map((entry) => [entry.key, entry.value ?? '']));
   const stamp = await fileStamp(file, kv, featureSet);
   const dims = featureSet.payload.embedding;
+  // One hidden class for every row (a literal per shape): 60 keys added one by one cost 5x more.
+  const build = createFeatureObjectBuilder(featureSet.payload);
   const names = [entityColumn, ...columns.map((c) => c.name)];
   return {
     name: file,
@@ -45,15 +48,17 @@ export async function openParquetInput(options: FeatureFileOptions): Promise<War
       let rowStart = 0;
       for (const group of metadata.row_groups) {
         const rowEnd = rowStart + Number(group.num_rows);
-        // One row group at a time: hyparquet decodes whole column chunks, so this is the unit of memory.
-        const rows = await parquetReadObjects({ file: buffer, metadata, columns: names, rowStart, rowEnd });
+        // One row group at a time, column by column (3x faster than hyparquet's row objects):
+        // hyparquet decodes whole column chunks, so a row group is the unit of memory.
+        const data = await readGroupColumns(buffer, metadata, names, rowStart, rowEnd);
+        const entityData = data.get(entityColumn)!;
+        const columnData = columns.map((column) => data.get(column.name)!);
         let batch: WarmRow[] = [];
-        for (let i = 0; i < rows.length; i++) {
-          const row = rows[i]!;
+        for (let i = 0; i < rowEnd - rowStart; i++) {
           const rowNo = rowStart + i;
-          const values: Record<string, number | string | number[]> = {};
-          for (const column of columns) values[column.name] = cellValue(file, rowNo, column, row[column.name], dims);
-          batch.push({ entity: entityValue(file, rowNo, entityColumn, row[entityColumn]), featureSet: featureSet.name, values });
+          const cells = new Array<unknown>(columns.length);
+          for (let c = 0; c < columns.length; c++) cells[c] = cellValue(file, rowNo, columns[c]!, columnData[c]![i], dims);
+          batch.push({ entity: entityValue(file, rowNo, entityColumn, entityData[i]), featureSet: featureSet.name, values: build(cells) });
           if (batch.length === size) {
             yield batch;
             batch = [];
@@ -65,6 +70,28 @@ export async function openParquetInput(options: FeatureFileOptions): Promise<War
     },
     close: async () => undefined,
   };
+}
+
+/** Each column's values for rows [rowStart, rowEnd), from hyparquet's column chunks (which may start before or run past the range). */
+async function readGroupColumns(file: Parameters<typeof parquetRead>[0]['file'], metadata: FileMetaData, names: string[], rowStart: number, rowEnd: number): Promise<Map<string, ArrayLike<unknown>>> {
+  const chunks = new Map<string, ColumnData[]>(names.map((name) => [name, []]));
+  await parquetRead({ file, metadata, columns: names, rowStart, rowEnd, onChunk: (chunk) => chunks.get(chunk.columnName)?.push(chunk) });
+  const out = new Map<string, ArrayLike<unknown>>();
+  for (const [name, parts] of chunks) {
+    const only = parts.length === 1 ? parts[0]! : null;
+    if (only !== null && only.rowStart === rowStart && only.rowEnd >= rowEnd) {
+      out.set(name, only.columnData); // the usual case: one chunk is the row group, used as it is
+      continue;
+    }
+    const values = new Array<unknown>(rowEnd - rowStart);
+    for (const part of parts) {
+      const from = Math.max(part.rowStart, rowStart);
+      const to = Math.min(part.rowEnd, rowEnd);
+      for (let row = from; row < to; row++) values[row - rowStart] = part.columnData[row - part.rowStart];
+    }
+    out.set(name, values);
+  }
+  return out;
 }
 
 /** A top-level Parquet column as a feature kind, and its type as the file names it (for messages). */
