@@ -25,8 +25,8 @@ function columnsOf(spec: PayloadSpec): { name: string; kind: 'double' | 'int' | 
   return columns;
 }
 
-function parquetSchemaOf(spec: PayloadSpec, entityColumn: string, omit: readonly string[]): SchemaElement[] {
-  const columns = columnsOf(spec).filter((c) => !omit.includes(c.name));
+function parquetSchemaOf(options: FeatureFileOptions, entityColumn: string, omit: readonly string[]): SchemaElement[] {
+  const columns = kindsOf(options);
   const schema: SchemaElement[] = [{ name: 'root', num_children: columns.length + (omit.includes(entityColumn) ? 0 : 1) }];
   if (!omit.includes(entityColumn)) schema.push({ name: entityColumn, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' });
   for (const c of columns) {
@@ -51,16 +51,30 @@ export interface FeatureFileOptions {
   entityColumn?: string;
   /** Columns to leave out (bad-input tests). */
   omit?: readonly string[];
+  /** Columns written as strings whatever the feature set says (bad-input tests: a type the set cannot hold). */
+  asStrings?: readonly string[];
+}
+
+function kindsOf(options: FeatureFileOptions): { name: string; kind: 'double' | 'int' | 'string' | 'emb' }[] {
+  const omit = options.omit ?? [];
+  const asStrings = options.asStrings ?? [];
+  return columnsOf(options.spec)
+    .filter((c) => !omit.includes(c.name))
+    .map((c) => (asStrings.includes(c.name) ? { name: c.name, kind: 'string' as const } : c));
+}
+
+function cell(kind: string, value: unknown): unknown {
+  return kind === 'string' && typeof value !== 'string' ? String(value) : value;
 }
 
 /** Writes `rows()` (called once, streamed) as Parquet, one row group per `rowGroupSize` rows. */
 export async function writeFeatureParquet(file: string, rows: Iterable<FeatureRow>, options: FeatureFileOptions): Promise<void> {
   const entityColumn = options.entityColumn ?? 'entity';
   const omit = options.omit ?? [];
-  const columns = columnsOf(options.spec).filter((c) => !omit.includes(c.name));
+  const columns = kindsOf(options);
   const writer = new ParquetWriter({
     writer: fileWriter(file),
-    schema: parquetSchemaOf(options.spec, entityColumn, omit) as never,
+    schema: parquetSchemaOf(options, entityColumn, omit) as never,
     kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
   const groupSize = options.rowGroupSize ?? 5000;
@@ -69,7 +83,7 @@ export async function writeFeatureParquet(file: string, rows: Iterable<FeatureRo
     if (group.length === 0) return;
     const columnData = [
       ...(omit.includes(entityColumn) ? [] : [{ name: entityColumn, data: group.map((r) => r.entity) }]),
-      ...columns.map((c) => ({ name: c.name, data: group.map((r) => r.values[c.name]) as never })),
+      ...columns.map((c) => ({ name: c.name, data: group.map((r) => cell(c.kind, r.values[c.name])) as never })),
     ];
     await writer.write({ columnData, rowGroupSize: group.length });
     group = [];
@@ -88,9 +102,8 @@ export function writeFeatureArrow(file: string, rows: readonly FeatureRow[], opt
   const omit = options.omit ?? [];
   const vectors: Record<string, Vector> = {};
   if (!omit.includes(entityColumn)) vectors[entityColumn] = vectorFromArray(rows.map((r) => r.entity), new Utf8());
-  for (const c of columnsOf(options.spec)) {
-    if (omit.includes(c.name)) continue;
-    const data = rows.map((r) => r.values[c.name]);
+  for (const c of kindsOf(options)) {
+    const data = rows.map((r) => cell(c.kind, r.values[c.name]));
     if (c.kind === 'double') vectors[c.name] = vectorFromArray(data as number[], new Float64());
     else if (c.kind === 'int') vectors[c.name] = vectorFromArray(data as number[], new Int32());
     else if (c.kind === 'string') vectors[c.name] = vectorFromArray(data as string[], new Utf8());

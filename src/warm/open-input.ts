@@ -2,10 +2,8 @@ import { open } from 'node:fs/promises';
 import { badInput } from '../errors.js';
 import type { Source } from '../cascade/source.js';
 import type { Scenario } from '../scenario/schema.js';
-import { openArrowInput } from './arrow-input.js';
 import { committedAtMs } from './manifest-format.js';
 import { openManifest } from './manifest-read.js';
-import { openParquetInput } from './parquet-input.js';
 import { modelRanking } from './model-ranking.js';
 import { sourceInput, type NamedEntity } from './source-input.js';
 import type { WarmInput } from './warm-input.js';
@@ -44,7 +42,9 @@ export async function openWarmInput(what: WarmSource, context: OpenInputContext)
   if (kind === 'manifest') return manifestInput(file, context);
   const set = featureSetFor(scenario, context.featureSet, file);
   const options = { file, featureSet: set, entityColumn: context.entityColumn ?? 'entity' };
-  return kind === 'parquet' ? openParquetInput(options) : openArrowInput(options);
+  // Loaded on demand: the Parquet and Arrow readers are large, and most commands never need them.
+  if (kind === 'parquet') return (await import('./parquet-input.js')).openParquetInput(options);
+  return (await import('./arrow-input.js')).openArrowInput(options);
 }
 
 function featureSetFor(scenario: Scenario, name: string | undefined, file: string): Scenario['featureSets'][number] {
