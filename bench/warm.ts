@@ -15,7 +15,7 @@ import { connectRedis } from '../src/redis/connect.js';
 import { deleteByPrefix } from '../src/redis/cleanup.js';
 import { startPrivateRedis } from '../src/redis/private-server.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { warmWriterFor } from '../src/load/warm-writer-for.js';
+import { warmEncodingFor, warmWriterFor } from '../src/load/warm-writer-for.js';
 import { openWarmInput } from '../src/warm/open-input.js';
 import { createCodec } from '../src/codec/index.js';
 import { resolveCascadeOptions } from '../src/cascade/options.js';
@@ -50,7 +50,11 @@ interface ChildReport {
 async function child(mode: 'warm' | 'raw', scenarioFile: string, file: string, url: string, prefix: string): Promise<void> {
   const scenario = (await loadScenario(scenarioFile)).variants[0]!.scenario;
   const client = await connectRedis(url, { commandTimeoutMs: 10_000 });
-  const input = await openWarmInput({ kind: 'parquet', file }, { scenario, scenarioDir: '.', source: async () => { throw new Error('no source'); } });
+  // The warm job as fcbench warm runs it (reading and encoding on a worker thread); the raw baseline reads in-thread, untimed.
+  const input = await openWarmInput(
+    { kind: 'parquet', file },
+    { scenario, scenarioDir: '.', source: async () => { throw new Error('no source'); }, ...(mode === 'warm' ? { encodeWith: warmEncodingFor(scenario, BATCH) } : {}) },
+  );
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
   const heap0 = process.memoryUsage().heapUsed;

@@ -5,7 +5,7 @@ import { systemClock } from '../cascade/clock.js';
 import { badInput, FcbenchError } from '../errors.js';
 import { buildSource, type BuiltSource } from '../load/build-source.js';
 import { buildWorkload } from '../load/build-workload.js';
-import { warmWriterFor } from '../load/warm-writer-for.js';
+import { warmEncodingFor, warmWriterFor } from '../load/warm-writer-for.js';
 import { provisionRedis } from '../redis/provision.js';
 import { loadScenario } from '../scenario/load.js';
 import { openWarmInput } from '../warm/open-input.js';
@@ -88,6 +88,7 @@ file, remote Redis not allowed), 3 Redis or the source failed, 130 interrupted (
           scenarioDir,
           featureSet: flags.featureSet,
           entityColumn: flags.entityColumn,
+          encodeWith: warmEncodingFor(scenario, batch),
           source: async () => {
             const workload = buildWorkload(scenario, scenarioDir);
             built = await buildSource(scenario, {

@@ -7,7 +7,7 @@ import type { Scenario, WarmConfig } from '../scenario/schema.js';
 import { openWarmInput, type WarmSource } from '../warm/open-input.js';
 import type { WarmInput } from '../warm/warm-input.js';
 import type { WarmWriter } from '../warm/warm-writer.js';
-import { warmWriterFor } from './warm-writer-for.js';
+import { warmEncodingFor, warmWriterFor } from './warm-writer-for.js';
 
 /**
  * `warm:` inside a run: the blocking part before the warmup phase (all of it, or the first
@@ -55,6 +55,7 @@ export async function prepareRunWarming(warm: WarmConfig, deps: RunWarmingDeps):
     scenarioDir: deps.scenarioDir,
     featureSet: warm.featureSet,
     entityColumn: warm.entityColumn,
+    encodeWith: warmEncodingFor(deps.scenario, warm.batch),
     source: async () => deps.source,
     onFetch: () => void sourceCalls++,
   });

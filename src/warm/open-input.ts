@@ -1,6 +1,9 @@
 import { open } from 'node:fs/promises';
 import { badInput } from '../errors.js';
 import type { Source } from '../cascade/source.js';
+import type { ResolvedTtl } from '../cascade/options.js';
+import type { CodecOptions } from '../codec/types.js';
+import { openWorkerInput } from './worker-input.js';
 import type { Scenario } from '../scenario/schema.js';
 import { committedAtMs } from './manifest-format.js';
 import { openManifest } from './manifest-read.js';
@@ -32,6 +35,11 @@ export interface OpenInputContext {
   source: () => Promise<Source>;
   /** Counts source fetches. */
   onFetch?: (() => void) | undefined;
+  /**
+   * Parquet / Arrow: read and encode on a worker thread with these (the writer then only pipelines).
+   * @default in-thread reading, the writer encodes
+   */
+  encodeWith?: { codec: CodecOptions; ttlOf(featureSet: string): ResolvedTtl; batch: number } | undefined;
 }
 
 export async function openWarmInput(what: WarmSource, context: OpenInputContext): Promise<WarmInput> {
@@ -42,6 +50,11 @@ export async function openWarmInput(what: WarmSource, context: OpenInputContext)
   if (kind === 'manifest') return manifestInput(file, context);
   const set = featureSetFor(scenario, context.featureSet, file);
   const options = { file, featureSet: set, entityColumn: context.entityColumn ?? 'entity' };
+  if (context.encodeWith !== undefined) {
+    const encode = context.encodeWith;
+    const viaWorker = await openWorkerInput(kind, options, encode.codec, encode.ttlOf(set.name), encode.batch);
+    if (viaWorker !== null) return viaWorker;
+  }
   // Loaded on demand: the Parquet and Arrow readers are large, and most commands never need them.
   if (kind === 'parquet') return (await import('./parquet-input.js')).openParquetInput(options);
   return (await import('./arrow-input.js')).openArrowInput(options);

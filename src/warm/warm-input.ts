@@ -8,8 +8,10 @@ import type { FeatureValues } from '../workload/types.js';
 export interface WarmRow {
   entity: string;
   featureSet: string;
-  /** null: already in Redis at this version (an input that checked before fetching, for `--resume`). */
+  /** null: already in Redis at this version (an input that checked before fetching, for `--resume`), or `encoded` holds the bytes. */
   values: FeatureValues | null;
+  /** Bytes already encoded with the scenario's codec and this row's stamp (the worker-thread file reader), and their hard expiry. */
+  encoded?: { bytes: Buffer; hardExpiresAtMs: number } | undefined;
 }
 
 /** Which of these keys already hold this snapshot version, in order. */

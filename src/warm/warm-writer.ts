@@ -117,17 +117,25 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
     const nowMs = wallMs();
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      if (skip?.[i] === true || row.values === null) {
+      if (skip?.[i] === true || (row.values === null && row.encoded === undefined)) {
         progress.skipped++;
         continue;
       }
-      const { header, expiries } = warmEnvelope(row.featureSet, versions[i]!, input.stampOf(row.featureSet).writtenAtMs, options.ttlOf(row.featureSet), row.entity);
-      const pxMs = Math.ceil(expiries.hardExpiresAtMs - nowMs);
+      let bytes: Buffer;
+      let hardExpiresAtMs: number;
+      if (row.encoded !== undefined) {
+        ({ bytes, hardExpiresAtMs } = row.encoded);
+      } else {
+        const { header, expiries } = warmEnvelope(row.featureSet, versions[i]!, input.stampOf(row.featureSet).writtenAtMs, options.ttlOf(row.featureSet), row.entity);
+        bytes = codec.encode(header, row.values!);
+        hardExpiresAtMs = expiries.hardExpiresAtMs;
+      }
+      const pxMs = Math.ceil(hardExpiresAtMs - nowMs);
       if (pxMs <= 0) {
         progress.expired++;
         continue;
       }
-      pipeline.set(keys[i]!, codec.encode(header, row.values), 'PX', pxMs);
+      pipeline.set(keys[i]!, bytes, 'PX', pxMs);
       sent.push(keys[i]!);
     }
     if (sent.length === 0) return;
