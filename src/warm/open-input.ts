@@ -6,7 +6,7 @@ import type { CodecOptions } from '../codec/types.js';
 import { openWorkerInput } from './worker-input.js';
 import type { Scenario } from '../scenario/schema.js';
 import { committedAtMs } from './manifest-format.js';
-import { openManifest } from './manifest-read.js';
+import { countManifestEntries, openManifest } from './manifest-read.js';
 import { modelRanking } from './model-ranking.js';
 import { sourceInput, type NamedEntity } from './source-input.js';
 import type { WarmInput } from './warm-input.js';
@@ -103,9 +103,11 @@ async function manifestInput(file: string, context: OpenInputContext): Promise<W
     manifest.close();
     throw error;
   }
+  // A joint manifest filtered to one set has fewer rows than lines: no total, no ETA then.
+  const total = manifest.header.featureSet === '*' && context.featureSet !== undefined ? null : await countManifestEntries(file);
   return sourceInput({
     name: file,
-    total: null,
+    total,
     entities: () => manifest.entries,
     source,
     onFetch: context.onFetch,
