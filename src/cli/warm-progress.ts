@@ -51,5 +51,5 @@ export function formatWarmOutcome(o: WarmOutcomeLine): string {
   const rate = Math.round(perSecond(o.written, o.elapsedMs)).toLocaleString('en-US');
   const head = o.interrupted ? 'interrupted: wrote' : 'warmed';
   const tail = o.interrupted ? '; rerun (or --resume) to finish: writes are idempotent' : '';
-  return `${head} ${o.written.toLocaleString('en-US')} keys under ${o.keyPrefix}: at ${o.url} in ${(o.elapsedMs / 1000).toFixed(1)} s (${rate} keys/s)${extras.length > 0 ? `; ${extras.join(', ')}` : ''}${tail}`;
+  return `${head} ${o.written.toLocaleString('en-US')} keys under ${o.keyPrefix}:* at ${o.url} in ${(o.elapsedMs / 1000).toFixed(1)} s (${rate} keys/s)${extras.length > 0 ? `; ${extras.join(', ')}` : ''}${tail}`;
 }

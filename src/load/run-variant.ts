@@ -94,6 +94,10 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       laterSnapshots: batchSteps(scenario.events),
     });
     const { source, content } = built;
+    // warm: opened (header and schema checked) before any key is written, on a connection of its own.
+    warming = scenario.warm === undefined
+      ? null
+      : await prepareRunWarming(scenario.warm, { scenario, scenarioDir: options.scenarioDir, keyPrefix, client: await redis.connect({ name: 'fcbench-warm' }), source, clock, onWrite: onRedisWrite });
     const cascadeOptions = cascadeOptionsOf(scenario, keyPrefix);
     const replicaClients = [];
     for (let id = 0; id < scenario.cascade.replicas; id++) {
@@ -123,10 +127,6 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
           localEnabled: scenario.cascade.local.enabled,
         })
       : null;
-    // warm: opened (header and schema checked) before any key is written, on a connection of its own.
-    warming = scenario.warm === undefined
-      ? null
-      : await prepareRunWarming(scenario.warm, { scenario, scenarioDir: options.scenarioDir, keyPrefix, client: await redis.connect({ name: 'fcbench-warm' }), source, clock, onWrite: onRedisWrite });
     const usedMemoryBefore = await usedMemoryBytes(redis.client);
 
     const phaseAbort = new AbortController();

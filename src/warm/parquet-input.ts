@@ -27,7 +27,7 @@ export async function openParquetInput(options: FeatureFileOptions): Promise<War
     metadata = await parquetMetadataAsync(buffer);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw badInput(`${file}: cannot read as Parquet (${code ?? (error as Error).message})`);
+    throw badInput(code !== undefined ? `${file}: cannot read (${code})` : `${file}: cannot read as Parquet (${(error as Error).message})`);
   }
   const top = new Map(parquetSchema(metadata).children.map((child) => [child.element.name, child]));
   const columns = checkColumns(file, featureSet.name, entityColumn, featureSet.payload, (name) => {

@@ -4,7 +4,7 @@ import type { ResultDocument } from '../../src/results/result-types.js';
 import { countByPrefix } from '../../src/redis/cleanup.js';
 import { usePrivateRedis } from '../helpers/redis.js';
 import { useBuiltCli } from '../cli/cli-helpers.js';
-import { COMMITTED_AT, snapshotPrefix, tempDir, WARM_SCENARIO } from './warm-helpers.js';
+import { COMMITTED_AT, featureRows, snapshotPrefix, tempDir, WARM_SCENARIO, writeBoth } from './warm-helpers.js';
 
 const cli = useBuiltCli();
 const redis = usePrivateRedis();
@@ -70,5 +70,15 @@ describe('warming inside a run (spawned CLI, private Redis)', () => {
     expect(inRun.warming!.keys).toBe(1000);
     expect(coldStartCalls(inRun)).toBeLessThan(coldStartCalls(cold));
     expect(await countByPrefix(client, 'inrun')).toBe(0);
+  });
+
+  it('warm: { parquet } warms from the file; a missing one fails the run with exit 2 before any load', async () => {
+    const dir = tempDir();
+    const { parquet } = await writeBoth(dir, featureRows(700));
+    const result = await run(`warm={parquet: ${JSON.stringify(parquet)}}`);
+    expect(result.warming).toMatchObject({ keys: 700, input: 'parquet', sourceCalls: 0, expired: 0 });
+    const out = await cli.run(['run', WARM_SCENARIO, '--no-report', '--out', join(dir, 'results'), '--set', `warm={parquet: ${JSON.stringify(join(dir, 'nope.parquet'))}}`], { env: { REDIS_URL: redis.url } });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/nope\.parquet: cannot read \(ENOENT\)/);
   });
 });
