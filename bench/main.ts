@@ -16,6 +16,7 @@ const sections: Record<string, () => Promise<{ runBench(): Promise<BenchSection>
   mrc: () => import('./mrc.js'),
   simulate: () => import('./simulate.js'),
   http: () => import('./http.js'),
+  warm: () => import('./warm.js'),
   soak: () => import('./soak.js'),
 };
 

@@ -26,3 +26,13 @@ export { computeCost } from './cost/cost-model.js';
 export { FcbenchError, EXIT_CODES } from './errors.js';
 // The serving contract's header, for a Node service that wants to speak it (docs/service-contract.md).
 export { formatServerTiming, parseServerTiming, type ParsedServerTiming, type ServerTiming } from './serve/server-timing.js';
+// Cache warming (README "Cache warming"): manifests, rankings and the warm job itself.
+export { modelRanking, type Ranking } from './warm/model-ranking.js';
+export { planManifest, type ManifestPlan, type ManifestPlanOptions } from './warm/plan-manifest.js';
+export { writeManifest } from './warm/manifest-write.js';
+export { openManifest } from './warm/manifest-read.js';
+export type { ManifestEntry, ManifestHeader } from './warm/manifest-format.js';
+export { openWarmInput, type WarmSource } from './warm/open-input.js';
+export { createWarmWriter, type WarmWriter, type WarmProgress } from './warm/warm-writer.js';
+export { warmWriterFor } from './load/warm-writer-for.js';
+export type { WarmingResult } from './results/result-types.js';

@@ -31,6 +31,8 @@ export interface CascadeDeps {
   rng: Rng;
   /** This replica's index: in lock tokens and rng stream labels. */
   replicaId: number;
+  /** Called with each value key this replica wrote to Redis (a shared-layout run deletes exactly those at the end). @default none */
+  onRedisWrite?: ((key: string) => void) | undefined;
 }
 
 /** One serving replica's cascade: local LRU -> Redis -> source. */
@@ -93,6 +95,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     xfetchRng: deps.rng.fork(`${label}:xfetch`),
     tokenRng: deps.rng.fork(`${label}:lock-token`),
     replicaId: deps.replicaId,
+    onRedisWrite: deps.onRedisWrite ?? null,
     stats: newCascadeStats(),
     strategy: undefined as never,
     refreshing: new Set(),

@@ -56,6 +56,8 @@ export interface CascadeCore {
   readonly xfetchRng: Rng;
   readonly tokenRng: Rng;
   readonly replicaId: number;
+  /** See `CascadeDeps.onRedisWrite`. */
+  readonly onRedisWrite: ((key: string) => void) | null;
   readonly stats: CascadeStats;
   strategy: StampedeStrategy;
   /** Keys with a background refresh running in this replica (one at a time per key). */

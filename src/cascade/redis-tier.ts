@@ -77,6 +77,7 @@ export async function writeValue(core: CascadeCore, key: string, bytes: Buffer, 
   const startUs = core.clock.nowUs();
   try {
     await redis.set(key, bytes, 'PX', pxMs);
+    core.onRedisWrite?.(key);
   } catch (error) {
     trace.errorKind = redisErrorKind(error);
     core.stats.writeErrors++;

@@ -45,6 +45,7 @@ async function ageValue(core: CascadeCore, set: SetState, key: string): Promise<
   const remainingMs = Math.max(1, Math.ceil(aged.hardExpiresAtMs - aged.nowMs));
   const agedBytes = core.codec.encode({ ...header, writtenAtMs: aged.writtenAtMs, softExpiresAtMs: aged.nowMs }, values);
   await redis.set(key, agedBytes, 'PX', remainingMs);
+  core.onRedisWrite?.(key);
 }
 
 /**

@@ -7,6 +7,7 @@ import { registerAnalyze } from './analyze.js';
 import { registerCodecs } from './codecs.js';
 import { registerCompare } from './compare.js';
 import { registerMerge } from './merge.js';
+import { registerManifest } from './manifest.js';
 import { describeFailure } from './exit.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -15,6 +16,7 @@ import { registerSimulate } from './simulate.js';
 import { registerSource } from './source.js';
 import { readToolVersion } from './tool-version.js';
 import { registerValidate } from './validate.js';
+import { registerWarm } from './warm.js';
 
 /**
  * The `fcbench` command line. Each command lives in its own file and registers itself with
@@ -47,6 +49,8 @@ Examples:
   fcbench schema > scenario.schema.json
   fcbench codecs --payload scenarios/quickstart.yaml
   fcbench simulate scenarios/capacity-planning.yaml --sweep cascade.local.maxEntries=1000,5000,20000
+  fcbench manifest scenarios/quickstart.yaml --top 1000 --out warm.manifest
+  fcbench warm warm.manifest --scenario scenarios/quickstart.yaml
 
 Exit codes: 0 ok, 1 threshold or regression gate failed, 2 bad input, 3 environment (Redis), 130 interrupted.
 Set FCBENCH_DEBUG=1 to print stack traces.`,
@@ -61,6 +65,8 @@ Set FCBENCH_DEBUG=1 to print stack traces.`,
   registerSource(program);
   registerAnalyze(program);
   registerMerge(program);
+  registerManifest(program);
+  registerWarm(program);
   return program;
 }
 

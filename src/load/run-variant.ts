@@ -24,6 +24,7 @@ import { createReplicaFleet, deployTarget, replicaSlots, RETIRE_TIMEOUT_MS, type
 import { ShareSeries } from '../metrics/share-series.js';
 import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
 import { runHttpVariant } from '../serve/run-http-variant.js';
+import { prepareRunWarming, type RunWarming } from './run-warming.js';
 
 export interface VariantRunOptions {
   /** `--redis URL`: overrides `cascade.redis.url`. */
@@ -54,10 +55,15 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
   const scenario = variant.scenario;
   const clock = options.clock ?? systemClock;
   const startedAt = new Date();
-  // A per-run suffix keeps concurrent runs on one Redis apart and makes cleanup exact.
+  // A per-run suffix keeps concurrent runs on one Redis apart and makes cleanup exact. The shared
+  // layout (cascade.redis.shared) uses the prefix as given, to read keys a warm job wrote, and
+  // remembers the keys it writes so cleanup deletes those and nothing else.
   const runId = randomBytes(4).toString('hex');
-  const keyPrefix = `${scenario.cascade.redis.keyPrefix}:${runId}`;
+  const shared = scenario.cascade.redis.shared;
+  const keyPrefix = shared ? scenario.cascade.redis.keyPrefix : `${scenario.cascade.redis.keyPrefix}:${runId}`;
   const keepKeys = options.keepKeys === true || scenario.cascade.redis.keepKeys;
+  const written: Set<string> | undefined = shared ? new Set() : undefined;
+  const onRedisWrite = written === undefined ? undefined : (key: string) => void written.add(key);
 
   const redis = await provisionRedis({
     url: options.redisUrl ?? scenario.cascade.redis.url,
@@ -74,6 +80,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
   const endWaitMs = scenario.cascade.redis.connectTimeout;
   let cleanup: CleanupOutcome | null = null;
   let built: BuiltSource | null = null;
+  let warming: RunWarming | null = null;
   try {
     if (redis.privateServer === null && scenario.events.some((e) => e.kind === 'redis-pause')) {
       throw badInput(
@@ -94,13 +101,17 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       laterSnapshots: batchSteps(scenario.events),
     });
     const { source, content } = built;
+    // warm: opened (header and schema checked) before any key is written, on a connection of its own.
+    warming = scenario.warm === undefined
+      ? null
+      : await prepareRunWarming(scenario.warm, { scenario, scenarioDir: options.scenarioDir, keyPrefix, client: await redis.connect({ name: 'fcbench-warm' }), source, clock, onWrite: onRedisWrite });
     const cascadeOptions = cascadeOptionsOf(scenario, keyPrefix);
     let batch: BatchRuntime | null = null;
     // Replicas, and the deploys that replace them; ids are global, so a deploy's replicas count apart.
     fleet = createReplicaFleet({
       build: async (id) => {
         const client = await redis.connect();
-        return { client, cascade: createCascade(cascadeOptions, { redis: client, source, clock, rng: workload.root.fork(`replica-${id}`), replicaId: id }) };
+        return { client, cascade: createCascade(cascadeOptions, { redis: client, source, clock, rng: workload.root.fork(`replica-${id}`), replicaId: id, onRedisWrite }) };
       },
       routerFor: workload.routerFor,
       hottest: workload.hottest,
@@ -155,6 +166,8 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     const phase = (bound: ReturnType<typeof warmupBound>, name: 'warmup' | 'measure') =>
       runPhase({ load: scenario.load, bound, clock, signal, nextGapUs: workload.nextGapUs, recorder, issue, name, onProgress: options.onProgress });
 
+    // warm: before the warmup phase (all of it, or progressive's blocking part).
+    if (warming !== null) await warming.blocking(signal);
     // Warmup fills the tiers; its requests are counted apart and the recorder is reset after it.
     const warmupStartUs = clock.nowUs();
     recorder.start(warmupStartUs);
@@ -169,6 +182,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     recorder.start(measureStartUs);
     capacity?.startCounting();
     batch?.startMeasuring(measureStartUs);
+    warming?.startBackground(measureStartUs, signal);
     const events = scheduleEvents(scenario.events, {
       clock,
       startUs: measureStartUs,
@@ -183,6 +197,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     const endUs = clock.nowUs();
     const summary = recorder.finish(endUs);
     const shareSnapshot = shares.snapshot();
+    const warmed = warming === null ? null : await warming.finish(summary.timeline.length);
     const cpu = process.cpuUsage(cpuBefore);
     const sourceAfter = source.stats();
     recorder.close();
@@ -190,9 +205,9 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     await closeReplicas();
     // The measurements are in memory now: nothing Redis does from here on may lose them.
     const redisAfter = await measureRedisAtEnd(redis.client, keyPrefix, endWaitMs);
-    cleanup = await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: redisAfter.unavailableAtEnd ? 0 : endWaitMs });
+    cleanup = await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: redisAfter.unavailableAtEnd ? 0 : endWaitMs, written });
 
-    return assembleResult({
+    const result = assembleResult({
       variant,
       toolVersion: options.toolVersion,
       startedAt,
@@ -211,11 +226,18 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       coldStarts: coldStartsOf(shareSnapshot, coldMarks, endUs, measureStartUs),
       coldStartSeries: coldStartSeriesOf(shareSnapshot, endUs, measureStartUs),
     });
+    if (warmed !== null) {
+      result.warming = warmed.result;
+      result.timeline.forEach((bucket, i) => (bucket.warmedKeys = warmed.perBucket[i] ?? 0));
+    }
+    return result;
   } finally {
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
     await closeReplicas();
+    await warming?.finish(0).catch(() => undefined);
+    await warming?.close();
     await built?.close();
-    if (cleanup === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0 });
+    if (cleanup === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0, written });
     await redis.close();
   }
 }

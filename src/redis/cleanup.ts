@@ -52,3 +52,21 @@ export async function meanBytesPerKey(client: Redis, prefix: string, sample = 20
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
+
+/**
+ * Deletes exactly `keys` (UNLINK, `batch` per command): a shared-layout run's cleanup, which must
+ * leave every key under the shared prefix that it did not write. Returns how many were deleted.
+ */
+export async function deleteKeys(client: Redis, keys: Iterable<string>, batch = 500): Promise<number> {
+  let deleted = 0;
+  let chunk: string[] = [];
+  for (const key of keys) {
+    chunk.push(key);
+    if (chunk.length === batch) {
+      deleted += await client.unlink(...chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) deleted += await client.unlink(...chunk);
+  return deleted;
+}

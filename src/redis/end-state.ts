@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { countByPrefix, deleteByPrefix, meanBytesPerKey } from './cleanup.js';
+import { countByPrefix, deleteByPrefix, deleteKeys, meanBytesPerKey } from './cleanup.js';
 import { redactText } from '../redact.js';
 import { usedMemoryBytes } from './connect.js';
 
@@ -62,12 +62,20 @@ export async function measureRedisAtEnd(client: Redis, prefix: string, waitMs: n
   }
 }
 
-/** Deletes the run's keys (SCAN + UNLINK on the prefix); never throws, says what it did. */
-export async function cleanupRunKeys(client: Redis, prefix: string, options: { keep: boolean; waitMs: number }): Promise<CleanupOutcome> {
+/**
+ * Deletes the run's keys (SCAN + UNLINK on the prefix), or with `written` (a shared key layout)
+ * exactly the keys the run wrote; never throws, says what it did.
+ */
+export async function cleanupRunKeys(
+  client: Redis,
+  prefix: string,
+  options: { keep: boolean; waitMs: number; written?: ReadonlySet<string> | undefined },
+): Promise<CleanupOutcome> {
   if (options.keep) return { status: 'kept' };
   if (!(await whenReady(client, options.waitMs))) return { status: 'skipped', reason: `Redis not reachable (connection ${client.status})` };
   try {
-    return { status: 'deleted', keys: await deleteByPrefix(client, prefix) };
+    const keys = options.written === undefined ? await deleteByPrefix(client, prefix) : await deleteKeys(client, options.written);
+    return { status: 'deleted', keys };
   } catch (error) {
     return { status: 'skipped', reason: describeError(error) };
   }

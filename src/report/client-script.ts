@@ -149,7 +149,12 @@ export const CLIENT_SCRIPT = String.raw`
     spectrum: function (r, t) { return spectrum(r.spectra, t); },
     throughput: function (r, t) { return timeline(r, t, [{ key: 'rps', label: 'requests/s' }, { key: 'dropped', label: 'dropped', color: t.fail }], 'requests per second'); },
     p99: function (r, t) { return timeline(r, t, [{ key: 'p99Ms', label: 'p99 end to end' }], 'latency', function (v) { return fmtMs(v); }); },
-    hits: function (r, t) { return timeline(r, t, [{ key: 'localHits', label: 'local hits' }, { key: 'redisHits', label: 'Redis hits' }, { key: 'sourceCalls', label: 'source calls' }], 'per bucket'); },
+    hits: function (r, t) {
+      var series = [{ key: 'localHits', label: 'local hits' }, { key: 'redisHits', label: 'Redis hits' }, { key: 'sourceCalls', label: 'source calls' }];
+      // A progressive warm-up's background writes, beside the hits they buy.
+      if (r.timeline.warmedKeys.length > 0) series.push({ key: 'warmedKeys', label: 'keys warmed (background)', color: t.series[3] });
+      return timeline(r, t, series, 'per bucket');
+    },
     freshness: function (r, t) { return timeline(r, t, [{ key: 'outdated', label: 'outdated served', color: t.fail }, { key: 'uncommitted', label: 'uncommitted served', color: t.series[4] }], 'per bucket'); },
     problems: function (r, t) { return timeline(r, t, [{ key: 'staleServed', label: 'stale served', color: t.series[4] }, { key: 'errors', label: 'errors', color: t.fail }], 'per bucket'); },
     served: function (r, t) {

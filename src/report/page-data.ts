@@ -28,6 +28,8 @@ export interface ResultChartData {
     uncommitted: number[];
     errors: number[];
     dropped: number[];
+    /** Keys a progressive warm-up wrote per bucket; empty when the run did not warm in the background. */
+    warmedKeys: number[];
   };
   /** Events in seconds, to line up with the timeline's x axis. */
   events: { atS: number; durationS: number; label: string }[];
@@ -116,6 +118,7 @@ function resultData(result: ResultDocument, spectra: SpectrumCurve[]): ResultCha
       uncommitted: tl.map((b) => b.uncommitted ?? 0),
       errors: tl.map((b) => b.errors),
       dropped: tl.map((b) => b.dropped),
+      warmedKeys: tl.some((b) => (b.warmedKeys ?? 0) > 0) ? tl.map((b) => b.warmedKeys ?? 0) : [],
     },
     events: result.events.map((e) => ({ atS: e.at / 1000, durationS: (e.durationMs ?? 0) / 1000, label: e.kind })),
     servedBy: { ...result.tiers.servedBy },
@@ -166,7 +169,7 @@ function capacityData(result: ResultDocument): ResultChartData['capacity'] {
 const EMPTY_DATA: ResultChartData = {
   label: '',
   spectra: [],
-  timeline: { t: [], rps: [], p99Ms: [], localHits: [], redisHits: [], sourceCalls: [], staleServed: [], outdated: [], uncommitted: [], errors: [], dropped: [] },
+  timeline: { t: [], rps: [], p99Ms: [], localHits: [], redisHits: [], sourceCalls: [], staleServed: [], outdated: [], uncommitted: [], errors: [], dropped: [], warmedKeys: [] },
   events: [],
   servedBy: { local: 0, redis: 0, source: 0, none: 0 },
   stampede: { labels: [], originCalls: [], waiting: [], staleServed: [], p99Ms: [] },

@@ -68,6 +68,8 @@ export interface TimelineBucket {
   dropped: number;
   /** Served values whose content differed from the latest committed snapshot (absent in older results). */
   outdated?: number;
+  /** Keys a progressive warm-up wrote in the background during this bucket (present when the scenario warms). */
+  warmedKeys?: number;
   /** Served values from an uncommitted or rolled-back snapshot (absent in older results). */
   uncommitted?: number;
 }
@@ -410,6 +412,8 @@ export interface ResultDocument {
     projection: CostProjection | null;
   };
   timeline: TimelineBucket[];
+  /** What the scenario's `warm:` did before (and, progressive, during) the measured phase; absent without `warm`. */
+  warming?: WarmingResult;
   /** Miss-ratio curves and sizes (absent with `metrics.mrc: false` and in older results). */
   capacity?: CapacityResult;
   events: ResultEvent[];
@@ -462,6 +466,24 @@ export interface SimulationResult {
   latencyFrom: string;
   /** What the simulation left out or estimated (ignored events, modelled figures). */
   warnings: string[];
+}
+
+/** `warm:` in a run (README "Cache warming"). Durations ms. */
+export interface WarmingResult {
+  /** Keys written, blocking and background together. */
+  keys: number;
+  /** Time spent warming: the blocking part plus the background part. */
+  durationMs: number;
+  keysPerSecond: number;
+  input: 'top' | 'manifest' | 'parquet' | 'arrow';
+  /** Source fetches the warm-up made (top / manifest: values come from the source). */
+  sourceCalls: number;
+  /** Input rows already past their hard TTL (written-at + TTL before now): not written. */
+  expired: number;
+  /** Before the warmup phase: every key, or the first `progressive.blocking`. */
+  blocking: { keys: number; durationMs: number };
+  /** Progressive only: during the measured phase; `finished` false when the phase ended first. */
+  background?: { keys: number; durationMs: number; finished: boolean; error?: string };
 }
 
 export interface ResultTrial {

@@ -71,6 +71,13 @@ export const redisTierSchema = z
     connectTimeout: durationMs().prefault('2s').describe('connection timeout'),
     /** ioredis auto-pipelining (measured, not assumed: it can worsen the tail). @default false */
     autoPipelining: z.boolean().default(false).describe('ioredis auto-pipelining'),
+    /**
+     * Shared key layout: the run reads and writes `keyPrefix` as given, with no per-run suffix, so it
+     * reads keys `fcbench warm` (or another run) wrote, and at the end it deletes only the keys it
+     * wrote itself. Events that delete or rewrite keys it did not write (expire-hot, batch-publish)
+     * are refused with it. @default false
+     */
+    shared: z.boolean().default(false).describe('read and write keyPrefix as given (no per-run suffix); delete only keys this run wrote'),
     /** Leave the run's keys in Redis afterwards. @default false */
     keepKeys: z.boolean().default(false).describe('keep the keys after the run'),
     /** Allow a non-loopback Redis (the run writes and deletes keys there). @default false */

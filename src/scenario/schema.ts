@@ -6,6 +6,7 @@ import { printable } from './problems.js';
 import { cascadeSchema, codecSchema, costSchema, localTierSchema, redisTierSchema, sourceSchema, stampedeSchema } from './schema-cascade.js';
 import { checkSwrSoftTtl } from './stampede-rules.js';
 import { checkTensorLayouts } from './tensor-rules.js';
+import { checkSharedLayout, warmSchema } from './schema-warm.js';
 import { durationMs, EVEN_WITH_ERRORS, withJsonSchema } from './schema-units.js';
 import {
   distributionSchema,
@@ -81,6 +82,8 @@ export const scenarioSchema = z
     /** What to do when Redis or the source fails. @default "serve-stale" */
     failurePolicy: z.enum(['serve-stale', 'bypass', 'fail-closed']).default('serve-stale').describe('what to do when a tier fails'),
     load: loadSchema,
+    /** Warm Redis before the warmup phase (README "Cache warming"). @default none */
+    warm: warmSchema,
     /** Disturbances during the measured phase. @default [] */
     events: z.array(eventSchema).default([]).describe('disturbances during the measured phase'),
     cost: costSchema.describe('prices for cost per 1k inferences'),
@@ -117,6 +120,7 @@ export const scenarioSchema = z
     checkSwrSoftTtl(scenario.stampede, scenario.featureSets, ctx);
     checkDeployEvents(scenario.cascade, scenario.featureSets, scenario.events, ctx);
     checkTensorLayouts(scenario.codec, scenario.featureSets, ctx);
+    checkSharedLayout(scenario.cascade, scenario.events, ctx);
   }, EVEN_WITH_ERRORS)
   .describe('An fcbench scenario: traffic, cache cascade and measurements');
 
@@ -144,5 +148,6 @@ export type FailurePolicy = Scenario['failurePolicy'];
 export type LoadConfig = z.output<typeof loadSchema>;
 export type EventConfig = z.output<typeof eventSchema>;
 export type CostConfig = z.output<typeof costSchema>;
+export type WarmConfig = NonNullable<Scenario['warm']>;
 /** Warmup: milliseconds, or a request count. */
 export type WarmupConfig = Scenario['warmup'];

@@ -61,6 +61,14 @@ function shapeFactory(spec: ResolvedPayloadSpec): ShapeFactory {
   return factory;
 }
 
+/**
+ * Builds feature objects of `spec`'s shape from their values in key order (f0.., i0.., s0.., emb):
+ * the same hidden class the generator's payloads have, for readers of feature-row files (warm).
+ */
+export function createFeatureObjectBuilder(spec: PayloadSpec): (values: readonly unknown[]) => FeatureValues {
+  return shapeFactory(resolvePayloadSpec(spec));
+}
+
 function checkCount(field: keyof PayloadSpec, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw badInput(`payload.${field}: must be an integer >= 0, got ${String(value)}`);

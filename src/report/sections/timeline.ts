@@ -28,7 +28,7 @@ export function renderTimeline(result: ResultDocument, index: number, idPrefix: 
   const charts = html`<div class="grid2">
 ${chart('throughput', index, 'Throughput over time', `Achieved requests per second; dropped arrivals ${perBucket}. Dashed lines mark events.`)}
 ${chart('p99', index, 'p99 latency over time', 'End-to-end p99 latency of each bucket.')}
-${chart('hits', index, 'Hits per tier and source calls over time', `Local hits, Redis hits and source (origin) calls ${perBucket}.`)}
+${chart('hits', index, 'Hits per tier and source calls over time', `Local hits, Redis hits and source (origin) calls ${perBucket}${result.timeline.some((b) => (b.warmedKeys ?? 0) > 0) ? ', and the keys a progressive warm-up wrote in the background' : ''}.`)}
 ${chart('problems', index, 'Stale serves and errors over time', `Stale values served, and requests that failed or met an error on the way (a Redis error the failure policy hid counts), ${perBucket}.`)}
 </div>`;
   return section(`${idPrefix}timeline`, 'Over time', html`${charts}<h4>Events</h4>${events}`);

@@ -1,0 +1,188 @@
+import type { Redis } from 'ioredis';
+import type { ResolvedTtl } from '../cascade/options.js';
+import { valueKey } from '../cascade/key-scheme.js';
+import type { Codec } from '../codec/types.js';
+import { environmentError } from '../errors.js';
+import type { WarmInput, WarmRow } from './warm-input.js';
+import { warmEnvelope } from './warm-stamp.js';
+
+/**
+ * The warm job's loop: encode each row with the scenario's codec, `SET key value PX ttl` in one
+ * pipeline per batch, with one batch in flight while the next is read and encoded (so Redis and
+ * this process work at the same time). Stops between batches on `signal` (every key written so far
+ * is whole: a rerun or `--resume` finishes the job), paces to `ratePerSec`, and can stop after
+ * `limit` keys and carry on later from the same input (progressive warming).
+ */
+
+export interface WarmWriterOptions {
+  client: Redis;
+  /** The run's or the shared key prefix (keys as the cascade reads them). */
+  keyPrefix: string;
+  codec: Codec;
+  ttlOf(featureSet: string): ResolvedTtl;
+  input: WarmInput;
+  /** Keys per pipeline. @default 500 */
+  batch?: number | undefined;
+  /** Skip keys already holding a value of the same snapshot version (one pipelined GET per batch). @default false */
+  resume?: boolean | undefined;
+  /** Wall clock for the remaining TTL (PX); the bytes never depend on it. @default Date.now */
+  wallMs?: (() => number) | undefined;
+  /** Called with each key written (a shared-layout run remembers them for its cleanup). */
+  onWrite?: ((key: string) => void) | undefined;
+}
+
+export interface WarmProgress {
+  written: number;
+  /** Already there with the same version (`resume`). */
+  skipped: number;
+  /** Past their hard TTL already (written-at + TTL before now): not written. */
+  expired: number;
+  /** Rows read from the input. */
+  read: number;
+  total: number | null;
+}
+
+export interface DriveOptions {
+  /** Stop once this many rows (all of them, skipped ones too) have been handled in this call. @default all */
+  limit?: number | undefined;
+  /** Most keys per second. @default unlimited */
+  ratePerSec?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: Readonly<WarmProgress>) => void) | undefined;
+  sleepMs?: ((ms: number) => Promise<void>) | undefined;
+}
+
+export interface WarmWriter {
+  /** Handles rows until the input ends, `limit` is reached or `signal` aborts; resolves with the totals so far. */
+  drive(options?: DriveOptions): Promise<Readonly<WarmProgress>>;
+  /** True once the input is exhausted. */
+  readonly done: boolean;
+  readonly progress: Readonly<WarmProgress>;
+}
+
+export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
+  const batchSize = options.batch ?? 500;
+  const wallMs = options.wallMs ?? Date.now;
+  const { client, codec, input } = options;
+  const progress: WarmProgress = { written: 0, skipped: 0, expired: 0, read: 0, total: input.total };
+  const iterator = input.batches(batchSize)[Symbol.asyncIterator]();
+  let leftover: WarmRow[] = [];
+  let done = false;
+  let inFlight: Promise<void> | null = null;
+
+  const nextRows = async (max: number): Promise<WarmRow[]> => {
+    if (leftover.length === 0) {
+      const next = await iterator.next();
+      if (next.done === true) {
+        done = true;
+        return [];
+      }
+      leftover = next.value;
+      progress.read += leftover.length;
+    }
+    const rows = leftover.length <= max ? leftover : leftover.slice(0, max);
+    leftover = leftover.length <= max ? [] : leftover.slice(max);
+    return rows;
+  };
+
+  /** Which rows' keys already hold their snapshot version (resume): one pipelined GET. */
+  const present = async (rows: readonly { entity: string; featureSet: string }[]): Promise<boolean[]> => {
+    const pipeline = client.pipeline();
+    const versions = rows.map((row) => input.stampOf(row.featureSet).version);
+    rows.forEach((row, i) => pipeline.getBuffer(valueKey(options.keyPrefix, row.featureSet, versions[i]!, row.entity)));
+    const replies = await pipeline.exec();
+    return rows.map((row, i) => {
+      const [error, bytes] = replies?.[i] ?? [null, null];
+      if (error !== null || !(bytes instanceof Buffer)) return false;
+      const decoded = codec.decode(bytes, row.featureSet);
+      return decoded.ok && decoded.value.header.version === versions[i];
+    });
+  };
+  // An input that fetches values checks before fetching; any other input is checked here per batch.
+  const inputChecks = options.resume === true && input.checkPresenceWith !== undefined;
+  if (inputChecks) input.checkPresenceWith!(present);
+
+  const send = async (rows: WarmRow[]): Promise<void> => {
+    const keys = new Array<string>(rows.length);
+    const versions = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const stamp = input.stampOf(row.featureSet);
+      versions[i] = stamp.version;
+      keys[i] = valueKey(options.keyPrefix, row.featureSet, stamp.version, row.entity);
+    }
+    const skip = options.resume === true && !inputChecks ? await present(rows) : null;
+    const pipeline = client.pipeline();
+    const sent: string[] = [];
+    const nowMs = wallMs();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (skip?.[i] === true || (row.values === null && row.encoded === undefined)) {
+        progress.skipped++;
+        continue;
+      }
+      let bytes: Buffer;
+      let hardExpiresAtMs: number;
+      if (row.encoded !== undefined) {
+        ({ bytes, hardExpiresAtMs } = row.encoded);
+      } else {
+        const { header, expiries } = warmEnvelope(row.featureSet, versions[i]!, input.stampOf(row.featureSet).writtenAtMs, options.ttlOf(row.featureSet), row.entity);
+        bytes = codec.encode(header, row.values!);
+        hardExpiresAtMs = expiries.hardExpiresAtMs;
+      }
+      const pxMs = Math.ceil(hardExpiresAtMs - nowMs);
+      if (pxMs <= 0) {
+        progress.expired++;
+        continue;
+      }
+      pipeline.set(keys[i]!, bytes, 'PX', pxMs);
+      sent.push(keys[i]!);
+    }
+    if (sent.length === 0) return;
+    // The previous batch must be acknowledged before this one counts: a failure stops the job there.
+    if (inFlight !== null) await inFlight;
+    inFlight = pipeline.exec().then((replies) => {
+      for (const [error] of replies ?? []) {
+        if (error !== null) throw environmentError(`Redis refused a warm write: ${error.message}`, error);
+      }
+      progress.written += sent.length;
+      if (options.onWrite !== undefined) for (const key of sent) options.onWrite(key);
+    }, (error: unknown) => {
+      throw environmentError(`Redis failed during the warm job after ${progress.written} keys: ${(error as Error).message}`, error);
+    });
+    // Unhandled until awaited: keep the rejection observed, it is rethrown by the next await.
+    inFlight.catch(() => undefined);
+  };
+
+  return {
+    get done() {
+      return done;
+    },
+    progress,
+    async drive(driveOptions = {}) {
+      const limit = driveOptions.limit ?? Number.POSITIVE_INFINITY;
+      const sleep = driveOptions.sleepMs ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+      const startMs = performance.now();
+      let handled = 0;
+      while (!done && handled < limit && driveOptions.signal?.aborted !== true) {
+        const rows = await nextRows(Math.min(batchSize, limit - handled));
+        if (rows.length === 0) break;
+        handled += rows.length;
+        await send(rows);
+        driveOptions.onProgress?.(progress);
+        const rate = driveOptions.ratePerSec;
+        if (rate !== undefined) {
+          const aheadMs = (handled * 1000) / rate - (performance.now() - startMs);
+          if (aheadMs > 0) await sleep(aheadMs);
+        }
+      }
+      if (inFlight !== null) {
+        const last = inFlight;
+        inFlight = null;
+        await last;
+      }
+      driveOptions.onProgress?.(progress);
+      return progress;
+    },
+  };
+}
