@@ -126,6 +126,8 @@ function analysis(): AnalysisResult {
     file: 'requests.csv', format: 'csv', timed: true, gzip: false, sizeBytes: 900_000, elapsedMs: 120,
     options: { keyColumn: null, timeColumn: null, valueBytes: null }, ...analyzer.finish(),
   };
+}
+
 /**
  * A fixture with cold starts, through the real cold-start code: 1 s of warmup and 4 s measured at
  * 40 requests per 250 ms, a deploy at 2 s. Cold, the local share collapses and climbs back over
