@@ -17,6 +17,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { createArrivals } from '../workload/arrivals.js';
 import { createAutocannonDriver } from './autocannon-driver.js';
 import { createHttpObserver } from './http-observer.js';
+import type { VariantRunOptions } from '../load/run-variant.js';
 import { httpEventTargets } from './http-event-targets.js';
 import { httpResultParts, type HttpLoad } from './http-result.js';
 import { builtinTarget, externalTarget } from './http-target.js';
@@ -24,18 +25,8 @@ import { createOpenDriver, type HttpDriver } from './open-driver.js';
 import { startReplicaSet, type ReplicaSet } from './replica-set.js';
 import { createRequestPlan } from './request-plan.js';
 
-export interface HttpRunOptions {
-  redisUrl?: string | undefined;
-  env?: Record<string, string | undefined>;
-  signal?: AbortSignal | undefined;
-  onProgress?: ((phase: 'warmup' | 'measure', snapshot: MetricsSnapshot) => void) | undefined;
-  keepKeys?: boolean | undefined;
-  scenarioDir: string;
-  toolVersion: string;
-  /** `--allow-remote`: an external target may be a non-loopback host. */
-  allowRemote?: boolean | undefined;
-  clock?: Clock;
-}
+/** The same options as an in-process run (`runVariant` hands them over as they are). */
+export type HttpRunOptions = VariantRunOptions;
 
 const PROGRESS_EVERY_MS = 1000;
 /** Events that missed a dead replica, listed in the result (a bound: one dead replica misses every later event). */

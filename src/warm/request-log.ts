@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { badInput } from '../errors.js';
+import { normaliseId } from '../workload/trace-replay.js';
 import type { Ranking } from './model-ranking.js';
 
 /**
@@ -20,15 +21,6 @@ export interface RequestLogOptions {
 }
 
 const DEFAULT_KEY_COLUMNS = ['entity', 'key', 'id'];
-const DIGITS = /^\d+$/;
-
-function normalise(key: string): string {
-  if (DIGITS.test(key)) {
-    const n = Number(key);
-    if (Number.isSafeInteger(n)) return String(n);
-  }
-  return key;
-}
 
 /** A readable of the file's text, gunzipped when it is gzip. Unreadable -> exit 2 naming the file. */
 export async function openText(file: string): Promise<Readable> {
@@ -121,7 +113,7 @@ export async function rankRequestLog(file: string, options: RequestLogOptions = 
       }
       const key = parser.parse(line, lineNo);
       if (key === null) continue;
-      const id = normalise(key);
+      const id = normaliseId(key);
       counts.set(id, (counts.get(id) ?? 0) + 1);
       total++;
     }

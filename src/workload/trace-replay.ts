@@ -21,7 +21,8 @@ export interface TraceKeys {
 
 const DIGITS = /^\d+$/;
 
-function normaliseId(line: string): string {
+/** `"007"` -> `"7"` (our id format for a decimal entity index); any other id as it is. */
+export function normaliseId(line: string): string {
   if (DIGITS.test(line)) {
     const index = Number(line);
     if (Number.isSafeInteger(index)) return String(index);
