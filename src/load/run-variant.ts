@@ -8,7 +8,7 @@ import type { SimulatedSource } from '../cascade/simulated-source.js';
 import { badInput } from '../errors.js';
 import { createRecorder, type MetricsSnapshot } from '../metrics/recorder.js';
 import { usedMemoryBytes } from '../redis/connect.js';
-import { cleanupRunKeys, measureRedisAtEnd, type CleanupOutcome } from '../redis/end-state.js';
+import { cleanupRunKeys, finishRunKeys, type CleanupOutcome } from '../redis/end-state.js';
 import { provisionRedis, type ProvisionedRedis } from '../redis/provision.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
@@ -204,8 +204,9 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
 
     await closeReplicas();
     // The measurements are in memory now: nothing Redis does from here on may lose them.
-    const redisAfter = await measureRedisAtEnd(redis.client, keyPrefix, endWaitMs);
-    cleanup = await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: redisAfter.unavailableAtEnd ? 0 : endWaitMs, written });
+    const finished = await finishRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: endWaitMs, written });
+    const redisAfter = finished.end;
+    cleanup = finished.cleanup;
 
     const result = assembleResult({
       variant,

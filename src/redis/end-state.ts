@@ -85,3 +85,18 @@ function describeError(error: unknown): string {
   // ioredis messages can quote a URL; a password must never reach a result.
   return redactText(error instanceof Error ? error.message : String(error));
 }
+
+/**
+ * The end of a run's Redis use, in its one safe order: measure memory and keys first (the figures
+ * are the result's), then delete the run's keys, waiting for a reconnect only when the measurement
+ * found Redis there.
+ */
+export async function finishRunKeys(
+  client: Redis,
+  prefix: string,
+  options: { keep: boolean; waitMs: number; written?: ReadonlySet<string> | undefined },
+): Promise<{ end: RedisEndState; cleanup: CleanupOutcome }> {
+  const end = await measureRedisAtEnd(client, prefix, options.waitMs);
+  const cleanup = await cleanupRunKeys(client, prefix, { ...options, waitMs: end.unavailableAtEnd ? 0 : options.waitMs });
+  return { end, cleanup };
+}

@@ -9,7 +9,7 @@ import type { PhaseOutcome } from '../load/issuer.js';
 import { measuredBound, warmupBound } from '../load/phase.js';
 import { createRecorder, type MetricsSnapshot } from '../metrics/recorder.js';
 import { usedMemoryBytes } from '../redis/connect.js';
-import { cleanupRunKeys, measureRedisAtEnd, type CleanupOutcome } from '../redis/end-state.js';
+import { cleanupRunKeys, finishRunKeys, type CleanupOutcome, type RedisEndState } from '../redis/end-state.js';
 import { provisionRedis, type ProvisionedRedis } from '../redis/provision.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
@@ -153,11 +153,11 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
     const reports = replicas === null ? [] : await replicas.reports();
     await replicas?.stop();
 
-    let redisEnd: Awaited<ReturnType<typeof measureRedisAtEnd>> = { usedMemoryAfter: null, keys: null, bytesPerKey: null, unavailableAtEnd: false };
+    let redisEnd: RedisEndState = { usedMemoryAfter: null, keys: null, bytesPerKey: null, unavailableAtEnd: false };
     if (redis !== null) {
-      const endWaitMs = scenario.cascade.redis.connectTimeout;
-      redisEnd = await measureRedisAtEnd(redis.client, keyPrefix, endWaitMs);
-      cleanup = await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: redisEnd.unavailableAtEnd ? 0 : endWaitMs });
+      const finished = await finishRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: scenario.cascade.redis.connectTimeout });
+      redisEnd = finished.end;
+      cleanup = finished.cleanup;
     }
     const parts = httpResultParts({ load, target, summary, reports, replicas: replicas?.replicas ?? null, observed: observer.info(), unreached });
     const doc = assembleResult({
