@@ -1,4 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createRequire } from 'node:module';
+
+// pg is required on first use, not at import: every CLI command imports this module.
+const lazyRequire = createRequire(import.meta.url);
+const pgModule = (): typeof pg => lazyRequire('pg') as typeof pg;
 import { badInput, environmentError } from '../errors.js';
 import { readPackageVersion } from '../package-version.js';
 import { redactText } from '../redact.js';
@@ -92,7 +97,7 @@ export async function connectPostgres(target: PostgresTarget, settings: PoolSett
     connectionTimeoutMillis: settings.connectTimeoutMs ?? 2000,
     application_name: 'fcbench',
   };
-  const pool = new pg.Pool({
+  const pool = new (pgModule().Pool)({
     ...config,
     ...(settings.statementTimeoutMs > 0
       ? {
@@ -127,7 +132,7 @@ export async function connectPostgres(target: PostgresTarget, settings: PoolSett
     serverVersion,
     pool,
     async newClient() {
-      const client = new pg.Client(config);
+      const client = new (pgModule().Client)(config);
       client.on('error', () => undefined);
       try {
         await client.connect();

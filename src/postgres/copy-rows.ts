@@ -1,5 +1,10 @@
 import type pg from 'pg';
-import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
+import { createRequire } from 'node:module';
+import type { CopyStreamQuery } from 'pg-copy-streams';
+
+// pg-copy-streams (which loads pg) is required on first use, not at import: every CLI command imports this module.
+const lazyRequire = createRequire(import.meta.url);
+const copyFrom = (sql: string): CopyStreamQuery => (lazyRequire('pg-copy-streams') as typeof import('pg-copy-streams')).from(sql);
 
 /**
  * Bulk row writes of one (feature set, version) with `COPY ... FROM STDIN (FORMAT binary)`, inside

@@ -1,4 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createRequire } from 'node:module';
+
+// pg is required on first use, not at import: every CLI command imports this module.
+const lazyRequire = createRequire(import.meta.url);
+const pgModule = (): typeof pg => lazyRequire('pg') as typeof pg;
 import { environmentError } from '../errors.js';
 import { redactText } from '../redact.js';
 import { describePgError } from './connect.js';
@@ -14,7 +19,7 @@ export async function createDatabaseIfMissing(url: string, connectTimeoutMs: num
   const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (name === '' || name === 'postgres') return false;
   parsed.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: parsed.toString(), connectionTimeoutMillis: connectTimeoutMs, application_name: 'fcbench' });
+  const client = new (pgModule().Client)({ connectionString: parsed.toString(), connectionTimeoutMillis: connectTimeoutMs, application_name: 'fcbench' });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -1,4 +1,7 @@
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+// undici is required on first use, not at import: every CLI command imports this module.
+const lazyRequire = createRequire(import.meta.url);
+const undici = (): typeof import('undici') => lazyRequire('undici') as typeof import('undici');
 import type { Clock } from '../cascade/clock.js';
 import type { PhaseBound, PhaseOutcome } from '../load/issuer.js';
 import { runOpenLoop } from '../load/open-loop.js';
@@ -56,7 +59,7 @@ export function createOpenDriver(options: OpenDriverOptions): HttpDriver {
   const { clock, plan, observer, timeoutMs } = options;
   const pools = options.origins.map(
     (origin, i) =>
-      new Pool(origin, {
+      new (undici().Pool)(origin, {
         connections: connectionsFor(options.connections, options.origins.length, i),
         pipelining: options.pipelining,
         headersTimeout: timeoutMs,

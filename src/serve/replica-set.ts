@@ -1,5 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { request } from 'undici';
+import { createRequire } from 'node:module';
+
+// undici is required on first use, not at import: every CLI command imports this module.
+const lazyRequire = createRequire(import.meta.url);
+const request: typeof import('undici').request = (...args) => (lazyRequire('undici') as typeof import('undici')).request(...args);
 import { environmentError, FcbenchError } from '../errors.js';
 import { REPLICA_ENTRY_PATH } from './replica-entry.js';
 import { CONTROL_PATH, METRICS_PATH, REPLICA_ENV_FLAG, type ChildMessage, type ControlCommand, type ReplicaConfig, type ReplicaReport } from './replica-protocol.js';

@@ -1,5 +1,10 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { RecordBatchReader, Type, type DataType, type Field, type RecordBatch } from 'apache-arrow';
+import { createRequire } from 'node:module';
+import type { DataType, Field, RecordBatch } from 'apache-arrow';
+
+// apache-arrow is required on first use, not at import: every CLI command imports this module.
+const lazyRequire = createRequire(import.meta.url);
+const arrow = (): typeof import('apache-arrow') => lazyRequire('apache-arrow') as typeof import('apache-arrow');
 import { badInput } from '../errors.js';
 import { cellValue, checkColumns, entityValue, type ColumnKind } from './feature-columns.js';
 import { fileStamp } from './file-stamp.js';
@@ -82,7 +87,7 @@ export async function openArrowInput(options: FeatureFileOptions): Promise<WarmI
 }
 
 async function openReader(handle: FileHandle) {
-  const reader = await RecordBatchReader.from(handle);
+  const reader = await arrow().RecordBatchReader.from(handle);
   await reader.open();
   return reader;
 }
@@ -97,6 +102,7 @@ function listToArray(value: unknown): unknown {
 
 function describeArrow(type: DataType): { kind: ColumnKind; type: string } {
   const name = String(type);
+  const { Type } = arrow();
   switch (type.typeId) {
     case Type.Float:
       return { kind: 'float', type: name };
