@@ -18,7 +18,7 @@ import { useScenarioDir } from './scenario-files.js';
  * failure; FCBENCH_FUZZ_SEED=<seed> with the same FCBENCH_FUZZ_RUNS replays it).
  */
 const fuzzRuns = process.env['FCBENCH_FUZZ_RUNS'];
-const TOTAL_RUNS = fuzzRuns === undefined ? 500 : Number(fuzzRuns);
+const TOTAL_RUNS = fuzzRuns === undefined ? 200 : Number(fuzzRuns);
 const replaySeed = process.env['FCBENCH_FUZZ_SEED'];
 const SEED = replaySeed !== undefined ? Number(replaySeed) : fuzzRuns === undefined ? 20_260_808 : undefined;
 /** Share of the cases each property gets: random documents, mutated scenarios, --set flags. */
