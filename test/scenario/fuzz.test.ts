@@ -13,7 +13,7 @@ import { useScenarioDir } from './scenario-files.js';
  * 0, or exits 2 with one line per problem, each naming the file and line:col (or the flag). Never
  * a stack trace, never an internal error (exit 1).
  *
- * `npm test` runs 500 cases from a fixed seed, so it is deterministic; `npm run fuzz` sets
+ * `npm test` runs 200 cases from a fixed seed, so it is deterministic; `npm run fuzz` sets
  * FCBENCH_FUZZ_RUNS=20000 and a random seed (fast-check prints it, and the failing path, on
  * failure; FCBENCH_FUZZ_SEED=<seed> with the same FCBENCH_FUZZ_RUNS replays it).
  */
