@@ -1,9 +1,7 @@
 import type pg from 'pg';
-import { createRequire } from 'node:module';
+import { lazyModule } from '../lazy-module.js';
 
-// pg is required on first use, not at import: every CLI command imports this module.
-const lazyRequire = createRequire(import.meta.url);
-const pgModule = (): typeof pg => lazyRequire('pg') as typeof pg;
+const pgModule = lazyModule<typeof pg>('pg');
 import { badInput, environmentError } from '../errors.js';
 import { readPackageVersion } from '../package-version.js';
 import { redactText } from '../redact.js';

@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import { createRequire } from 'node:module';
 import type { CopyStreamQuery } from 'pg-copy-streams';
+import { lazyModule } from '../lazy-module.js';
 
-// pg-copy-streams (which loads pg) is required on first use, not at import: every CLI command imports this module.
-const lazyRequire = createRequire(import.meta.url);
-const copyFrom = (sql: string): CopyStreamQuery => (lazyRequire('pg-copy-streams') as typeof import('pg-copy-streams')).from(sql);
+// pg-copy-streams loads pg itself, so it too waits for the first COPY.
+const copyStreams = lazyModule<typeof import('pg-copy-streams')>('pg-copy-streams');
+const copyFrom = (sql: string): CopyStreamQuery => copyStreams().from(sql);
 
 /**
  * Bulk row writes of one (feature set, version) with `COPY ... FROM STDIN (FORMAT binary)`, inside

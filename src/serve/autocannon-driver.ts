@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { PhaseBound, PhaseOutcome } from '../load/issuer.js';
+import { lazyModule } from '../lazy-module.js';
 import { httpErrorKind } from './http-errors.js';
 import type { HttpDriver, HttpDriverOptions } from './open-driver.js';
 import { connectionsFor } from './open-driver.js';
@@ -42,9 +42,8 @@ type Autocannon = (
 ) => AutocannonInstance;
 
 // autocannon is CommonJS without types; this is the part of its programmatic API fcbench uses.
-// Loaded on first use: requiring it at import time cost every CLI command ~0.3 s of start-up.
-let autocannonModule: Autocannon | undefined;
-const autocannon: Autocannon = (...args) => (autocannonModule ??= createRequire(import.meta.url)('autocannon') as Autocannon)(...args);
+const autocannonModule = lazyModule<Autocannon>('autocannon');
+const autocannon: Autocannon = (...args) => autocannonModule()(...args);
 
 /**
  * `driver: autocannon`: one autocannon instance per replica (connections split evenly), all

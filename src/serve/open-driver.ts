@@ -1,13 +1,12 @@
-import { createRequire } from 'node:module';
-// undici is required on first use, not at import: every CLI command imports this module.
-const lazyRequire = createRequire(import.meta.url);
-const undici = (): typeof import('undici') => lazyRequire('undici') as typeof import('undici');
 import type { Clock } from '../cascade/clock.js';
 import type { PhaseBound, PhaseOutcome } from '../load/issuer.js';
 import { runOpenLoop } from '../load/open-loop.js';
+import { lazyModule } from '../lazy-module.js';
 import { httpErrorKind } from './http-errors.js';
 import type { HttpObserver } from './http-observer.js';
 import type { RequestPlan } from './request-plan.js';
+
+const undici = lazyModule<typeof import('undici')>('undici');
 
 export interface HttpDriverOptions {
   /** One origin per replica (`http://127.0.0.1:port`), or the external service's. */

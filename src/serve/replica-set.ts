@@ -1,9 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { lazyModule } from '../lazy-module.js';
 
-// undici is required on first use, not at import: every CLI command imports this module.
-const lazyRequire = createRequire(import.meta.url);
-const request: typeof import('undici').request = (...args) => (lazyRequire('undici') as typeof import('undici')).request(...args);
+const undici = lazyModule<typeof import('undici')>('undici');
+const request: typeof import('undici').request = (...args) => undici().request(...args);
 import { environmentError, FcbenchError } from '../errors.js';
 import { REPLICA_ENTRY_PATH } from './replica-entry.js';
 import { CONTROL_PATH, METRICS_PATH, REPLICA_ENV_FLAG, type ChildMessage, type ControlCommand, type ReplicaConfig, type ReplicaReport } from './replica-protocol.js';

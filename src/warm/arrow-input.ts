@@ -1,10 +1,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { DataType, Field, RecordBatch } from 'apache-arrow';
+import { lazyModule } from '../lazy-module.js';
 
-// apache-arrow is required on first use, not at import: every CLI command imports this module.
-const lazyRequire = createRequire(import.meta.url);
-const arrow = (): typeof import('apache-arrow') => lazyRequire('apache-arrow') as typeof import('apache-arrow');
+const arrow = lazyModule<typeof import('apache-arrow')>('apache-arrow');
 import { badInput } from '../errors.js';
 import { cellValue, checkColumns, entityValue, type ColumnKind } from './feature-columns.js';
 import { fileStamp } from './file-stamp.js';
