@@ -13,7 +13,9 @@ const originNs = process.hrtime.bigint();
 export const systemClock: Clock = {
   nowUs: () => Number(process.hrtime.bigint() - originNs) / 1000,
   wallMs: () => Date.now(),
-  sleepMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  // A zero sleep still yields to I/O and timers (setImmediate), but without setTimeout's 1 ms floor:
+  // a `fixed: 0ms` source must cost nothing, not a millisecond per miss.
+  sleepMs: (ms) => new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve))),
 };
 
 /**
