@@ -12,7 +12,7 @@ import { planOutputs } from '../compare/output-plan.js';
 import type { MetricSelection } from '../compare/select-metrics.js';
 import { writeFileAtomic } from '../results/atomic-write.js';
 import { readResults } from '../results/find-results.js';
-import { collectRepeatable } from './validate.js';
+import { collectRepeatable } from './repeatable.js';
 
 interface CompareFlags {
   history?: string;

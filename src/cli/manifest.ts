@@ -5,7 +5,7 @@ import { loadScenario } from '../scenario/load.js';
 import { writeManifest } from '../warm/manifest-write.js';
 import { planManifest } from '../warm/plan-manifest.js';
 import { rankingFor, type RankingFrom } from '../warm/ranking-source.js';
-import { collectRepeatable } from './validate.js';
+import { collectRepeatable } from './repeatable.js';
 
 interface ManifestFlags {
   top?: string;

@@ -6,7 +6,7 @@ import { checkWritableDir, type WriteFailure } from '../results/output-dir.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import { formatProgress, formatSummary } from './format-summary.js';
 import { readToolVersion } from './tool-version.js';
-import { collectRepeatable } from './validate.js';
+import { collectRepeatable } from './repeatable.js';
 
 /** The flags `run` and `simulate` share: where output goes, what is printed, what is overridden. */
 export interface ScenarioOutputFlags {

@@ -4,7 +4,7 @@ import { latenciesFromResult, type SimLatencies } from '../simulate/latency-mode
 import { simulateVariant } from '../simulate/simulate-variant.js';
 import { addPrintFlags, addScenarioOutputFlags, executeScenarioCommand, type ScenarioOutputFlags } from './scenario-command.js';
 import { readToolVersion } from './tool-version.js';
-import { collectRepeatable } from './validate.js';
+import { collectRepeatable } from './repeatable.js';
 
 interface SimulateFlags extends ScenarioOutputFlags {
   sweep?: string[];

@@ -6,7 +6,7 @@ import { DEFAULT_CHUNK_ROWS } from '../postgres/copy-rows.js';
 import { loadScenario } from '../scenario/load.js';
 import { IDENTIFIER_RE } from '../scenario/schema-workload.js';
 import { createProgressThrottle, formatLoadOutcome, formatLoadProgress, LOG_LINE_MS, TTY_REDRAW_MS } from './load-progress.js';
-import { collectRepeatable } from './validate.js';
+import { collectRepeatable } from './repeatable.js';
 
 interface LoadFlags {
   version?: string;

@@ -7,15 +7,11 @@ import { buildWorkload } from '../load/build-workload.js';
 import { checkPostgresUrl, resolvePostgresUrl } from '../postgres/connect.js';
 import { provisionRedis } from '../redis/provision.js';
 import { loadScenario, type ScenarioVariant } from '../scenario/load.js';
+import { collectRepeatable } from './repeatable.js';
 
 interface ValidateFlags {
   set?: string[];
   connect?: boolean;
-}
-
-/** Commander option parser for repeatable flags (`--set a=1 --set b=2`). */
-export function collectRepeatable(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 /** Distinct Redis settings across variants (a matrix may vary them), so each is checked once. */

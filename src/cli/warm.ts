@@ -10,7 +10,7 @@ import { provisionRedis } from '../redis/provision.js';
 import { loadScenario } from '../scenario/load.js';
 import { openWarmInput } from '../warm/open-input.js';
 import { createProgressThrottle, LOG_LINE_MS, TTY_REDRAW_MS } from './load-progress.js';
-import { collectRepeatable } from './validate.js';
+import { collectRepeatable } from './repeatable.js';
 import { formatWarmOutcome, formatWarmProgress } from './warm-progress.js';
 
 interface WarmFlags {
