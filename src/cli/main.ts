@@ -3,20 +3,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { redactText } from '../redact.js';
-import { registerAnalyze } from './analyze.js';
-import { registerCodecs } from './codecs.js';
-import { registerCompare } from './compare.js';
-import { registerMerge } from './merge.js';
-import { registerManifest } from './manifest.js';
 import { describeFailure } from './exit.js';
-import { registerReport } from './report.js';
-import { registerRun } from './run.js';
-import { registerSchema } from './schema.js';
-import { registerSimulate } from './simulate.js';
-import { registerSource } from './source.js';
 import { readToolVersion } from './tool-version.js';
-import { registerValidate } from './validate.js';
-import { registerWarm } from './warm.js';
 
 /**
  * The `fcbench` command line. Each command lives in its own file and registers itself with
@@ -24,7 +12,41 @@ import { registerWarm } from './warm.js';
  * It is the only place that sets the process exit code.
  */
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in the order `--help` lists them, each imported only when needed: a command's
+ * module pulls in its whole subsystem (the cascade, PostgreSQL, the codec lab...), and loading all
+ * ~280 modules cost every invocation about half a second before doing anything.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['run', async () => (await import('./run.js')).registerRun],
+  ['simulate', async () => (await import('./simulate.js')).registerSimulate],
+  ['validate', async () => (await import('./validate.js')).registerValidate],
+  ['report', async () => (await import('./report.js')).registerReport],
+  ['compare', async () => (await import('./compare.js')).registerCompare],
+  ['codecs', async () => (await import('./codecs.js')).registerCodecs],
+  ['schema', async () => (await import('./schema.js')).registerSchema],
+  ['source', async () => (await import('./source.js')).registerSource],
+  ['analyze', async () => (await import('./analyze.js')).registerAnalyze],
+  ['merge', async () => (await import('./merge.js')).registerMerge],
+  ['manifest', async () => (await import('./manifest.js')).registerManifest],
+  ['warm', async () => (await import('./warm.js')).registerWarm],
+];
+
+/**
+ * The program with `only` registered when it names a command (`fcbench run ...`), else with every
+ * command: `--help`, a typo (commander suggests the nearest name) or no command at all.
+ */
+export async function buildProgram(only?: string): Promise<Command> {
+  const known = COMMANDS.find(([name]) => name === only);
+  const registers = await Promise.all((known ? [known] : COMMANDS).map(([, load]) => load()));
+  const program = baseProgram();
+  for (const register of registers) register(program);
+  return program;
+}
+
+function baseProgram(): Command {
   const program = new Command('fcbench')
     .description('Benchmark and load-simulate feature-store cache cascades: local LRU -> Redis -> feature store.')
     .version(readToolVersion(), '-V, --version', 'print the fcbench version')
@@ -55,25 +77,14 @@ Examples:
 Exit codes: 0 ok, 1 threshold or regression gate failed, 2 bad input, 3 environment (Redis), 130 interrupted.
 Set FCBENCH_DEBUG=1 to print stack traces.`,
   );
-  registerRun(program);
-  registerSimulate(program);
-  registerValidate(program);
-  registerReport(program);
-  registerCompare(program);
-  registerCodecs(program);
-  registerSchema(program);
-  registerSource(program);
-  registerAnalyze(program);
-  registerMerge(program);
-  registerManifest(program);
-  registerWarm(program);
   return program;
 }
 
 /** Runs the CLI on `argv` (as `process.argv`); returns the exit code, having printed any failure. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync([...argv]);
+    // argv[2] is the command: program options (--help, --version) only come before it.
+    await (await buildProgram(argv[2])).parseAsync([...argv]);
     return 0;
   } catch (error) {
     const report = describeFailure(error, { debug: process.env['FCBENCH_DEBUG'] === '1' });
@@ -94,6 +105,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `fcbench --help | head`: a reader that stops early is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   // exitCode rather than exit(): lets piped stdout (fcbench schema | ...) flush completely.
   process.exitCode = await runCli(process.argv);
   // A finished command should not linger on a stray socket or timer; unref'd, so a clean exit

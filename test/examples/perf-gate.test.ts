@@ -39,8 +39,8 @@ function commandLines(node: unknown, out: string[] = []): string[] {
   return out.flatMap((l) => l.split(/&&|;/)).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-function checkFcbench(argv: readonly string[]): void {
-  const program = buildProgram();
+async function checkFcbench(argv: readonly string[]): Promise<void> {
+  const program = await buildProgram();
   const [name, ...rest] = argv;
   const command = program.commands.find((c: Command) => c.name() === name);
   expect(command, `fcbench ${name}: no such command`).toBeDefined();
@@ -65,10 +65,10 @@ describe.each(EXAMPLES)('%s', (file) => {
     expect(names).toContain('compare');
   });
 
-  it('calls only fcbench commands and flags that exist', () => {
+  it('calls only fcbench commands and flags that exist', async () => {
     for (const w of lines.map(words)) {
-      if (w[0] === 'fcbench') checkFcbench(w.slice(1));
-      else if (w[0] === 'npx' && w[1] === 'fcbench') checkFcbench(w.slice(2));
+      if (w[0] === 'fcbench') await checkFcbench(w.slice(1));
+      else if (w[0] === 'npx' && w[1] === 'fcbench') await checkFcbench(w.slice(2));
     }
   });
 
