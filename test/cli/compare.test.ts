@@ -19,14 +19,14 @@ const redis = usePrivateRedis();
  */
 const SCENARIO = `name: compare-gate
 seed: 11
-warmup: { requests: 500 }
-keys: { entities: 3000, distribution: { kind: zipf, exponent: 1.0 } }
+warmup: { requests: 100 }
+keys: { entities: 400, distribution: { kind: zipf, exponent: 1.0 } }
 featureSets:
   - name: f
     payload: { floats: 20, ints: 4, strings: 1 }
 cascade:
   replicas: 2
-  local: { maxEntries: 300 }
+  local: { maxEntries: 100 }
   source: { kind: simulated, latency: { p50: 10ms, p99: 20ms } }
 load: { mode: closed, concurrency: 4, requests: 5000 }
 `;
@@ -111,7 +111,7 @@ describe('fcbench compare on real runs (private Redis)', () => {
       env: { GITHUB_STEP_SUMMARY: summary },
     });
     expect(out.code, out.stdout).toBe(1);
-    expect(out.stderr).toMatch(/^fcbench: REGRESSED: .*latency\.byTier\.source\.p99/m);
+    expect(out.stderr, out.stdout).toMatch(/^fcbench: REGRESSED: .*latency\.byTier\.source\.p99/m);
     const md = readFileSync(join(outDir, 'compare.md'), 'utf8');
     expect(md).toMatch(/^\*\*REGRESSED: /m);
     expect(md).toMatch(/^\| latency\.byTier\.source\.p99 \| [\d.]+ ms \| [\d.]+ ms \| \+\d+% \| \*\*REGRESSED\*\* \| tolerance: /m);
@@ -128,7 +128,7 @@ describe('fcbench compare on real runs (private Redis)', () => {
   it('--trials 2 --interleave on a matrix: trial {group, index, of} in each result, variants in rotation; paired by variant', async () => {
     writeFileSync(
       join(dir, 'scenario.yaml'),
-      SCENARIO.replace('requests: 5000', 'requests: 300').replace('warmup: { requests: 500 }', 'warmup: { requests: 50 }') +
+      SCENARIO.replace('requests: 5000', 'requests: 300').replace('warmup: { requests: 100 }', 'warmup: { requests: 50 }') +
         'matrix: { "codec.format": [json, msgpack] }\n',
     );
     const trials = await runScenario(dir, 'trials', ['--trials', '2', '--interleave']);
