@@ -48,17 +48,9 @@ export function createBatchJob(deps: BatchJobDeps): BatchJob {
   const { clock, ledger } = deps;
   const rollbacks = new Map<string, () => void>();
 
+  // Either signal wakes the sleep and cancels its timer (see Clock.sleepMs).
   const sleep = (ms: number, extra?: AbortSignal): Promise<void> =>
-    new Promise((resolve) => {
-      const signals = extra === undefined ? [deps.signal] : [deps.signal, extra];
-      if (signals.some((s) => s.aborted) || ms <= 0) return resolve();
-      const done = () => {
-        for (const s of signals) s.removeEventListener('abort', done);
-        resolve();
-      };
-      for (const s of signals) s.addEventListener('abort', done, { once: true });
-      void clock.sleepMs(ms).then(done);
-    });
+    ms <= 0 ? Promise.resolve() : clock.sleepMs(ms, extra === undefined ? deps.signal : AbortSignal.any([deps.signal, extra]));
 
   const apply = async (event: BatchPublishEvent, state: PublicationState, changed: readonly string[]): Promise<void> => {
     await sleep(event.publishLag);

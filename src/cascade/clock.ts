@@ -4,7 +4,11 @@ export interface Clock {
   nowUs(): number;
   /** Wall-clock milliseconds since the epoch, for TTLs and value ages stored in Redis. */
   wallMs(): number;
-  sleepMs(ms: number): Promise<void>;
+  /**
+   * Resolves after `ms`, or at once when `signal` aborts. An aborted sleep cancels its timer: an
+   * abandoned long timer would keep the process alive after the run is over.
+   */
+  sleepMs(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 const originNs = process.hrtime.bigint();
@@ -13,10 +17,27 @@ const originNs = process.hrtime.bigint();
 export const systemClock: Clock = {
   nowUs: () => Number(process.hrtime.bigint() - originNs) / 1000,
   wallMs: () => Date.now(),
+  sleepMs: systemSleep,
+};
+
+function systemSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
   // A zero sleep still yields to I/O and timers (setImmediate), but without setTimeout's 1 ms floor:
   // a `fixed: 0ms` source must cost nothing, not a millisecond per miss.
-  sleepMs: (ms) => new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve))),
-};
+  if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
+  if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /**
  * A clock that only moves when told to. `sleepMs` resolves when `advanceMs` passes its deadline,
@@ -40,10 +61,19 @@ export class FakeClock implements Clock {
     return this.wallOffsetMs + this.nowMsValue;
   }
 
-  sleepMs(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
+  sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
+    if (ms <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      this.sleepers.push({ untilMs: this.nowMsValue + ms, resolve });
+      const sleeper = { untilMs: this.nowMsValue + ms, resolve };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 

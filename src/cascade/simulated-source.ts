@@ -80,7 +80,10 @@ export function createSimulatedSource(options: SimulatedSourceOptions, deps: Sim
   const queue = async (): Promise<boolean> => {
     stats.queued++;
     const ticket = limiter.enqueue();
-    const outcome = await Promise.race([ticket.granted.then(() => true), clock.sleepMs(timeoutMs).then(() => false)]);
+    const granted = new AbortController();
+    const outcome = await Promise.race([ticket.granted.then(() => true), clock.sleepMs(timeoutMs, granted.signal).then(() => false)]);
+    // Cancel the losing timeout: a queued call must not leave a timer running after it got its slot.
+    granted.abort();
     return outcome || !ticket.cancel();
   };
 

@@ -68,14 +68,5 @@ function yieldImmediate(): Promise<void> {
 
 /** Sleeps, but wakes at once on abort so Ctrl-C does not wait for a long gap between arrivals. */
 export function sleepUntilAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal === undefined) return clock.sleepMs(ms);
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const onAbort = () => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
-    void clock.sleepMs(ms).then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
+  return clock.sleepMs(ms, signal);
 }
