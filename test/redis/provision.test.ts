@@ -27,6 +27,20 @@ describe('provisionRedis', () => {
     await provisioned.close();
   });
 
+  // A ref'd timer left behind kept every `fcbench run` alive for 2 s after its work was done.
+  it('close leaves no timer behind, even for a client already disconnected elsewhere', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const provisioned = await provisionRedis({ url: 'auto', env: { REDIS_URL: redis.url } });
+    const replicaClient = await provisioned.connect({ name: 'replica' });
+    replicaClient.disconnect();
+    await new Promise<void>((resolve) => replicaClient.once('end', () => resolve()));
+    // Other files' timers may expire meanwhile (fewer), never start: one more is the leak.
+    const before = timers();
+    await provisioned.close();
+    await new Promise<void>((resolve) => provisioned.client.once('end', () => resolve()));
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   it('an unreachable URL is an environment error naming the URL, not a hang', async () => {
     const port = await freeLoopbackPort();
     const error = await provisionRedis({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 500 }).catch((e) => e);
