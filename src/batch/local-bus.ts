@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { disconnect } from '../redis/connect.js';
 import type { Clock } from '../cascade/clock.js';
 import { createHistogram, type LatencyHistogram } from '../metrics/histogram.js';
 import type { LocalInvalidationResult } from '../results/result-types.js';
@@ -223,7 +224,7 @@ export async function createLocalBus(deps: {
       closed.abort();
       for (const off of rearmListeners) off();
       if (lateTimer !== null) clearTimeout(lateTimer);
-      for (const sub of subscribers) sub.disconnect();
+      for (const sub of subscribers) disconnect(sub);
       for (const c of counts) c.latency.destroy();
     },
   };

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { disconnect } from '../redis/connect.js';
 import type { Cascade } from '../cascade/cascade.js';
 import type { Clock } from '../cascade/clock.js';
 import type { Generation } from '../batch/batch-runtime.js';
@@ -133,7 +134,7 @@ export function createReplicaFleet(deps: {
     closedIds.add(id);
     await byId[id]!.close().catch(() => undefined);
     // QUIT after the last reply; a Redis already gone just drops the socket.
-    await clients[id]!.quit().catch(() => clients[id]!.disconnect());
+    await clients[id]!.quit().catch(() => disconnect(clients[id]!));
   };
 
   const retire = async (old: Generation): Promise<void> => {

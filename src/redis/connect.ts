@@ -77,12 +77,21 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
     ]);
     connectedOnce = true;
   } catch (error) {
-    client.disconnect();
+    disconnect(client);
     throw environmentError(`cannot connect to Redis at ${redactUrl(url)}: ${describe(firstError ?? error)}`, error);
   } finally {
     clearTimeout(timer);
   }
   return client;
+}
+
+/**
+ * Disconnects a client unless it is closed already. ioredis arms a ref'd 2 s "stream still open"
+ * timer on every disconnect() and clears it on the stream's 'close' event; on a closed stream that
+ * event never comes again, and the timer kept the process alive for 2 s after a run or an error.
+ */
+export function disconnect(client: Redis): void {
+  if (client.status !== 'end') client.disconnect();
 }
 
 /** The reason as a fix. ioredis' own text never holds the password (and every caller redacts anyway). */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { badInput } from '../errors.js';
-import { connectRedis, IOREDIS_VERSION, redactUrl, serverInfo } from './connect.js';
+import { connectRedis, disconnect, IOREDIS_VERSION, redactUrl, serverInfo } from './connect.js';
 import { startPrivateRedis, type PrivateRedis } from './private-server.js';
 
 export interface ProvisionOptions {
@@ -80,25 +80,15 @@ export async function provisionRedis(options: ProvisionOptions): Promise<Provisi
       connect,
       privateServer,
       async close() {
-        disconnectAll(clients);
+        for (const c of clients) disconnect(c);
         await privateServer?.stop();
       },
     };
   } catch (error) {
-    disconnectAll(clients);
+    for (const c of clients) disconnect(c);
     await privateServer?.stop();
     throw error;
   }
-}
-
-/**
- * Disconnects the clients not already closed elsewhere. ioredis arms a ref'd 2 s "stream still open"
- * timer on every disconnect() and clears it on the stream's 'close' event; on a client whose stream
- * has already closed that event never comes again, so a second disconnect() kept every `fcbench run`
- * alive for 2 s after its work was done.
- */
-function disconnectAll(clients: Redis[]): void {
-  for (const c of clients) if (c.status !== 'end') c.disconnect();
 }
 
 /** Only loopback targets unless the user explicitly allowed a remote one. */

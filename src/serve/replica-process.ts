@@ -7,7 +7,7 @@ import { buildSource } from '../load/build-source.js';
 import { buildWorkload } from '../load/build-workload.js';
 import { cascadeOptionsOf } from '../load/cascade-config.js';
 import { createRecorder } from '../metrics/recorder.js';
-import { connectRedis } from '../redis/connect.js';
+import { connectRedis, disconnect } from '../redis/connect.js';
 import { createFeatureHandler } from './replica-handler.js';
 import { CONTROL_PATH, INTERNAL_PREFIX, METRICS_PATH, type ChildMessage, type ControlCommand, type ParentMessage, type ReplicaConfig, type ReplicaReport } from './replica-protocol.js';
 
@@ -173,7 +173,7 @@ async function startReplica(config: ReplicaConfig): Promise<RunningReplica> {
       await cascade.close();
       recorder.close();
       await built.close();
-      redis.disconnect();
+      disconnect(redis);
     },
   };
 }

@@ -41,6 +41,14 @@ describe('provisionRedis', () => {
     expect(timers()).toBeLessThanOrEqual(before);
   });
 
+  it('a refused first connection leaves no timer behind (an error exit waited 2 s for it)', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const port = await freeLoopbackPort();
+    const before = timers();
+    await expect(connectRedis(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 500 })).rejects.toThrow(/connection refused/);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   it('an unreachable URL is an environment error naming the URL, not a hang', async () => {
     const port = await freeLoopbackPort();
     const error = await provisionRedis({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 500 }).catch((e) => e);
