@@ -1,4 +1,5 @@
 import { Decoder, Encoder, type DecoderOptions } from '@msgpack/msgpack';
+import { createFlatMsgpackEncoder } from './msgpack-flat-encoder.js';
 import { HashedKeyDecoder } from './msgpack-key-cache.js';
 import type { Serializer } from './serializer.js';
 
@@ -23,18 +24,20 @@ function decoderOptions(mode: MsgpackKeyDecoding): DecoderOptions {
 }
 
 /**
- * @msgpack/msgpack with one reused `Encoder` and `Decoder`. `encodeSharedRef` returns a view into
+ * @msgpack/msgpack with one reused `Encoder` and `Decoder`, and the flat fast path
+ * (msgpack-flat-encoder.ts) in front of the encoder for the usual feature bundle. `encodeSharedRef` returns a view into
  * the encoder's buffer, which the codec copies once into the envelope (`encode` would copy twice).
  * Floats stay float64 and safe integers stay integers, so values round-trip exactly (except -0,
  * which msgpack stores as the integer 0).
  */
 export function createMsgpackSerializer(keyDecoding: MsgpackKeyDecoding): Serializer {
+  const flat = createFlatMsgpackEncoder();
   const encoder = new Encoder();
   const decoder = new Decoder(decoderOptions(keyDecoding));
   return {
     format: 'msgpack',
     serialize(values) {
-      return encoder.encodeSharedRef(values);
+      return flat.encode(values) ?? encoder.encodeSharedRef(values);
     },
     deserialize(bytes) {
       return decoder.decode(bytes);

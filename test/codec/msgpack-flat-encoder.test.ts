@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { Encoder } from '@msgpack/msgpack';
+import { describe, expect, it } from 'vitest';
+import { createFlatMsgpackEncoder } from '../../src/codec/msgpack-flat-encoder.js';
+import { createPayloadGenerator } from '../../src/workload/payload.js';
+import { FC_PARAMS, featureValues, smallPayload } from './arbitraries.js';
+
+/** The library's bytes, the reference: the fast path must never change what is stored. */
+const library = (values: unknown) => new Encoder().encode(values);
+const flat = createFlatMsgpackEncoder(16);
+const fast = (values: unknown) => {
+  const bytes = flat.encode(values);
+  return bytes === null ? null : Uint8Array.from(bytes);
+};
+
+/** Every boundary of msgpack's integer, string, array and map headers, and the numbers that are not integers. */
+const EDGE_NUMBERS = [
+  0, -0, 1, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1,
+  -1, -32, -33, -128, -129, -32768, -32769, -(2 ** 31), -(2 ** 31) - 1, Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER - 1,
+  0.5, -0.5, 1e300, -1e-300, Number.EPSILON, NaN, Infinity, -Infinity,
+];
+
+describe('the flat msgpack fast path writes exactly the library\'s bytes', () => {
+  it('for generated feature bundles of every shape the payload generator makes', () => {
+    for (const spec of [
+      { floats: 50, ints: 8, strings: 2, embedding: 0 },
+      { floats: 6, ints: 2, strings: 1, embedding: 768 },
+      { floats: 0, ints: 0, strings: 0, embedding: 4 },
+      { floats: 20, ints: 0, strings: 40, embedding: 0, stringLength: 300 },
+    ]) {
+      const generate = createPayloadGenerator(spec);
+      for (let i = 0; i < 50; i++) {
+        const values = generate(String(i), 'feats', 'v1');
+        expect(fast(values), JSON.stringify(spec)).toEqual(library(values));
+      }
+    }
+  });
+
+  it('at every header boundary: integers, floats, string lengths, array and map sizes', () => {
+    const numbers: Record<string, number> = {};
+    EDGE_NUMBERS.forEach((n, i) => (numbers[`n${i}`] = n));
+    expect(fast(numbers)).toEqual(library(numbers));
+    for (const length of [0, 1, 31, 32, 255, 256, 65535, 65536]) {
+      const values = { s: 'x'.repeat(length), a: Array.from({ length: Math.min(length, 70_000) }, (_, i) => i * 0.5) };
+      expect(fast(values), `length ${length}`).toEqual(library(values));
+    }
+    for (const size of [0, 15, 16, 65535, 65536]) {
+      const values = Object.fromEntries(Array.from({ length: size }, (_, i) => [`k${i}`, i]));
+      expect(fast(values), `map of ${size}`).toEqual(library(values));
+    }
+    const scalars = { t: true, f: false, n: null, u: undefined, e: [], big: [1e300, -(2 ** 40), 3] };
+    expect(fast(scalars)).toEqual(library(scalars));
+  });
+
+  it('for arbitrary feature maps (property test), where it takes them', () => {
+    fc.assert(
+      fc.property(featureValues, (values) => {
+        const bytes = fast(values);
+        if (bytes !== null) expect(bytes).toEqual(library(values));
+      }),
+      FC_PARAMS,
+    );
+  });
+
+  it('declines what it does not write itself, so the library writes it whole', () => {
+    for (const values of [
+      { s: 'région' },
+      { 'clé': 1 },
+      { nested: { a: 1 } },
+      { emb: new Float32Array([1, 2]) },
+      { mixed: [1, 'a'] },
+      { at: new Date(0) },
+      [1, 2, 3],
+      'text',
+      new Map([['a', 1]]),
+    ]) {
+      expect(flat.encode(values), JSON.stringify(values)).toBeNull();
+    }
+    // Declining leaves nothing behind: the next flat value is right.
+    expect(fast(smallPayload())).toBeNull(); // s1 is not ASCII
+    const ascii = { ...smallPayload(), s1: 'region' };
+    expect(fast(ascii)).toEqual(library(ascii));
+  });
+});
