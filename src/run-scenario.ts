@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MetricsSnapshot } from './metrics/recorder.js';
-import { runVariant } from './load/run-variant.js';
+import { runVariant, type ShardRun } from './load/run-variant.js';
 import { renderReport } from './report/render-report.js';
 import { reportPath } from './report/write-report.js';
 import { writeOrRescue, type WriteFailure } from './results/output-dir.js';
@@ -28,6 +28,12 @@ export interface RunScenarioOptions {
    * @default false
    */
   interleave?: boolean | undefined;
+  /**
+   * `--shard i/N`: this process runs shard i of every variant and trial. Each run of the sequence
+   * gets its own group (`<group>-<n>` when there are several), the same in every shard, so the
+   * shards meet at each run's barrier in step.
+   */
+  shard?: ShardRun | undefined;
   /**
    * Runs one variant instead of the real run (`fcbench simulate` passes the simulation); the
    * writing, rescue and report plumbing stay the same. @default runVariant against Redis
@@ -83,6 +89,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
           allowRemote: options.allowRemote,
           scenarioDir: loaded.dir,
           toolVersion: options.toolVersion,
+          shard: options.shard === undefined || runs.length === 1 ? options.shard : { ...options.shard, group: `${options.shard.group}-${index + 1}` },
         });
     const result: ResultDocument =
       trials > 1 ? { ...measured, trial: { group, index: trial, of: trials, interleaved: options.interleave === true } } : measured;
@@ -103,7 +110,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
     results,
     reportPath: writtenReport,
     writeFailures,
-    thresholdsFailed: results.some((r) => r.result.thresholds.some((t) => !t.passed)),
+    // A shard's thresholds are judged on the merged result (fcbench merge), not on its part of the load.
+    thresholdsFailed: results.some((r) => r.result.shard === undefined && r.result.thresholds.some((t) => !t.passed)),
     interrupted: options.signal?.aborted === true,
   };
 }

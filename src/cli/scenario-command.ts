@@ -109,6 +109,9 @@ export async function executeScenarioCommand(file: string, flags: ScenarioOutput
         if (interactive) process.stderr.write('\r\u001b[K');
         if (failure !== null) process.stderr.write(`fcbench: ${describeWriteFailure('result', failure)}\n`);
         if (!flags.quiet && !flags.json) process.stderr.write(`${formatSummary(result)}\n`);
+        if (result.shard !== undefined && result.thresholds.some((t) => !t.passed)) {
+          say(`note: shard ${result.shard.index}/${result.shard.count}: thresholds are judged on the merged result (fcbench merge), so they do not set this shard's exit code`);
+        }
         process.stdout.write(flags.json ? '' : `result: ${path}\n`);
       },
     });

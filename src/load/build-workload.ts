@@ -32,8 +32,12 @@ export interface Workload {
   trace: TraceKeys | undefined;
 }
 
-export function buildWorkload(scenario: Scenario, scenarioDir: string): Workload {
-  const root = createRng(scenario.seed);
+/**
+ * `streamSeed` (a shard's, see shard.ts) seeds the random streams; the key ranking (a scrambled
+ * Zipf's rank -> entity), hottest lists and payloads stay the scenario seed's, shared by all shards.
+ */
+export function buildWorkload(scenario: Scenario, scenarioDir: string, options: { streamSeed?: number } = {}): Workload {
+  const root = createRng(options.streamSeed ?? scenario.seed);
   const distribution = distributionSpecOf(scenario, scenarioDir);
   const trace: TraceKeys | undefined = distribution.kind === 'trace' ? readTraceFile(distribution.file) : undefined;
   const entities = scenario.keys.entities;

@@ -8,7 +8,7 @@ import type { SimulatedSource } from '../cascade/simulated-source.js';
 import { badInput } from '../errors.js';
 import { createRecorder, type MetricsSnapshot } from '../metrics/recorder.js';
 import { usedMemoryBytes } from '../redis/connect.js';
-import { cleanupRunKeys, finishRunKeys, type CleanupOutcome } from '../redis/end-state.js';
+import { cleanupRunKeys, finishRunKeys, whenReady, type CleanupOutcome } from '../redis/end-state.js';
 import { provisionRedis, type ProvisionedRedis } from '../redis/provision.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
@@ -25,6 +25,8 @@ import { ShareSeries } from '../metrics/share-series.js';
 import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
 import { runHttpVariant } from '../serve/run-http-variant.js';
 import { prepareRunWarming, type RunWarming } from './run-warming.js';
+import { shardScenario, shardStreamSeed } from './shard.js';
+import { endBarrier, startBarrier } from '../redis/shard-barrier.js';
 
 export interface VariantRunOptions {
   /** `--redis URL`: overrides `cascade.redis.url`. */
@@ -42,6 +44,17 @@ export interface VariantRunOptions {
   /** `--allow-remote`: load.mode http may target a non-loopback service. */
   allowRemote?: boolean | undefined;
   clock?: Clock;
+  /** `--shard i/N`: run shard `index` of `count` of this variant (see shard.ts and runShard below). */
+  shard?: ShardRun | undefined;
+}
+
+/** One shard's part in a sharded run: which shard, the group every shard of the run names, how long barriers wait. */
+export interface ShardRun {
+  index: number;
+  count: number;
+  /** `--shard-group`: the same for every shard of one run, fresh for each run; keys live under `<keyPrefix>:<group>`. */
+  group: string;
+  timeoutMs: number;
 }
 
 /**
@@ -51,23 +64,36 @@ export interface VariantRunOptions {
  */
 export async function runVariant(variant: ScenarioVariant, options: VariantRunOptions): Promise<ResultDocument> {
   // HTTP serving mode (real replica processes or a team's service) has its own orchestrator.
-  if (variant.scenario.load.mode === 'http') return runHttpVariant(variant, options);
-  const scenario = variant.scenario;
+  if (variant.scenario.load.mode === 'http') {
+    if (options.shard !== undefined && options.shard.count > 1) throw badInput('--shard: load.mode http cannot be sharded yet (run several fcbench processes against your service without --shard, or use load.mode open or closed)');
+    return runHttpVariant(variant, options);
+  }
+  const shard = options.shard !== undefined && options.shard.count > 1 ? options.shard : null;
+  // A shard runs its part of the load (rate/N, concurrency/N, requests split), its own seeded
+  // streams, and only the events that act on its own replicas (shard.ts); the result records it.
+  const scenario = shard === null ? variant.scenario : shardScenario(variant.scenario, shard);
   const clock = options.clock ?? systemClock;
-  const startedAt = new Date();
+  let startedAt = new Date();
   // A per-run suffix keeps concurrent runs on one Redis apart and makes cleanup exact. The shared
   // layout (cascade.redis.shared) uses the prefix as given, to read keys a warm job wrote, and
   // remembers the keys it writes so cleanup deletes those and nothing else.
+  // The shards of one run share one prefix, named by their group, so they read each other's fills.
   const runId = randomBytes(4).toString('hex');
   const shared = scenario.cascade.redis.shared;
-  const keyPrefix = shared ? scenario.cascade.redis.keyPrefix : `${scenario.cascade.redis.keyPrefix}:${runId}`;
+  const keyPrefix = shared ? scenario.cascade.redis.keyPrefix : `${scenario.cascade.redis.keyPrefix}:${shard === null ? runId : shard.group}`;
+  const barrierKey = shard === null ? '' : shared ? `${keyPrefix}:fcbench-shards:${shard.group}` : `${keyPrefix}:fcbench-shards`;
+  const redisUrl = options.redisUrl ?? scenario.cascade.redis.url;
+  const env = options.env ?? process.env;
+  if (shard !== null && redisUrl === 'auto' && (env['REDIS_URL'] ?? '') === '') {
+    throw badInput(`--shard ${shard.index}/${shard.count}: every shard must use the same Redis; give it with --redis URL or REDIS_URL (cascade.redis.url: auto would start a private redis-server for this shard alone)`);
+  }
   const keepKeys = options.keepKeys === true || scenario.cascade.redis.keepKeys;
   const written: Set<string> | undefined = shared ? new Set() : undefined;
   const onRedisWrite = written === undefined ? undefined : (key: string) => void written.add(key);
 
   const redis = await provisionRedis({
-    url: options.redisUrl ?? scenario.cascade.redis.url,
-    env: options.env ?? process.env,
+    url: redisUrl,
+    env,
     allowRemote: scenario.cascade.redis.allowRemote,
     connectTimeoutMs: scenario.cascade.redis.connectTimeout,
     commandTimeoutMs: scenario.cascade.redis.commandTimeout,
@@ -87,7 +113,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
         'events: redis-pause pauses every client of the server, so fcbench only does it to a redis-server it started itself (cascade.redis.url: auto with REDIS_URL unset)',
       );
     }
-    const workload = buildWorkload(scenario, options.scenarioDir);
+    const workload = buildWorkload(scenario, options.scenarioDir, shard === null ? {} : { streamSeed: shardStreamSeed(scenario.seed, shard) });
     // The feature store, simulated or PostgreSQL; both serve what every snapshot version holds
     // (batch publications change a seeded fraction of entities). A postgres source is checked
     // here, before any Redis key is written.
@@ -168,6 +194,12 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
 
     // warm: before the warmup phase (all of it, or progressive's blocking part).
     if (warming !== null) await warming.blocking(signal);
+    // Shards start their traffic together (after shard 0's warming, if any), or fail with exit 3.
+    if (shard !== null) {
+      const startMs = await startBarrier(redis.client, { key: barrierKey, shard, timeoutMs: shard.timeoutMs, target: redis.url, signal, sleep: (ms) => clock.sleepMs(ms, signal) });
+      // Every shard's result starts at the common start, so merge lines their timelines up.
+      startedAt = new Date(startMs);
+    }
     // Warmup fills the tiers; its requests are counted apart and the recorder is reset after it.
     const warmupStartUs = clock.nowUs();
     recorder.start(warmupStartUs);
@@ -204,12 +236,14 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
 
     await closeReplicas();
     // The measurements are in memory now: nothing Redis does from here on may lose them.
-    const finished = await finishRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: endWaitMs, written });
+    const shardCleanup = shard === null ? null : await shardEnd(redis, { key: barrierKey, shard, shared, signal: options.signal, clock, waitMs: endWaitMs });
+    const finished = await finishRunKeys(redis.client, keyPrefix, { keep: keepKeys || shardCleanup !== null, waitMs: endWaitMs, written });
     const redisAfter = finished.end;
-    cleanup = finished.cleanup;
+    cleanup = keepKeys || shardCleanup === null ? finished.cleanup : shardCleanup;
 
     const result = assembleResult({
-      variant,
+      // A shard records the load it sent (its rate, its requests): merge adds them up.
+      variant: shard === null ? variant : { ...variant, scenario },
       toolVersion: options.toolVersion,
       startedAt,
       partial: options.signal?.aborted === true,
@@ -227,6 +261,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
       coldStarts: coldStartsOf(shareSnapshot, coldMarks, endUs, measureStartUs),
       coldStartSeries: coldStartSeriesOf(shareSnapshot, endUs, measureStartUs),
     });
+    if (shard !== null) result.shard = { index: shard.index, count: shard.count };
     if (warmed !== null) {
       result.warming = warmed.result;
       result.timeline.forEach((bucket, i) => (bucket.warmedKeys = warmed.perBucket[i] ?? 0));
@@ -238,7 +273,8 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
     await warming?.finish(0).catch(() => undefined);
     await warming?.close();
     await built?.close();
-    if (cleanup === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0, written });
+    // A failing shard leaves the group's keys: the other shards may still be reading them.
+    if (cleanup === null && shard === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0, written });
     await redis.close();
   }
 }
@@ -248,6 +284,40 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
  * version, so readers see all of it at once; PostgreSQL writes the version's rows in a transaction
  * held open until the commit, and readers move to it once it is committed.
  */
+/**
+ * The end of a shard's run: it marks itself done, and the shared keys are deleted only once every
+ * shard is: by shard 0 (the group's prefix), or in the shared layout by each shard (the keys it
+ * wrote). Null when this shard cleans up as usual; otherwise the cleanup outcome it reports.
+ */
+async function shardEnd(
+  redis: ProvisionedRedis,
+  options: { key: string; shard: ShardRun; shared: boolean; signal: AbortSignal | undefined; clock: Clock; waitMs: number },
+): Promise<CleanupOutcome | null> {
+  const { shard } = options;
+  const label = `shard ${shard.index}/${shard.count}`;
+  if (!(await whenReady(redis.client, options.waitMs))) return { status: 'skipped', reason: `${label}: Redis not reachable at the end (connection ${redis.client.status})` };
+  const cleansUp = options.shared || shard.index === 0;
+  let allDone: boolean;
+  try {
+    allDone = await endBarrier(redis.client, {
+      key: options.key,
+      shard,
+      timeoutMs: shard.timeoutMs,
+      target: redis.url,
+      waitForAll: cleansUp,
+      signal: options.signal,
+      sleep: (ms) => options.clock.sleepMs(ms, options.signal),
+    });
+    // The shared layout's barrier keys are left to expire (their TTL): a shard still polling them
+    // must not see them vanish, and a group is used once anyway.
+  } catch (error) {
+    return { status: 'skipped', reason: `${label}: the end barrier failed (${(error as Error).message})` };
+  }
+  if (!cleansUp) return { status: 'skipped', reason: `${label}: shard 0 deletes the run's keys once every shard is done` };
+  if (!allDone) return { status: 'skipped', reason: `${label}: not every shard had finished (or the run was interrupted), so the shared keys were left in place` };
+  return null;
+}
+
 function beginSnapshotOf(built: BuiltSource): BeginSnapshot {
   if (built.kind === 'simulated') {
     const { source } = built;

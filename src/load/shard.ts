@@ -13,7 +13,8 @@ import { deriveSeed } from '../workload/rng.js';
  *   routing, source latency) is seeded from (seed, i): shards are reproducible and distinct, and hit
  *   the same hot keys, as real replicas do;
  * - events that act on shared state (Redis keys, the feature store's batches, the Redis server)
- *   fire from shard 0 only; those that act on a process's own replicas or source fire in every shard.
+ *   fire from shard 0 only; those that act on a process's own replicas or source fire in every shard;
+ *   `warm:` (it fills the shared Redis) runs in shard 0 only.
  * Pure.
  */
 
@@ -72,5 +73,8 @@ export function shardScenario(scenario: Scenario, shard: ResultShard): Scenario 
   }
   const warmup = typeof scenario.warmup === 'number' ? scenario.warmup : { requests: shareOf(scenario.warmup.requests, shard) };
   const events = shard.index === 0 ? scenario.events : scenario.events.filter((event) => !SHARED_EVENT_KINDS.has(event.kind));
-  return { ...scenario, load: sharded, warmup, events };
+  const result: Scenario = { ...scenario, load: sharded, warmup, events };
+  // Warming fills the Redis every shard shares: once, by shard 0, before the start barrier.
+  if (shard.index !== 0) delete result.warm;
+  return result;
 }

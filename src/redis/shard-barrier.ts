@@ -28,6 +28,8 @@ export interface BarrierOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How the Redis is named in errors (redacted URL). */
   target: string;
+  /** Ctrl-C: stop waiting at once (the start resolves now, the end with the shards done so far). */
+  signal?: AbortSignal | undefined;
 }
 
 /** A shard may see the start this late (polling, a slow connect) and still join. */
@@ -59,6 +61,7 @@ export async function startBarrier(redis: Redis, options: BarrierOptions): Promi
       await redis.set(startKey, String(now() + (options.leadMs ?? 500)), 'PX', ttlMs, 'NX');
       continue;
     }
+    if (options.signal?.aborted === true) return now();
     if (now() >= deadline) {
       throw environmentError(`--shard ${shard.index}/${shard.count}: only ${arrived} of ${shard.count} shards arrived at ${options.target} within ${options.timeoutMs / 1000} s (start the others with the same scenario and --shard i/${shard.count})`);
     }
@@ -72,17 +75,21 @@ async function waitUntil(startMs: number, now: () => number, sleep: (ms: number)
   return startMs;
 }
 
-/** Marks this shard done; for shard 0, resolves once every shard is (or the timeout passed: then false). */
-export async function endBarrier(redis: Redis, options: BarrierOptions): Promise<boolean> {
+/**
+ * Marks this shard done. A shard that deletes shared keys afterwards (shard 0; with `waitForAll`
+ * every shard) resolves once every shard is done, or false when the timeout passed or the signal
+ * aborted first; the others resolve true at once.
+ */
+export async function endBarrier(redis: Redis, options: BarrierOptions & { waitForAll?: boolean }): Promise<boolean> {
   const { key, shard } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   const done = `${key}:done`;
   await redis.multi().sadd(done, String(shard.index)).pexpire(done, options.timeoutMs * 2 + 60_000).exec();
-  if (shard.index !== 0) return true;
+  if (!(options.waitForAll ?? shard.index === 0)) return true;
   const deadline = now() + options.timeoutMs;
   while ((await redis.scard(done)) < shard.count) {
-    if (now() >= deadline) return false;
+    if (now() >= deadline || options.signal?.aborted === true) return false;
     await sleep(options.pollMs ?? 50);
   }
   return true;

@@ -22,13 +22,21 @@ export function utcStamp(date: Date): string {
 }
 
 /**
- * `<safe-name>[-<variant>][-trial<i>of<n>]-<UTC stamp>` without extension. The trial part keeps
- * short trials that start in the same second from overwriting each other.
+ * `<safe-name>[-<variant>][-trial<i>of<n>][-shard<i>of<n>]-<UTC stamp>` without extension. The trial
+ * and shard parts keep runs that start in the same second (short trials, the shards of one run
+ * writing to one folder) from overwriting each other.
  */
-export function resultStem(scenarioName: string, variant: string, startedAt: Date, trial?: { index: number; of: number }): string {
+export function resultStem(
+  scenarioName: string,
+  variant: string,
+  startedAt: Date,
+  trial?: { index: number; of: number },
+  shard?: { index: number; count: number },
+): string {
   const parts = [safeFileStem(scenarioName)];
   if (variant !== '') parts.push(safeFileStem(variant, 60));
   if (trial !== undefined) parts.push(`trial${trial.index}of${trial.of}`);
+  if (shard !== undefined) parts.push(`shard${shard.index}of${shard.count}`);
   parts.push(utcStamp(startedAt));
   return parts.join('-');
 }

@@ -15,7 +15,7 @@ export async function writeResult(result: ResultDocument, dir: string): Promise<
 
 /** `<dir>/<safe-name>[-<variant>][-trial<i>of<n>]-<UTC stamp>.json`. */
 export function resultPath(result: ResultDocument, dir: string): string {
-  return join(dir, `${resultStem(result.scenario.name, result.scenario.variant, new Date(result.startedAt), result.trial)}.json`);
+  return join(dir, `${resultStem(result.scenario.name, result.scenario.variant, new Date(result.startedAt), result.trial, result.shard)}.json`);
 }
 
 /** The file's text: pretty JSON with a final newline (diffable, and `jq` friendly). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FcbenchError } from '../../src/errors.js';
+import { buildWorkload } from '../../src/load/build-workload.js';
 import { parseShard, shardScenario, shardStreamSeed, shareOf } from '../../src/load/shard.js';
 import { parseScenario } from '../../src/scenario/validate.js';
 
@@ -68,6 +69,24 @@ describe('--shard i/N', () => {
     expect(seeds).toEqual([0, 1, 2, 3].map((index) => shardStreamSeed(5, { index, count: 4 })));
     expect(shardStreamSeed(5, { index: 0, count: 1 })).toBe(5);
     expect(shardStreamSeed(5, { index: 0, count: 2 })).not.toBe(shardStreamSeed(6, { index: 0, count: 2 }));
+  });
+
+  it('shards draw distinct key streams from the same ranking: the same hot keys, not the same sequence', () => {
+    const s = base({ keys: { entities: 10_000, distribution: { kind: 'zipf', exponent: 1, scramble: true } }, load: { mode: 'open', rate: 100 } });
+    const workloads = [0, 1].map((index) => buildWorkload(s, '.', { streamSeed: shardStreamSeed(s.seed, { index, count: 2 }) }));
+    const draws = workloads.map((w) => Array.from({ length: 200 }, () => w.keys.next()));
+    expect(draws[0]).not.toEqual(draws[1]);
+    expect(workloads[0]!.hottest(20)).toEqual(workloads[1]!.hottest(20));
+    expect(workloads[0]!.hottest(20)).toEqual(buildWorkload(s, '.').hottest(20));
+    // Reproducible: shard 1 again draws what it drew.
+    const again = buildWorkload(s, '.', { streamSeed: shardStreamSeed(s.seed, { index: 1, count: 2 }) });
+    expect(Array.from({ length: 200 }, () => again.keys.next())).toEqual(draws[1]);
+  });
+
+  it('warms in shard 0 only: the Redis it fills is every shard\'s', () => {
+    const s = base({ keys: { entities: 1000 }, load: { mode: 'open', rate: 100 }, warm: { top: 100 } });
+    expect(shardScenario(s, { index: 0, count: 2 }).warm).toEqual(s.warm);
+    expect(shardScenario(s, { index: 1, count: 2 }).warm).toBeUndefined();
   });
 
   it('refuses what cannot be split', () => {
