@@ -17,6 +17,7 @@ const sections: Record<string, () => Promise<{ runBench(): Promise<BenchSection>
   simulate: () => import('./simulate.js'),
   http: () => import('./http.js'),
   warm: () => import('./warm.js'),
+  workers: () => import('./workers.js'),
   soak: () => import('./soak.js'),
 };
 

@@ -25,6 +25,7 @@ import { ShareSeries } from '../metrics/share-series.js';
 import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
 import { runHttpVariant } from '../serve/run-http-variant.js';
 import { prepareRunWarming, type RunWarming } from './run-warming.js';
+import { runVariantInWorkers } from './worker-shards.js';
 import { shardScenario, shardStreamSeed } from './shard.js';
 import { endBarrier, startBarrier } from '../redis/shard-barrier.js';
 
@@ -44,8 +45,10 @@ export interface VariantRunOptions {
   /** `--allow-remote`: load.mode http may target a non-loopback service. */
   allowRemote?: boolean | undefined;
   clock?: Clock;
-  /** `--shard i/N`: run shard `index` of `count` of this variant (see shard.ts and runShard below). */
+  /** `--shard i/N`: run shard `index` of `count` of this variant (see shard.ts). */
   shard?: ShardRun | undefined;
+  /** The caller started the redis-server behind `redisUrl` itself (load.workers with url auto): redis-pause may pause it. */
+  redisOwned?: boolean | undefined;
 }
 
 /** One shard's part in a sharded run: which shard, the group every shard of the run names, how long barriers wait. */
@@ -63,11 +66,18 @@ export interface ShardRun {
  * summarise -> measure Redis -> clean up. Writing and reporting are the caller's.
  */
 export async function runVariant(variant: ScenarioVariant, options: VariantRunOptions): Promise<ResultDocument> {
+  const load = variant.scenario.load;
   // HTTP serving mode (real replica processes or a team's service) has its own orchestrator.
-  if (variant.scenario.load.mode === 'http') {
+  if (load.mode === 'http') {
     if (options.shard !== undefined && options.shard.count > 1) throw badInput('--shard: load.mode http cannot be sharded yet (run several fcbench processes against your service without --shard, or use load.mode open or closed)');
     return runHttpVariant(variant, options);
   }
+  if ((load.workers ?? 1) > 1) return runVariantInWorkers(variant, options, load.workers!);
+  return runVariantInProcess(variant, options);
+}
+
+/** One variant (or one shard of it) on this thread. */
+export async function runVariantInProcess(variant: ScenarioVariant, options: VariantRunOptions): Promise<ResultDocument> {
   const shard = options.shard !== undefined && options.shard.count > 1 ? options.shard : null;
   // A shard runs its part of the load (rate/N, concurrency/N, requests split), its own seeded
   // streams, and only the events that act on its own replicas (shard.ts); the result records it.
@@ -108,7 +118,7 @@ export async function runVariant(variant: ScenarioVariant, options: VariantRunOp
   let built: BuiltSource | null = null;
   let warming: RunWarming | null = null;
   try {
-    if (redis.privateServer === null && scenario.events.some((e) => e.kind === 'redis-pause')) {
+    if (redis.privateServer === null && options.redisOwned !== true && scenario.events.some((e) => e.kind === 'redis-pause')) {
       throw badInput(
         'events: redis-pause pauses every client of the server, so fcbench only does it to a redis-server it started itself (cascade.redis.url: auto with REDIS_URL unset)',
       );

@@ -44,9 +44,8 @@ export function shardStreamSeed(seed: number, shard: ResultShard): number {
 }
 
 /** The scenario shard i runs. Bad input (exit 2) where the scenario cannot be split so. */
-export function shardScenario(scenario: Scenario, shard: ResultShard): Scenario {
+export function shardScenario(scenario: Scenario, shard: ResultShard, where = `--shard ${shard.index}/${shard.count}`): Scenario {
   if (shard.count === 1) return scenario;
-  const where = `--shard ${shard.index}/${shard.count}`;
   const distribution = scenario.keys.distribution;
   if (distribution.kind === 'trace' && !distribution.loop) {
     throw badInput(`${where}: keys.distribution is a trace with loop: false, which cannot be split by arrival (set loop: true, or run it unsharded)`);

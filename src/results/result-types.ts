@@ -297,6 +297,8 @@ export interface ResultDocument {
     concurrency?: number;
     arrivals?: 'constant' | 'poisson';
     warmup: { requests: number; durationMs: number };
+    /** `load.workers` > 1: the run was that many shards on worker threads, merged (see `shards`). */
+    workers?: number;
   };
   serving: {
     mode: 'in-process' | 'simulated' | 'http';

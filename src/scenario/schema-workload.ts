@@ -239,6 +239,12 @@ export const loadSchema = z
       maxInFlight: z.int().min(1).default(1024).describe('in-flight cap; arrivals beyond it are dropped and counted'),
       /** Bound the measured phase by a request count instead of `duration`. */
       requests: z.int().min(1).optional().describe('measured requests (instead of duration)'),
+      /**
+       * Run the load as this many shards on worker threads of this process (each its own event
+       * loop, replicas and part of the load, as `--shard`), merged in memory into one result.
+       * @default 1
+       */
+      workers: z.int().min(1).max(64).optional().describe('shards run as worker threads in this process, merged into one result (default 1)'),
     }),
     z.strictObject({
       mode: z.literal('closed'),
@@ -248,6 +254,12 @@ export const loadSchema = z
       thinkTime: durationMs({ allowZero: true }).prefault('0s').describe('pause between requests of one user'),
       /** Bound the measured phase by a request count instead of `duration`. */
       requests: z.int().min(1).optional().describe('measured requests (instead of duration)'),
+      /**
+       * Run the load as this many shards on worker threads of this process (each its own event
+       * loop, replicas and part of the load, as `--shard`), merged in memory into one result.
+       * @default 1
+       */
+      workers: z.int().min(1).max(64).optional().describe('shards run as worker threads in this process, merged into one result (default 1)'),
     }),
     httpLoadSchema,
   ])

@@ -101,3 +101,35 @@ describe('fcbench run --shard i/N (spawned CLI, one private Redis)', () => {
     expect(out.stderr).toMatch(/--shard 0\/2: every shard must use the same Redis; give it with --redis URL or REDIS_URL/);
   });
 });
+
+describe('load.workers: N shards on worker threads, merged in memory (spawned CLI)', () => {
+  const workersFile = join(dir, 'workers.yaml');
+  writeFileSync(workersFile, SCENARIO.replace('load: { mode: closed, concurrency: 4, requests: 1001 }', 'load: { mode: closed, concurrency: 4, requests: 1001, workers: 2 }'));
+
+  it('one result for the whole run: requests add up, shared events fire once, thresholds judged on the whole', async () => {
+    const out = join(dir, 'workers');
+    const run = await cli.run(['run', workersFile, '--out', out, '--no-report', '--quiet'], { env: { REDIS_URL: redis.url } });
+    expect(run.code, run.stderr).toBe(0);
+    const [doc, ...more] = readResultFiles(out);
+    expect(more).toHaveLength(0);
+    expect(doc!.shard).toBeUndefined();
+    expect(doc!.shards).toMatchObject({ count: 2, indexes: [0, 1] });
+    expect(doc!.load.workers).toBe(2);
+    expect(doc!.load.concurrency).toBe(4);
+    expect(doc!.requests.total).toBe(1001);
+    expect(doc!.thresholds.every((t) => t.passed)).toBe(true);
+    expect(doc!.events.map((e) => e.kind).sort()).toEqual(['expire-hot', 'flush-local', 'flush-local']);
+    expect(doc!.serving.replicas).toHaveLength(4);
+    expect(doc!.redis.cleanup).toMatchObject({ status: 'deleted' });
+    expect(doc!.redis.keyPrefix).toMatch(/^fcb-shardrun:w[0-9a-f]{8}$/);
+    expect(await countByPrefix(await redis.client(), doc!.redis.keyPrefix)).toBe(0);
+  });
+
+  it('a load that cannot be split over the workers is exit 2 naming load.workers, before any thread starts', async () => {
+    const bad = join(dir, 'workers-bad.yaml');
+    writeFileSync(bad, SCENARIO.replace('load: { mode: closed, concurrency: 4, requests: 1001 }', 'load: { mode: closed, concurrency: 1, workers: 2 }'));
+    const out = await cli.run(['run', bad, '--out', join(dir, 'never'), '--no-report', '--quiet'], { env: { REDIS_URL: redis.url } });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('fcbench: load.workers 2: load.concurrency 1 cannot be split over 2 shards (each needs at least one virtual user)\n');
+  });
+});

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { badInput, FcbenchError, type FcbenchErrorCode } from '../errors.js';
+import { startPrivateRedis, type PrivateRedis } from '../redis/private-server.js';
+import { mergeShardResults } from '../results/merge-results.js';
+import type { ResultDocument } from '../results/result-types.js';
+import type { ScenarioVariant } from '../scenario/load.js';
+import type { ShardRun, VariantRunOptions } from './run-variant.js';
+import { shardScenario } from './shard.js';
+// A side-effect-free import (the worker body runs only inside a worker): it puts shard-worker.js in every build.
+import './shard-worker.js';
+import type { ShardWorkerData, ShardWorkerMessage } from './shard-worker.js';
+
+/**
+ * `load.workers: N`: the variant as N shards on worker threads of this process, each with its own
+ * event loop, replicas and part of the load, meeting at the same start barrier `--shard` uses, and
+ * merged in memory by the code `fcbench merge` uses. One event loop tops out near 60k Redis hits/s;
+ * N loops on N cores go past that without a second process to start and collect.
+ *
+ * With `--shard i/M` as well, worker w of this process is shard i*N + w of M*N, so machines and
+ * threads compose. With `url: auto` and no REDIS_URL the private redis-server is started here,
+ * once, and every worker uses it.
+ */
+
+const WORKER_URL = new URL('./shard-worker.js', import.meta.url);
+const ERROR_CODES: ReadonlySet<string> = new Set<FcbenchErrorCode>(['bad-input', 'environment', 'threshold', 'interrupted']);
+/** How long workers wait for each other at the barriers when no --shard-timeout was given. */
+const DEFAULT_BARRIER_MS = 60_000;
+
+export async function runVariantInWorkers(variant: ScenarioVariant, options: VariantRunOptions, workers: number): Promise<ResultDocument> {
+  if (!existsSync(fileURLToPath(WORKER_URL))) {
+    throw badInput('load.workers: worker threads need the compiled CLI (npm run build; run dist/src/cli/main.js), not the TypeScript sources');
+  }
+  const outer = options.shard;
+  const total = (outer?.count ?? 1) * workers;
+  const first = (outer?.index ?? 0) * workers;
+  const group = outer?.group !== undefined && outer.group !== '' ? outer.group : `w${randomBytes(4).toString('hex')}`;
+  const timeoutMs = outer?.timeoutMs ?? DEFAULT_BARRIER_MS;
+  const env = options.env ?? process.env;
+  const shards = Array.from({ length: workers }, (_, w): ShardRun => ({ index: first + w, count: total, group, timeoutMs }));
+  // What cannot be split is bad input here, before a thread starts or a key is written.
+  const where = outer !== undefined && outer.count > 1 ? `--shard ${outer.index}/${outer.count} with load.workers ${workers}` : `load.workers ${workers}`;
+  for (const shard of shards) shardScenario(variant.scenario, shard, where);
+  let url = options.redisUrl ?? variant.scenario.cascade.redis.url;
+  let privateServer: PrivateRedis | null = null;
+  if (url === 'auto') {
+    const fromEnv = env['REDIS_URL'];
+    if (fromEnv !== undefined && fromEnv !== '') url = fromEnv;
+    else {
+      privateServer = await startPrivateRedis();
+      url = privateServer.url;
+    }
+  }
+  const running: Worker[] = [];
+  const onAbort = () => {
+    for (const worker of running) worker.postMessage({ type: 'abort' });
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const outcomes = await Promise.allSettled(
+      shards.map((shard) => {
+        const data: ShardWorkerData = {
+          variant,
+          shard,
+          redisUrl: url,
+          redisOwned: privateServer !== null,
+          env: { ...env },
+          keepKeys: options.keepKeys === true,
+          scenarioDir: options.scenarioDir,
+          toolVersion: options.toolVersion,
+        };
+        const worker = new Worker(WORKER_URL, { workerData: data });
+        running.push(worker);
+        if (options.signal?.aborted === true) worker.postMessage({ type: 'abort' });
+        return outcomeOf(worker, shard).catch((error: unknown) => {
+          // One shard failing (say, bad input) must not leave the others waiting at a barrier.
+          onAbort();
+          throw error;
+        });
+      }),
+    );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const docs = outcomes.map((o) => (o as PromiseFulfilledResult<ResultDocument>).value);
+    // Merged as the W shards of this process (their global indexes matter only at the barriers).
+    const merged = mergeShardResults(docs.map((doc, w) => ({ file: `worker ${w}`, doc: { ...doc, shard: { index: w, count: workers } } })));
+    merged.load.workers = workers;
+    // Shard i of M across machines, its workers merged: `fcbench merge` takes it as shard i.
+    if (outer !== undefined && outer.count > 1) merged.shard = { index: outer.index, count: outer.count };
+    return merged;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await Promise.all(running.map((worker) => worker.terminate()));
+    await privateServer?.stop();
+  }
+}
+
+function outcomeOf(worker: Worker, shard: ShardRun): Promise<ResultDocument> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (message: ShardWorkerMessage) => {
+      settled = true;
+      if (message.type === 'result') resolve(message.doc as ResultDocument);
+      else reject(new FcbenchError(ERROR_CODES.has(message.code) ? (message.code as FcbenchErrorCode) : 'environment', message.message));
+    });
+    worker.on('error', (error) => {
+      settled = true;
+      reject(new FcbenchError('environment', `load.workers: worker ${shard.index} of ${shard.count} failed: ${error.message}`));
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new FcbenchError('environment', `load.workers: worker ${shard.index} of ${shard.count} exited (code ${code}) without a result`));
+    });
+  });
+}
