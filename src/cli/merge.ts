@@ -4,7 +4,7 @@ import { FcbenchError } from '../errors.js';
 import { writeFileAtomic } from '../results/atomic-write.js';
 import { mergeShardResults } from '../results/merge-results.js';
 import { checkWritableDir } from '../results/output-dir.js';
-import { readResult } from '../results/read-result.js';
+import { readResults } from '../results/find-results.js';
 import { resultJson, resultPath } from '../results/write-result.js';
 
 interface MergeFlags {
@@ -20,13 +20,14 @@ export function registerMerge(program: Command): void {
   program
     .command('merge')
     .description('merge the shard results of one sharded run (fcbench run --shard i/N) into one result')
-    .argument('<results...>', 'shard result files, one per shard index')
+    .argument('<results...>', 'shard result files (or folders of them, or quoted globs), one per shard index')
     .option('--out <file>', 'merged result file (default: results/<name>[-<variant>]-<stamp>.json)')
     .addHelpText(
       'after',
       `
 Examples:
   fcbench merge results/shard-*.json
+  fcbench merge /results/shards/            # every *.json in the folder
   fcbench merge s0.json s1.json s2.json --out merged.json && fcbench report merged.json
 
 Counters are summed, HDR histograms merged (a merged p99 is the p99 of all requests), timelines
@@ -36,7 +37,7 @@ or duplicated index, an unreadable file).`,
     )
     .action(async (files: string[], flags: MergeFlags) => {
       const results = [];
-      for (const file of files) results.push({ file, doc: await readResult(file) });
+      for (const arg of files) for (const { file, result } of await readResults(arg)) results.push({ file, doc: result });
       const merged = mergeShardResults(results);
       const out = flags.out ?? resultPath(merged, 'results');
       await checkWritableDir(dirname(out), '--out');

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,16 @@ describe('merging shard results', () => {
 });
 
 describe('fcbench merge', () => {
+  it('takes a folder of shard results (what a Kubernetes merge Job has)', async () => {
+    const folder = join(dir, 'folder');
+    mkdirSync(folder);
+    for (const f of files) writeFileSync(join(folder, f.split('/').pop()!), readFileSync(f));
+    const out = join(dir, 'from-folder.json');
+    const r = await cli.run(['merge', `${folder}/`, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as ResultDocument).requests.total).toBe(3000);
+  });
+
   it('writes the merged result atomically, and fcbench report reads it', async () => {
     const out = join(dir, 'merged.json');
     const r = await cli.run(['merge', ...files, '--out', out]);

@@ -38,6 +38,14 @@ thresholds: { "requests.total": ">= 1001" }
 const file = join(dir, 'shard.yaml');
 writeFileSync(file, SCENARIO);
 
+/** The merged two-shard run, for the comparisons further down. */
+let mergedShards: ResultDocument | undefined;
+
+/** Within 3% of each other (the issue's bound for a sharded run against a single one). */
+function expectWithin3Percent(actual: number, expected: number): void {
+  expect(Math.abs(actual - expected) / expected).toBeLessThanOrEqual(0.03);
+}
+
 function shard(spec: string, out: string, extra: string[] = []) {
   return cli.run(['run', file, '--shard', spec, '--out', out, '--no-report', '--quiet', ...extra], { env: { REDIS_URL: redis.url } });
 }
@@ -72,6 +80,15 @@ describe('fcbench run --shard i/N (spawned CLI, one private Redis)', () => {
     expect(whole.requests.total).toBe(1001);
     expect(whole.shards).toMatchObject({ count: 2, indexes: [0, 1] });
     expect(whole.thresholds.every((t) => t.passed)).toBe(true);
+    mergedShards = whole;
+
+    // The same scenario unsharded: the same requests, and origin calls within 3% (each shard's
+    // single-flight is its own, so two shards may both fetch a key the other was fetching).
+    const single = await cli.run(['run', file, '--out', join(dir, 'single'), '--no-report', '--quiet'], { env: { REDIS_URL: redis.url } });
+    expect(single.code, single.stderr).toBe(0);
+    const [one1] = readResultFiles(join(dir, 'single'));
+    expect(whole.requests.total).toBe(one1!.requests.total);
+    expectWithin3Percent(whole.tiers.source.calls, one1!.tiers.source.calls);
   });
 
   it('a shard whose partners never come exits 3 naming how many arrived, and writes no result', async () => {
@@ -120,6 +137,10 @@ describe('load.workers: N shards on worker threads, merged in memory (spawned CL
     expect(doc!.thresholds.every((t) => t.passed)).toBe(true);
     expect(doc!.events.map((e) => e.kind).sort()).toEqual(['expire-hot', 'flush-local', 'flush-local']);
     expect(doc!.serving.replicas).toHaveLength(4);
+    // Worker threads count what separate shard processes count.
+    expect(mergedShards, 'the two-process run above').toBeDefined();
+    expect(doc!.requests.total).toBe(mergedShards!.requests.total);
+    expectWithin3Percent(doc!.tiers.source.calls, mergedShards!.tiers.source.calls);
     expect(doc!.redis.cleanup).toMatchObject({ status: 'deleted' });
     expect(doc!.redis.keyPrefix).toMatch(/^fcb-shardrun:w[0-9a-f]{8}$/);
     expect(await countByPrefix(await redis.client(), doc!.redis.keyPrefix)).toBe(0);
