@@ -118,7 +118,7 @@ export const scenarioSchema = z
       });
     });
     checkSwrSoftTtl(scenario.stampede, scenario.featureSets, ctx);
-    checkDeployEvents(scenario.cascade, scenario.featureSets, scenario.events, ctx);
+    checkDeployEvents(scenario.cascade, scenario.featureSets, scenario.events, ctx, scenario.load);
     checkTensorLayouts(scenario.codec, scenario.featureSets, ctx);
     checkSharedLayout(scenario.cascade, scenario.events, ctx);
   }, EVEN_WITH_ERRORS)

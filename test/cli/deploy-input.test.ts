@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,14 @@ describe('deploy event input (spawned CLI)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/events\[0\]\.warmLocal.*needs a local tier/);
     expect(() => readdirSync(out)).toThrow();
+  });
+
+  it('a deploy with load.mode http: exit 2 naming the event, before any replica process starts', async () => {
+    const file = scenario('http.yaml', '  - { at: 1s, kind: deploy, replicas: 3 }');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('load: { mode: closed, concurrency: 1, requests: 10 }', 'load: { mode: http, driver: open, rate: 100 }'));
+    const result = await cli.run(['run', file, '--out', join(dir, 'http-results'), '--no-report', '--redis', 'redis://127.0.0.1:1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`fcbench: ${file}:12:21: events[0].kind: deploy is not supported with load.mode http yet (replacing replica processes is not built); run it in-process with load.mode open or closed\n`);
   });
 
   it('a valid deploy passes', async () => {
