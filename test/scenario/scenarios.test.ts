@@ -48,6 +48,7 @@ describe('the example scenarios', () => {
     expect(await count('codec-shootout.yaml')).toBe(10);
     expect(await count('ttl-policies.yaml')).toBe(4);
     expect(await count('stampede.yaml')).toBe(4);
+    expect(await count('deploy-warming.yaml')).toBe(6);
   });
 
   it('capacity-planning projects costs to production traffic', async () => {
