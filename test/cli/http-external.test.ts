@@ -74,7 +74,8 @@ describe('fcbench run, load.target: a team\'s own service', () => {
   it('run --help explains HTTP serving and --allow-remote', async () => {
     const help = await cli.run(['run', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/--allow-remote\s+load\.mode http: allow a load\.target that is not a loopback\s+address/);
+    // Any column width: commander wraps the description where the longest option ends.
+    expect(help.stdout).toMatch(/--allow-remote\s+load\.mode\s+http:\s+allow\s+a\s+load\.target\s+that\s+is\s+not\s+a\s+loopback\s+address/);
     expect(help.stdout).toMatch(/HTTP serving \(load\.mode: http[\s\S]*Server-Timing header \(docs\/service-contract\.md\)/);
   });
 
