@@ -101,7 +101,7 @@ describe('batch publications against batch truth', () => {
   it('the local tier: pubsub and tracking close the outdated window within 50 ms; ttl keeps it open until the local TTL', async () => {
     const windows: Record<string, number> = {};
     for (const mode of ['ttl', 'pubsub', 'tracking']) {
-      const r = await run(scenario({ duration: '4s', events: [publish({ invalidation: 'delete' })], local: { invalidation: mode } }));
+      const r = await run(scenario({ duration: '3s', events: [publish({ invalidation: 'delete' })], local: { invalidation: mode } }));
       const [p] = r.freshness.publications!;
       windows[mode] = p!.windowByTier.local;
       if (mode !== 'ttl') {
