@@ -25,6 +25,8 @@ export interface LogRecord {
 export interface LogReadOptions {
   keyColumn?: string | undefined;
   timeColumn?: string | undefined;
+  /** Read timestamps when the log has a time column. False: keys only (ranking needs no times). @default true */
+  readTime?: boolean | undefined;
 }
 
 const KEY_COLUMNS = ['key', 'entity', 'entity_id', 'id'];
@@ -90,7 +92,7 @@ export async function openRequestLog(file: string, options: LogReadOptions = {})
     if (keyAt < 0) throw badInput(`${where()}: CSV header has no key column (${options.keyColumn ?? KEY_COLUMNS.join(', ')}); got ${header.join(', ')}`);
     const timeAt = columnIndex(header, options.timeColumn, TIME_COLUMNS);
     if (options.timeColumn !== undefined && timeAt < 0) throw badInput(`${where()}: CSV header has no column ${options.timeColumn}`);
-    timed = timeAt >= 0;
+    timed = timeAt >= 0 && options.readTime !== false;
     parse = (line) => {
       if (line.trimStart().startsWith('{')) throw badInput(`${where()}: a JSON line in a CSV log (one format per file)`);
       const cells = line.includes('"') ? splitCsv(line) : line.split(',');
@@ -106,7 +108,7 @@ export async function openRequestLog(file: string, options: LogReadOptions = {})
     if (keyField === undefined || !(keyField in firstObject)) throw badInput(`${where()}: JSON line has no key field (${keyName ?? KEY_COLUMNS.join(', ')})`);
     const timeField = timeName ?? TIME_COLUMNS.find((k) => k in firstObject);
     if (timeName !== undefined && !(timeName in firstObject)) throw badInput(`${where()}: JSON line has no field ${timeName}`);
-    timed = timeField !== undefined;
+    timed = timeField !== undefined && options.readTime !== false;
     parse = (line) => {
       if (!line.trimStart().startsWith('{')) throw badInput(`${where()}: not a JSON object in a JSON Lines log (one format per file)`);
       const object = parseJson(line, where);

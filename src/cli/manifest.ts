@@ -32,7 +32,7 @@ export function registerManifest(program: Command): void {
     .argument('[from-file]', 'the request log of --from trace, or the result of --from result')
     .option('--top <n>', 'how many entries (required; at most the number of entities, x feature sets for a joint manifest)')
     .option('--from <source>', 'model (the scenario\'s key distribution, exact), trace <file> (a request log) or result <r.json>', 'model')
-    .option('--key-column <name>', 'with --from trace: the CSV column / JSON field holding the key (default: entity, key or id)')
+    .option('--key-column <name>', 'with --from trace: the CSV column / JSON field holding the key (default: the first of key, entity, entity_id, id)')
     .option('--penalty', 'rank by miss penalty: mean source latency x expected misses (matters across feature sets of different TTLs and weights)')
     .option('--feature-set <name>', 'one feature set (default: the only one, or every set ranked together, featureSet "*")')
     .option('--out <file>', 'write here (atomically) instead of stdout')

@@ -106,6 +106,6 @@ describe('fcbench manifest (spawned CLI)', () => {
     expect(fromResult.stderr).toMatch(/result-realistic\.json: a result holds no per-entity request counts .* use --from model .* or --from trace/);
     const unreadable = await cli.run(['manifest', WARM_SCENARIO, '--top', '5', '--from', 'trace', join(dir, 'missing.log')]);
     expect(unreadable.code).toBe(2);
-    expect(unreadable.stderr).toMatch(/missing\.log: cannot read \(ENOENT\)/);
+    expect(unreadable.stderr).toMatch(/missing\.log: cannot read the request log \(ENOENT\)/);
   });
 });
