@@ -48,7 +48,12 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
   const external = load.target === 'builtin' ? null : externalTarget(load.target, load.allowRemote || options.allowRemote === true);
   const target = external ?? builtinTarget();
   const runId = randomBytes(4).toString('hex');
-  const keyPrefix = `${scenario.cascade.redis.keyPrefix}:${runId}`;
+  // The shared layout (cascade.redis.shared) reads the prefix as given, e.g. what fcbench warm wrote.
+  // The replicas' writes happen in their own processes and are not tracked, so such a run deletes
+  // nothing: the promise is never to delete a key the run did not write.
+  const shared = scenario.cascade.redis.shared;
+  const keyPrefix = shared ? scenario.cascade.redis.keyPrefix : `${scenario.cascade.redis.keyPrefix}:${runId}`;
+  const sharedCleanup = { status: 'skipped', reason: 'shared layout over HTTP: the replica processes do not report the keys they wrote, so none are deleted' } as const;
   const keepKeys = options.keepKeys === true || scenario.cascade.redis.keepKeys;
 
   let redis: ProvisionedRedis | null = null;
@@ -155,9 +160,9 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
 
     let redisEnd: RedisEndState = { usedMemoryAfter: null, keys: null, bytesPerKey: null, unavailableAtEnd: false };
     if (redis !== null) {
-      const finished = await finishRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: scenario.cascade.redis.connectTimeout });
+      const finished = await finishRunKeys(redis.client, keyPrefix, { keep: keepKeys || shared, waitMs: scenario.cascade.redis.connectTimeout });
       redisEnd = finished.end;
-      cleanup = finished.cleanup;
+      cleanup = shared && !keepKeys ? sharedCleanup : finished.cleanup;
     }
     const parts = httpResultParts({ load, target, summary, reports, replicas: replicas?.replicas ?? null, observed: observer.info(), unreached });
     const doc = assembleResult({
@@ -188,7 +193,7 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
     await driver?.close();
     await replicas?.stop();
     if (redis !== null) {
-      if (cleanup === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0 });
+      if (cleanup === null && !shared) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0 });
       await redis.close();
     }
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { countByPrefix, deleteByPrefix } from '../../src/redis/cleanup.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
 import { usePrivateRedis } from '../helpers/redis.js';
 import { readResultFiles, useBuiltCli } from './cli-helpers.js';
@@ -59,6 +60,26 @@ function alive(pid: number): boolean {
 }
 
 describe('fcbench run, load.mode http, builtin replicas', () => {
+  it('shared layout: the replicas read what fcbench warm wrote under the prefix as given, and nothing is deleted', async () => {
+    const s = scenario('load: { mode: http, driver: open, rate: 800, requests: 400, connections: 4 }', '');
+    const manifest = join(s.dir, 'all.manifest');
+    expect((await cli.run(['manifest', s.file, '--top', '5000', '--out', manifest])).code).toBe(0);
+    const warm = await cli.run(['warm', manifest, '--scenario', s.file, '--redis', redis.url, '--set', 'cascade.redis.shared=true', '--quiet']);
+    expect(warm.code, warm.stderr).toBe(0);
+    const client = await redis.client();
+    expect(await countByPrefix(client, 'fcb-http-test')).toBe(5000);
+    const run = await cli.run(['run', s.file, '--out', s.out, '--no-report', '--quiet', '--set', 'cascade.redis.shared=true'], { env: { REDIS_URL: redis.url } });
+    expect(run.code, run.stderr).toBe(0);
+    const [result] = readResultFiles(s.out) as [ResultDocument];
+    expect(result.redis.keyPrefix).toBe('fcb-http-test');
+    // Every key was warmed: nothing on the request path reaches the source.
+    expect(result.tiers.source.calls).toBe(0);
+    expect(result.tiers.redis.hits).toBeGreaterThan(0);
+    expect(result.redis.cleanup).toEqual({ status: 'skipped', reason: 'shared layout over HTTP: the replica processes do not report the keys they wrote, so none are deleted' });
+    expect(await countByPrefix(client, 'fcb-http-test')).toBe(5000);
+    await deleteByPrefix(client, 'fcb-http-test');
+  });
+
   it('two replica processes both serve: distinct pids, requests that add up, HTTP slower than the local tier inside', async () => {
     const s = scenario(
       'load: { mode: http, driver: open, rate: 800, requests: 600, connections: 4 }',
