@@ -121,8 +121,20 @@ export const scenarioSchema = z
     checkDeployEvents(scenario.cascade, scenario.featureSets, scenario.events, ctx, scenario.load);
     checkTensorLayouts(scenario.codec, scenario.featureSets, ctx);
     checkSharedLayout(scenario.cascade, scenario.events, ctx);
+    checkWorkers(scenario.load, ctx);
   }, EVEN_WITH_ERRORS)
   .describe('An fcbench scenario: traffic, cache cascade and measurements');
+
+/** `load.workers` splits the load as `--shard` does: each worker needs a virtual user and a request of its own. */
+function checkWorkers(load: unknown, ctx: z.RefinementCtx): void {
+  const l = load as { workers?: unknown; concurrency?: unknown; requests?: unknown; mode?: unknown } | undefined;
+  if (typeof l?.workers !== 'number' || l.workers <= 1) return;
+  const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['load', 'workers'], input: l.workers, message });
+  if (l.mode === 'closed' && typeof l.concurrency === 'number' && l.concurrency < l.workers) {
+    issue(`${l.workers} workers need load.concurrency of at least ${l.workers} (one virtual user each; it is ${l.concurrency})`);
+  }
+  if (typeof l.requests === 'number' && l.requests < l.workers) issue(`${l.workers} workers need load.requests of at least ${l.workers} (it is ${l.requests})`);
+}
 
 /** A validated scenario with defaults applied: durations in milliseconds, sizes in bytes. */
 export type Scenario = z.output<typeof scenarioSchema>;

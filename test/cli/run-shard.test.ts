@@ -146,11 +146,13 @@ describe('load.workers: N shards on worker threads, merged in memory (spawned CL
     expect(await countByPrefix(await redis.client(), doc!.redis.keyPrefix)).toBe(0);
   });
 
-  it('a load that cannot be split over the workers is exit 2 naming load.workers, before any thread starts', async () => {
+  it('a load that cannot be split over the workers is exit 2 naming file, line and load.workers, before any thread starts', async () => {
     const bad = join(dir, 'workers-bad.yaml');
     writeFileSync(bad, SCENARIO.replace('load: { mode: closed, concurrency: 4, requests: 1001 }', 'load: { mode: closed, concurrency: 1, workers: 2 }'));
     const out = await cli.run(['run', bad, '--out', join(dir, 'never'), '--no-report', '--quiet'], { env: { REDIS_URL: redis.url } });
     expect(out.code).toBe(2);
-    expect(out.stderr).toBe('fcbench: load.workers 2: load.concurrency 1 cannot be split over 2 shards (each needs at least one virtual user)\n');
+    expect(out.stderr).toBe(`fcbench: ${bad}:13:48: load.workers: 2 workers need load.concurrency of at least 2 (one virtual user each; it is 1)\n`);
+    // validate says the same, so a CI check of the file catches it.
+    expect((await cli.run(['validate', bad])).stderr).toBe(out.stderr);
   });
 });
