@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FcbenchError } from '../errors.js';
+import type { MetricsSnapshot } from '../metrics/recorder.js';
 import type { ScenarioVariant } from '../scenario/load.js';
 import type { ShardRun } from './run-variant.js';
 
@@ -22,6 +23,7 @@ export interface ShardWorkerData {
 }
 
 export type ShardWorkerMessage =
+  | { type: 'progress'; phase: 'warmup' | 'measure'; snapshot: MetricsSnapshot }
   | { type: 'result'; doc: unknown }
   | { type: 'error'; code: string; message: string };
 
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
       toolVersion: data.toolVersion,
       shard: data.shard,
       signal: controller.signal,
+      onProgress: (phase, snapshot) => port.postMessage({ type: 'progress', phase, snapshot } satisfies ShardWorkerMessage),
     });
     port.postMessage({ type: 'result', doc } satisfies ShardWorkerMessage);
   } catch (error) {

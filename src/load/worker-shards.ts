@@ -6,6 +6,7 @@ import { badInput, FcbenchError, type FcbenchErrorCode } from '../errors.js';
 import { startPrivateRedis, type PrivateRedis } from '../redis/private-server.js';
 import { mergeShardResults } from '../results/merge-results.js';
 import type { ResultDocument } from '../results/result-types.js';
+import type { MetricsSnapshot } from '../metrics/recorder.js';
 import type { ScenarioVariant } from '../scenario/load.js';
 import type { ShardRun, VariantRunOptions } from './run-variant.js';
 import { shardScenario } from './shard.js';
@@ -54,6 +55,7 @@ export async function runVariantInWorkers(variant: ScenarioVariant, options: Var
     }
   }
   const running: Worker[] = [];
+  const progress = progressOfWorkers(workers, options.onProgress);
   const onAbort = () => {
     for (const worker of running) worker.postMessage({ type: 'abort' });
   };
@@ -74,7 +76,7 @@ export async function runVariantInWorkers(variant: ScenarioVariant, options: Var
         const worker = new Worker(WORKER_URL, { workerData: data });
         running.push(worker);
         if (options.signal?.aborted === true) worker.postMessage({ type: 'abort' });
-        return outcomeOf(worker, shard).catch((error: unknown) => {
+        return outcomeOf(worker, shard, (phase, snapshot) => progress.report(shard.index - first, phase, snapshot)).catch((error: unknown) => {
           // One shard failing (say, bad input) must not leave the others waiting at a barrier.
           onAbort();
           throw error;
@@ -97,10 +99,14 @@ export async function runVariantInWorkers(variant: ScenarioVariant, options: Var
   }
 }
 
-function outcomeOf(worker: Worker, shard: ShardRun): Promise<ResultDocument> {
+function outcomeOf(worker: Worker, shard: ShardRun, onProgress: (phase: 'warmup' | 'measure', snapshot: MetricsSnapshot) => void): Promise<ResultDocument> {
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.on('message', (message: ShardWorkerMessage) => {
+      if (message.type === 'progress') {
+        onProgress(message.phase, message.snapshot);
+        return;
+      }
       settled = true;
       if (message.type === 'result') resolve(message.doc as ResultDocument);
       else reject(new FcbenchError(ERROR_CODES.has(message.code) ? (message.code as FcbenchErrorCode) : 'environment', message.message));
@@ -113,4 +119,45 @@ function outcomeOf(worker: Worker, shard: ShardRun): Promise<ResultDocument> {
       if (!settled) reject(new FcbenchError('environment', `load.workers: worker ${shard.index} of ${shard.count} exited (code ${code}) without a result`));
     });
   });
+}
+
+/**
+ * One progress line for all workers: each reports about once a second; the line goes out when
+ * worker 0 does, from every worker's latest snapshot. Counts and rates add up; hit ratios are
+ * weighted by requests; the p99 is the worst worker's (an upper bound of the union's).
+ */
+export function progressOfWorkers(
+  workers: number,
+  onProgress: ((phase: 'warmup' | 'measure', snapshot: MetricsSnapshot) => void) | undefined,
+): { report(worker: number, phase: 'warmup' | 'measure', snapshot: MetricsSnapshot): void } {
+  const latest: (MetricsSnapshot | null)[] = Array.from({ length: workers }, () => null);
+  return {
+    report(worker, phase, snapshot) {
+      latest[worker] = snapshot;
+      if (worker !== 0 || onProgress === undefined) return;
+      onProgress(phase, combineSnapshots(latest.filter((s): s is MetricsSnapshot => s !== null)));
+    },
+  };
+}
+
+export function combineSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSnapshot {
+  const sum = (pick: (s: MetricsSnapshot) => number) => snapshots.reduce((total, s) => total + pick(s), 0);
+  const requests = sum((s) => s.requests);
+  const weighted = (pick: (s: MetricsSnapshot) => number) => (requests > 0 ? sum((s) => pick(s) * s.requests) / requests : 0);
+  const buckets = snapshots.map((s) => s.lastBucket).filter((b) => b !== null);
+  return {
+    elapsedMs: Math.max(0, ...snapshots.map((s) => s.elapsedMs)),
+    requests,
+    failed: sum((s) => s.failed),
+    erred: sum((s) => s.erred),
+    dropped: sum((s) => s.dropped),
+    achievedRps: sum((s) => s.achievedRps),
+    p99: Math.max(0, ...snapshots.map((s) => s.p99)),
+    localHitRatio: weighted((s) => s.localHitRatio),
+    redisHitRatio: weighted((s) => s.redisHitRatio),
+    sourceCalls: sum((s) => s.sourceCalls),
+    staleServed: sum((s) => s.staleServed),
+    lastBucket: buckets.length === 0 ? null : { ...buckets[0]!, rps: buckets.reduce((total, b) => total + b.rps, 0) },
+    openExpiryKeys: sum((s) => s.openExpiryKeys),
+  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FcbenchError } from '../../src/errors.js';
 import { buildWorkload } from '../../src/load/build-workload.js';
+import { combineSnapshots, progressOfWorkers } from '../../src/load/worker-shards.js';
 import { parseShard, shardScenario, shardStreamSeed, shareOf } from '../../src/load/shard.js';
 import { parseScenario } from '../../src/scenario/validate.js';
 
@@ -98,5 +99,29 @@ describe('--shard i/N', () => {
     );
     const trace = base({ keys: { entities: 10, distribution: { kind: 'trace', file: 'keys.txt', loop: false } }, load: { mode: 'open', rate: 10 } });
     expect(message(() => shardScenario(trace, { index: 0, count: 2 }))).toMatch(/^--shard 0\/2: keys\.distribution is a trace with loop: false, which cannot be split by arrival/);
+  });
+});
+
+describe('load.workers progress: one line from every worker', () => {
+  const snap = (requests: number, rps: number, p99: number, localHitRatio: number) => ({
+    elapsedMs: 1000, requests, failed: 0, erred: 1, dropped: 0, achievedRps: rps, p99, localHitRatio, redisHitRatio: 0.5,
+    sourceCalls: 10, staleServed: 0, lastBucket: null, openExpiryKeys: 0,
+  });
+
+  it('adds counts and rates, weights hit ratios by requests, keeps the worst p99', () => {
+    const combined = combineSnapshots([snap(300, 300, 2, 0.9), snap(100, 100, 5, 0.5)]);
+    expect(combined).toMatchObject({ requests: 400, achievedRps: 400, erred: 2, sourceCalls: 20, p99: 5 });
+    expect(combined.localHitRatio).toBeCloseTo(0.8, 12);
+  });
+
+  it('prints when worker 0 reports, from every worker\'s latest snapshot', () => {
+    const lines: number[] = [];
+    const progress = progressOfWorkers(2, (_phase, s) => lines.push(s.requests));
+    progress.report(1, 'measure', snap(50, 50, 1, 0.5));
+    expect(lines).toEqual([]);
+    progress.report(0, 'measure', snap(70, 70, 1, 0.5));
+    progress.report(1, 'measure', snap(90, 90, 1, 0.5));
+    progress.report(0, 'measure', snap(100, 100, 1, 0.5));
+    expect(lines).toEqual([120, 190]);
   });
 });
