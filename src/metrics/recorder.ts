@@ -107,7 +107,7 @@ class MetricsRecorder implements Recorder {
     this.latency.record(trace, endToEndUs, actualStartUs - intendedStartUs);
     this.advance(endUs);
     this.timeline.record(trace, endToEndUs);
-    this.stampede.observe(trace, intendedStartUs, endToEndUs);
+    this.stampede.observe(trace, intendedStartUs, endToEndUs, actualStartUs);
   }
 
   recordLocalHits(batch: LocalHitBatch, endUs: number): void {

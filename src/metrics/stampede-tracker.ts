@@ -99,9 +99,13 @@ export class StampedeTracker {
     if (unique.length === 0) this.finalize(episode);
   }
 
-  observe(trace: Trace, intendedStartUs: number, endToEndUs: number): void {
+  /**
+   * `actualStartUs` (default: the intended start) is when the request looked at the cache: an open
+   * loop that fell behind issues arrivals due before an event after it, and those saw the expired key.
+   */
+  observe(trace: Trace, intendedStartUs: number, endToEndUs: number, actualStartUs = intendedStartUs): void {
     if (this.open.size === 0 && trace.originCalls === 0 && !trace.waited) return;
-    this.account(trace, intendedStartUs, endToEndUs);
+    this.account(trace, intendedStartUs, endToEndUs, actualStartUs);
     // After the episode is placed: the opening fetch must be judged by the fill before it. The TTL
     // runs from the fetch, which ended before the encode and write-back that close the request.
     if (trace.filledTtlMs > 0) {
@@ -110,7 +114,7 @@ export class StampedeTracker {
     }
   }
 
-  private account(trace: Trace, intendedStartUs: number, endToEndUs: number): void {
+  private account(trace: Trace, intendedStartUs: number, endToEndUs: number, actualStartUs: number): void {
     const key = trace.key;
     let state = this.open.get(key);
     if (state !== undefined && intendedStartUs > state.episode.openUs + this.options.windowUs) {
@@ -123,8 +127,9 @@ export class StampedeTracker {
       episode.openKeys = 1;
       state = this.track(key, episode);
     } else {
-      // A request that started before the event saw the pre-expiry cache: it says nothing about it.
-      if (state.episode.cause === 'event' && intendedStartUs < state.episode.openUs) return;
+      // A request that looked at the cache before the event saw the pre-expiry cache: it says
+      // nothing about it. Its actual start decides, not its intended one (see observe).
+      if (state.episode.cause === 'event' && actualStartUs < state.episode.openUs) return;
       const refilled =
         (trace.servedBy === 'local' || trace.servedBy === 'redis') &&
         trace.stale === false &&

@@ -35,6 +35,17 @@ describe('recorder stampede accounting', () => {
     ]);
   });
 
+  it('an open loop behind schedule: a fetch issued after an expire-hot counts for it, though it was due before', () => {
+    const r = afterWarmup(['hot']);
+    r.markExpiry(2000 * MS, ['hot'], 'event');
+    // Due at 1.99 s (a stall held the schedule back), issued at 2.01 s: it met the expired key.
+    r.record(fetched('hot'), 1990 * MS, 2010 * MS, 2060 * MS, 0);
+    // Due and issued before the event: it saw the old cache, and says nothing about the event.
+    r.record(localHit('hot'), 1995 * MS, 1995 * MS, 1996 * MS, 0);
+    const [event] = r.finish(5000 * MS).stampede.expiries.filter((e) => e.cause === 'event');
+    expect(event).toMatchObject({ originCalls: 1, maxOriginCallsPerKey: 1 });
+  });
+
   it('single-flight: 1 fetch + 49 waiters, in any completion order', () => {
     const r = afterWarmup(['hot']);
     for (let i = 0; i < 20; i++) r.record(waiter('hot'), 2000 * MS + i, 2000 * MS + i, 2009 * MS, 0);
