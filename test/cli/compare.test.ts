@@ -15,7 +15,7 @@ const redis = usePrivateRedis();
  * Closed loop bound by a request count: every run does the same work, so hit ratios repeat and only
  * timing varies. The source's own latency (10-20 ms) dominates its tier's p99, so machine noise
  * (a few ms of event-loop stalls on a shared 2-core box) stays well inside the default tolerances,
- * while a 5x slower source moves that p99 by ~+390%.
+ * while a 10x slower source moves that p99 by ~+900%.
  */
 const SCENARIO = `name: compare-gate
 seed: 11
@@ -101,9 +101,11 @@ describe('fcbench compare on real runs (private Redis)', () => {
     expect(out.stdout).toMatch(/^latency\.byTier\.source\.p99 .* ok +tolerance: .* \(single runs\)$/m);
   });
 
-  it('a candidate whose source is 5x slower: exit 1, and the Markdown names the source tier\'s p99', async () => {
+  it('a candidate whose source is 10x slower: exit 1, and the Markdown names the source tier\'s p99', async () => {
     const base = join(dir, 'base');
-    const slow = await runScenario(dir, 'slow', ['--set', 'cascade.source.latency.p50=50ms', '--set', 'cascade.source.latency.p99=100ms']);
+    // 10x, not 5x: on a loaded machine the baseline's source p99 itself can read 2x high (event-loop
+    // stalls on top of the modelled 20 ms), and +400% then hides inside the +200% tolerance.
+    const slow = await runScenario(dir, 'slow', ['--set', 'cascade.source.latency.p50=100ms', '--set', 'cascade.source.latency.p99=200ms']);
     const outDir = join(dir, 'gate');
     const summary = join(dir, 'step-summary.md');
     writeFileSync(summary, '# earlier step\n');

@@ -88,9 +88,10 @@ describe('deploy', () => {
   });
 
   it('with warmLocal the new replicas start warm: local steady sooner, fewer excess Redis reads, and a deploy at the very end has no steady value', async () => {
-    // 5 s, the late deploy at 4.8 s: the preload may take over a second on a loaded machine, and the
-    // warm deploy's span must still hold the windows a steady value needs.
-    warm = await run(scenario([{ at: '2s', kind: 'deploy', replicas: 3, warmLocal: 2000 }, { at: '4800ms', kind: 'deploy' }], { duration: '5s' }));
+    // 5 s, the late deploy at 4.6 s: the preload may take over a second on a loaded machine, and the
+    // warm deploy's span must still hold the windows a steady value needs; the late one's new
+    // replicas get 400 ms to connect and serve (too short for a steady value, as asserted below).
+    warm = await run(scenario([{ at: '2s', kind: 'deploy', replicas: 3, warmLocal: 2000 }, { at: '4600ms', kind: 'deploy' }], { duration: '5s' }));
     const [event, late] = warm.events;
     expect(event).toMatchObject({ kind: 'deploy', warmLocal: 2000, replicas: 3 });
     // Three replicas preloaded the top 2,000 entities each, of those Redis held.
@@ -108,7 +109,7 @@ describe('deploy', () => {
     expect(w.after).toBeGreaterThan(c.after * 1.5);
     // No dip: the first window after the switch is as warm as the last one before it.
     expect(w.after).toBeGreaterThan(w.before * 0.9);
-    // 200 ms before the end: fewer than 3 windows.
+    // 400 ms before the end: fewer than 3 windows.
     const last = warm.coldStarts![2]!;
     expect(last).toMatchObject({ cause: 'deploy', timeToSteadyMs: null, steadyShare: null, reason: 'too-short' });
     expect(last.label).toContain('no steady value');
