@@ -1,6 +1,5 @@
 import type { Clock } from '../cascade/clock.js';
 import { InFlight, yieldToEventLoop, type IssueRequest, type PhaseBound, type PhaseOutcome } from './issuer.js';
-import { sleepUntilAbort } from './open-loop.js';
 
 export interface ClosedLoopOptions {
   /** Workers, each issuing its next request when the last returns. */
@@ -46,7 +45,7 @@ export async function runClosedLoop(options: ClosedLoopOptions, issue: IssueRequ
         syncRun = 0;
         await yieldToEventLoop();
       }
-      if (thinkMs > 0) await sleepUntilAbort(clock, thinkMs, signal);
+      if (thinkMs > 0) await clock.sleepMs(thinkMs, signal);
     }
   };
 

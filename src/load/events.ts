@@ -1,7 +1,6 @@
 import type { Clock } from '../cascade/clock.js';
 import type { ResultEvent } from '../results/result-types.js';
 import type { BatchPublishEvent, BatchRollbackEvent } from '../batch/batch-steps.js';
-import { sleepUntilAbort } from './open-loop.js';
 
 /** A scheduled event, times in ms since the measured phase started (the scenario's `events[]`, parsed). */
 export type RunEvent =
@@ -76,7 +75,7 @@ export function scheduleEvents(
 
   const fire = async (event: RunEvent): Promise<void> => {
     const waitMs = event.at - sinceStartMs();
-    if (waitMs > 0) await sleepUntilAbort(clock, waitMs, controller.signal);
+    if (waitMs > 0) await clock.sleepMs(waitMs, controller.signal);
     if (controller.signal.aborted) return;
     const record: ResultEvent = { at: sinceStartMs(), kind: event.kind };
     fired.push(record);
@@ -133,7 +132,7 @@ export function scheduleEvents(
 
   const whileActive = async (ms: number, restore: () => void): Promise<void> => {
     undo.add(restore);
-    await sleepUntilAbort(clock, ms, controller.signal);
+    await clock.sleepMs(ms, controller.signal);
     undo.delete(restore);
     restore();
   };

@@ -56,7 +56,7 @@ export async function runOpenLoop(options: OpenLoopOptions, issue: IssueRequest)
     }
     if (!due()) break;
     const waitUs = nextUs - clock.nowUs();
-    await (waitUs > spinWindowUs ? sleepUntilAbort(clock, Math.max(0, waitUs - 1000) / 1000, signal) : yieldImmediate());
+    await (waitUs > spinWindowUs ? clock.sleepMs(Math.max(0, waitUs - 1000) / 1000, signal) : yieldImmediate());
   }
   await inFlight.drain(options.drainTimeoutMs ?? 5000);
   return { issued, dropped, startUs, endUs: clock.nowUs(), abandoned: inFlight.count };
@@ -64,9 +64,4 @@ export async function runOpenLoop(options: OpenLoopOptions, issue: IssueRequest)
 
 function yieldImmediate(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Sleeps, but wakes at once on abort so Ctrl-C does not wait for a long gap between arrivals. */
-export function sleepUntilAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  return clock.sleepMs(ms, signal);
 }

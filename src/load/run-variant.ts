@@ -9,7 +9,7 @@ import { badInput } from '../errors.js';
 import { createRecorder, type MetricsSnapshot } from '../metrics/recorder.js';
 import { usedMemoryBytes } from '../redis/connect.js';
 import { cleanupRunKeys, finishRunKeys, whenReady, type CleanupOutcome } from '../redis/end-state.js';
-import { provisionRedis, type ProvisionedRedis } from '../redis/provision.js';
+import { provisionRedis, urlBeforeProvisioning, type ProvisionedRedis } from '../redis/provision.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
 import { createCapacityTracker } from '../capacity/capacity-tracker.js';
@@ -94,7 +94,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
   const barrierKey = shard === null ? '' : shared ? `${keyPrefix}:fcbench-shards:${shard.group}` : `${keyPrefix}:fcbench-shards`;
   const redisUrl = options.redisUrl ?? scenario.cascade.redis.url;
   const env = options.env ?? process.env;
-  if (shard !== null && redisUrl === 'auto' && (env['REDIS_URL'] ?? '') === '') {
+  if (shard !== null && urlBeforeProvisioning(redisUrl, env) === null) {
     throw badInput(`--shard ${shard.index}/${shard.count}: every shard must use the same Redis; give it with --redis URL or REDIS_URL (cascade.redis.url: auto would start a private redis-server for this shard alone)`);
   }
   const keepKeys = options.keepKeys === true || scenario.cascade.redis.keepKeys;

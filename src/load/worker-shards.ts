@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { badInput, FcbenchError, type FcbenchErrorCode } from '../errors.js';
 import { startPrivateRedis, type PrivateRedis } from '../redis/private-server.js';
+import { urlBeforeProvisioning } from '../redis/provision.js';
 import { mergeShardResults } from '../results/merge-results.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { MetricsSnapshot } from '../metrics/recorder.js';
@@ -44,16 +45,9 @@ export async function runVariantInWorkers(variant: ScenarioVariant, options: Var
   // What cannot be split is bad input here, before a thread starts or a key is written.
   const where = outer !== undefined && outer.count > 1 ? `--shard ${outer.index}/${outer.count} with load.workers ${workers}` : `load.workers ${workers}`;
   for (const shard of shards) shardScenario(variant.scenario, shard, where);
-  let url = options.redisUrl ?? variant.scenario.cascade.redis.url;
-  let privateServer: PrivateRedis | null = null;
-  if (url === 'auto') {
-    const fromEnv = env['REDIS_URL'];
-    if (fromEnv !== undefined && fromEnv !== '') url = fromEnv;
-    else {
-      privateServer = await startPrivateRedis();
-      url = privateServer.url;
-    }
-  }
+  const named = urlBeforeProvisioning(options.redisUrl ?? variant.scenario.cascade.redis.url, env);
+  const privateServer: PrivateRedis | null = named === null ? await startPrivateRedis() : null;
+  const url = named ?? privateServer!.url;
   const running: Worker[] = [];
   const progress = progressOfWorkers(workers, options.onProgress);
   const onAbort = () => {

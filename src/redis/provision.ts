@@ -38,14 +38,24 @@ export interface ProvisionedRedis {
  * explicit URL -> that; `auto` -> REDIS_URL if set, else a private redis-server on a free loopback port.
  * Fails with exit-3 errors (environment) naming the URL, within the connect timeout.
  */
+/**
+ * What a Redis URL names before anything is started: the URL itself, `auto`'s REDIS_URL, or null
+ * when `auto` finds no REDIS_URL and a private redis-server would be started.
+ */
+export function urlBeforeProvisioning(url: string, env: Record<string, string | undefined>): string | null {
+  if (url !== 'auto') return url;
+  const fromEnv = env['REDIS_URL'];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
+}
+
 export async function provisionRedis(options: ProvisionOptions): Promise<ProvisionedRedis> {
   const env = options.env ?? process.env;
   let url = options.url;
   let provisioned: ProvisionedRedis['provisioned'] = 'url';
   let privateServer: PrivateRedis | null = null;
   if (url === 'auto') {
-    const fromEnv = env['REDIS_URL'];
-    if (fromEnv !== undefined && fromEnv !== '') {
+    const fromEnv = urlBeforeProvisioning(url, env);
+    if (fromEnv !== null) {
       url = fromEnv;
       provisioned = 'env';
     } else {
