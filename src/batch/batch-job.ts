@@ -1,5 +1,5 @@
 import type { Clock } from '../cascade/clock.js';
-import { valueKeyPrefix } from '../cascade/key-scheme.js';
+import { valueKey } from '../cascade/key-scheme.js';
 import type { ResultEvent } from '../results/result-types.js';
 import { entityId } from '../workload/key-chooser.js';
 import type { BatchPublishEvent, BatchRollbackEvent } from './batch-steps.js';
@@ -28,6 +28,8 @@ export interface BatchJobDeps {
   keyVersions: Map<string, string>;
   entities: number;
   runPrefix: string;
+  /** Keys carry the entity as a cluster hash tag (the cascade's `hashTagKeys`). */
+  hashTag: boolean;
   clock: Clock;
   /** Aborted when the measured phase ends: a batch still writing then never commits. */
   signal: AbortSignal;
@@ -56,7 +58,8 @@ export function createBatchJob(deps: BatchJobDeps): BatchJob {
     await sleep(event.publishLag);
     if (deps.signal.aborted) return;
     const set = deps.sets.get(event.featureSet)!;
-    const keyPrefix = valueKeyPrefix(deps.runPrefix, set.name, deps.keyVersions.get(set.name)!);
+    const version = deps.keyVersions.get(set.name)!;
+    const keyOf = (entity: string) => valueKey(deps.runPrefix, set.name, version, entity, deps.hashTag);
     switch (event.invalidation) {
       case 'ttl-only':
         return;
@@ -65,7 +68,7 @@ export function createBatchJob(deps: BatchJobDeps): BatchJob {
         state.redisCommands += await deps.updater.switchVersion(set.name, event.version);
         break;
       case 'delete':
-        state.redisCommands += await deps.updater.deleteKeys(changed.map((entity) => keyPrefix + entity));
+        state.redisCommands += await deps.updater.deleteKeys(changed.map(keyOf));
         break;
       case 'overwrite': {
         const versions = deps.content.chain(set.name).versions;
@@ -73,7 +76,7 @@ export function createBatchJob(deps: BatchJobDeps): BatchJob {
           set,
           event.version,
           versions.slice(versions.indexOf(event.version)),
-          changed.map((entity) => ({ key: keyPrefix + entity, values: deps.content.valuesAt(entity, set.name, event.version) })),
+          changed.map((entity) => ({ key: keyOf(entity), values: deps.content.valuesAt(entity, set.name, event.version) })),
           // The snapshot's start: the same for every overwrite of it, so rewriting is byte-identical.
           clock.wallMs() - (clock.nowUs() - state.startedUs) / 1000,
           clock.wallMs(),

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { Cascade } from '../cascade/cascade.js';
 import type { Clock } from '../cascade/clock.js';
 import type { Trace } from '../cascade/trace.js';
@@ -19,7 +19,7 @@ import { watchVersionPointers, type PointerWatch } from './version-pointer.js';
 export interface Generation {
   firstId: number;
   replicas: readonly Cascade[];
-  clients: readonly Redis[];
+  clients: readonly RedisClient[];
 }
 
 /** One generation's invalidation path: its bus (subscribers) and pointer reads. */
@@ -52,9 +52,9 @@ export async function createBatchRuntime(deps: {
   scenario: Scenario;
   content: SnapshotContent;
   replicas: readonly Cascade[];
-  replicaClients: readonly Redis[];
-  redis: Redis;
-  connect: (extra: { protocol?: 2 | 3; name?: string }) => Promise<Redis>;
+  replicaClients: readonly RedisClient[];
+  redis: RedisClient;
+  connect: (extra: { protocol?: 2 | 3; name?: string }) => Promise<RedisClient>;
   beginSnapshot: BeginSnapshot;
   runPrefix: string;
   clock: Clock;
@@ -150,6 +150,7 @@ export async function createBatchRuntime(deps: {
     keyVersions: new Map(baseVersions),
     entities: scenario.keys.entities,
     runPrefix: deps.runPrefix,
+    hashTag: resolvedCascade.hashTagKeys,
     clock,
     signal: stopAll.signal,
   });

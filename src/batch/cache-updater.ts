@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
+import { pipelineByNode, unlinkKeys } from '../redis/slots.js';
 import type { Codec } from '../codec/types.js';
 import type { ResolvedTtl } from '../cascade/options.js';
 import { envelopeSoftExpiry, expiriesFor } from '../cascade/ttl-policy.js';
@@ -59,7 +60,7 @@ export interface CacheUpdater {
   ): Promise<{ commands: number; written: number; refused: number }>;
 }
 
-export function createCacheUpdater(deps: { redis: Redis; codec: Codec; bus: LocalBus; runPrefix: string; nowUs: () => number }): CacheUpdater {
+export function createCacheUpdater(deps: { redis: RedisClient; codec: Codec; bus: LocalBus; runPrefix: string; nowUs: () => number }): CacheUpdater {
   const { redis, bus } = deps;
   return {
     async switchVersion(featureSet, version) {
@@ -72,7 +73,7 @@ export function createCacheUpdater(deps: { redis: Redis; codec: Codec; bus: Loca
       bus.applying(deps.nowUs(), keys);
       let commands = 0;
       for (let i = 0; i < keys.length; i += BATCH) {
-        await redis.unlink(...keys.slice(i, i + BATCH));
+        await unlinkKeys(redis, keys.slice(i, i + BATCH));
         commands++;
       }
       return commands + (await bus.applied()) + (await bus.announceKeys(keys));
@@ -87,11 +88,12 @@ export function createCacheUpdater(deps: { redis: Redis; codec: Codec; bus: Loca
       let written = 0;
       let refused = 0;
       for (let i = 0; i < entries.length; i += BATCH) {
-        const pipeline = redis.pipeline();
-        for (const entry of entries.slice(i, i + BATCH)) {
-          pipeline.eval(OVERWRITE_IF_OLDER_LUA, 1, entry.key, deps.codec.encode(header, entry.values), String(pxMs), ...newerOrEqual);
-        }
-        for (const [error, reply] of (await pipeline.exec()) ?? []) {
+        const batch = entries.slice(i, i + BATCH);
+        const keys = batch.map((entry) => entry.key);
+        const replies = await pipelineByNode(redis, keys, (pipeline, j) =>
+          pipeline.eval(OVERWRITE_IF_OLDER_LUA, 1, keys[j]!, deps.codec.encode(header, batch[j]!.values), String(pxMs), ...newerOrEqual),
+        );
+        for (const [error, reply] of replies) {
           if (error) throw error;
           if (reply === 1) written++;
           else refused++;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { disconnect } from '../redis/connect.js';
 import type { Clock } from '../cascade/clock.js';
 import { createHistogram, type LatencyHistogram } from '../metrics/histogram.js';
@@ -17,7 +17,7 @@ export interface BusReplica {
  * - `ttl`: they do not (entries age out at the local TTL);
  * - `pubsub`: the updater PUBLISHes the changed keys (or a version switch) on one channel, and each
  *   replica's own subscriber connection drops them;
- * - `tracking`: Redis server-assisted client-side caching. Each replica's data connection runs
+ * - `tracking`: RedisClient server-assisted client-side caching. Each replica's data connection runs
  *   `CLIENT TRACKING ON REDIRECT <id> BCAST PREFIX <run prefix> NOLOOP`: whenever any other
  *   connection changes a key under the run's prefix, Redis pushes its name to the replica's
  *   subscriber on `__redis__:invalidate`. No updater message is needed; peers' refills
@@ -66,10 +66,10 @@ export async function createLocalBus(deps: {
   mode: LocalInvalidationResult['mode'];
   replicas: readonly BusReplica[];
   /** Each replica's data connection (tracking is turned on there). */
-  replicaClients: readonly Redis[];
-  publisher: Redis;
+  replicaClients: readonly RedisClient[];
+  publisher: RedisClient;
   /** A new connection; `protocol: 2` for a tracking subscriber (see connect.ts). */
-  connect: (extra: { protocol?: 2 | 3; name?: string }) => Promise<Redis>;
+  connect: (extra: { protocol?: 2 | 3; name?: string }) => Promise<RedisClient>;
   channel: string;
   clock: Clock;
   /** Tracking: keys under this prefix are broadcast (the run's key prefix with its colon). */
@@ -83,7 +83,7 @@ export async function createLocalBus(deps: {
   const { mode, clock } = deps;
   const firstId = deps.firstId ?? 0;
   const counts: ReplicaCounts[] = deps.replicas.map(() => ({ received: 0, dropped: 0, reconnects: 0, latency: createHistogram({ significantDigits: 2 }) }));
-  const subscribers: Redis[] = [];
+  const subscribers: RedisClient[] = [];
   const rearmListeners: (() => void)[] = [];
   const closed = new AbortController();
   // Tracking pushes carry only key names: a replica's first push for a key the updater just
@@ -230,7 +230,7 @@ export async function createLocalBus(deps: {
   };
 }
 
-function trackingOn(client: Redis, subscriberId: string, prefix: string): Promise<unknown> {
+function trackingOn(client: RedisClient, subscriberId: string, prefix: string): Promise<unknown> {
   return client.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', subscriberId, 'BCAST', 'PREFIX', prefix, 'NOLOOP');
 }
 
@@ -264,7 +264,7 @@ function createRearm(work: () => Promise<boolean>, onArmed: () => void): () => v
  * subscribed: found by name in CLIENT LIST, since in RESP2 subscriber mode it answers nothing else.
  * Returns false when the bus closed or the subscriber did not come back in time.
  */
-async function rearmTracking(client: Redis, sub: Redis, name: string, prefix: string, closed: AbortController): Promise<boolean> {
+async function rearmTracking(client: RedisClient, sub: RedisClient, name: string, prefix: string, closed: AbortController): Promise<boolean> {
   for (let poll = 0; poll < REARM_POLLS && !closed.signal.aborted; poll++) {
     if (sub.status === 'ready') {
       const list = String(await client.call('CLIENT', 'LIST'));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { Clock } from '../cascade/clock.js';
 import { pointerKey } from './cache-updater.js';
 
@@ -18,7 +18,7 @@ export interface PointerWatch {
 
 export function watchVersionPointers(deps: {
   replicas: readonly { setKeyVersion(featureSet: string, version: string): void }[];
-  clients: readonly Redis[];
+  clients: readonly RedisClient[];
   featureSets: readonly string[];
   /** The version each replica's keys use now, per set (moved by this watch or a pubsub switch). */
   current: (replica: number, featureSet: string) => string;

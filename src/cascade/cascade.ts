@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../redis/client.js';
 import { createCodec } from '../codec/index.js';
 import { badInput } from '../errors.js';
 import type { ServedValues } from '../codec/types.js';
@@ -9,7 +9,7 @@ import type { CachedValue } from './cached-value.js';
 import { newCascadeStats, type CascadeCore, type CascadeStats, type SetState } from './core.js';
 import { fillFromSource } from './fill.js';
 import { getMany } from './get-many.js';
-import { valueKeyPrefix } from './key-scheme.js';
+import { valueKeyPrefix, valueKeySuffix } from './key-scheme.js';
 import { createSetLru, heldValue } from './local-tier.js';
 import { loadMiss } from './miss-path.js';
 import { preloadLocal, type PreloadOutcome } from './preload.js';
@@ -23,7 +23,7 @@ import type { Trace } from './trace.js';
 
 export interface CascadeDeps {
   /** A client from `connectRedis` (command timeout, no offline queue), or null for no Redis tier. Not closed by the cascade. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** The feature store, shared by replicas. */
   source: Source;
   clock: Clock;
@@ -60,8 +60,10 @@ export interface Cascade {
   close(): Promise<void>;
 }
 
-function checkClient(redis: Redis): void {
-  const { commandTimeout, enableOfflineQueue } = redis.options;
+function checkClient(redis: RedisClient): void {
+  // A cluster keeps the per-connection settings in redisOptions and the queue switch at its top.
+  const { commandTimeout } = isCluster(redis) ? (redis.options.redisOptions ?? {}) : redis.options;
+  const { enableOfflineQueue } = redis.options;
   if (!(typeof commandTimeout === 'number' && commandTimeout > 0) || enableOfflineQueue !== false) {
     throw badInput(
       'cascade: the Redis client needs a commandTimeout and enableOfflineQueue: false, or a dead Redis hangs every get; connect it with connectRedis (src/redis/connect.ts)',
@@ -79,7 +81,8 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
       name: set.name,
       ttl: set.ttl,
       version: set.version,
-      keyPrefix: valueKeyPrefix(resolved.keyPrefix, set.name, set.version),
+      keyPrefix: valueKeyPrefix(resolved.keyPrefix, set.name, set.version, resolved.hashTagKeys),
+      keySuffix: valueKeySuffix(resolved.hashTagKeys),
       lru: createSetLru(resolved.local, resolved.featureSets.length),
       recomputeMs: 0,
     });
@@ -179,7 +182,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
 
   /** Everything after a local miss: kept out of `get` so the hit path stays small enough to inline. */
   const miss = (set: SetState, entity: string, trace: Trace): Promise<ServedValues> => {
-    const key = set.keyPrefix + entity;
+    const key = set.keyPrefix + entity + set.keySuffix;
     trace.key = key;
     return loadMiss(core, set, entity, key, trace, heldValue(core, set, entity));
   };
@@ -192,7 +195,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
 
   const evictLocal = (key: string): boolean => {
     for (const set of sets.values()) {
-      if (key.startsWith(set.keyPrefix)) return set.lru.delete(key.slice(set.keyPrefix.length));
+      if (key.startsWith(set.keyPrefix)) return set.lru.delete(key.slice(set.keyPrefix.length, key.length - set.keySuffix.length));
     }
     return false;
   };
@@ -207,7 +210,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     evictLocal,
     async deleteKeys(entity, featureSet) {
       const set = setFor(featureSet);
-      const key = set.keyPrefix + entity;
+      const key = set.keyPrefix + entity + set.keySuffix;
       // Redis first: dropping the local copy first lets a request in the DEL's round trip read the
       // old value back from Redis and refill the local tier, so the expiry would never happen.
       await core.redis?.del(key);
@@ -219,10 +222,13 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
       const set = setFor(featureSet);
       if (!/^[A-Za-z0-9_.-]+$/.test(version)) throw badInput(`cascade.setKeyVersion: version must match /^[A-Za-z0-9_.-]+$/, got ${JSON.stringify(version)}`);
       set.version = version;
-      set.keyPrefix = valueKeyPrefix(resolved.keyPrefix, set.name, version);
+      set.keyPrefix = valueKeyPrefix(resolved.keyPrefix, set.name, version, resolved.hashTagKeys);
       set.lru.clear();
     },
-    keyFor: (entity, featureSet) => setFor(featureSet).keyPrefix + entity,
+    keyFor: (entity, featureSet) => {
+      const set = setFor(featureSet);
+      return set.keyPrefix + entity + set.keySuffix;
+    },
     preloadLocal: (entities, featureSet) => preloadLocal(core, setFor(featureSet), entities),
     stats: () => ({ ...core.stats }),
     async close() {

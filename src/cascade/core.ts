@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { LRUCache } from 'lru-cache';
 import type { Codec } from '../codec/types.js';
 import type { Rng } from '../workload/types.js';
@@ -14,8 +14,10 @@ export interface SetState {
   readonly ttl: ResolvedTtl;
   /** Version in the keys; `setKeyVersion` moves it. */
   version: string;
-  /** `{keyPrefix}:{name}:{version}:`, built once so a key is one concatenation. */
+  /** `{keyPrefix}:{name}:{version}:` (plus `{` on a cluster), built once so a key is one concatenation. */
   keyPrefix: string;
+  /** `}` closing a cluster hash tag, else ''; a key is `keyPrefix + entity + keySuffix`. */
+  readonly keySuffix: string;
   /** Local tier, keyed by entity (no key string to build or hash on a hit). */
   readonly lru: LRUCache<string, CachedValue>;
   /** Moving average of this replica's source fetch times for the set, ms: XFetch's delta for values read from Redis. */
@@ -46,7 +48,7 @@ export function newCascadeStats(): CascadeStats {
 /** What the cascade's modules share: one per replica. */
 export interface CascadeCore {
   readonly options: ResolvedCascadeOptions;
-  readonly redis: Redis | null;
+  readonly redis: RedisClient | null;
   readonly codec: Codec;
   readonly source: Source;
   readonly clock: Clock;

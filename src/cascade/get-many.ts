@@ -42,7 +42,7 @@ async function loadMissing(
   results: ServedValues[],
   missing: number[],
 ): Promise<ServedValues[]> {
-  const keys = missing.map((i) => (sets[i] as SetState).keyPrefix + entity);
+  const keys = missing.map((i) => (sets[i] as SetState).keyPrefix + entity + (sets[i] as SetState).keySuffix);
   let buffers: (Buffer | null)[] | null = null;
   let redisFailure: CascadeError | null = null;
   if (core.redis !== null) {

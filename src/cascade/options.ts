@@ -67,7 +67,11 @@ export interface CascadeOptions {
    * with `connectRedis` (src/redis/connect.ts), whose command timeout and disabled offline queue
    * are what keep a get from hanging on a dead Redis. @default 'fcb'
    */
-  redis?: { keyPrefix?: string | undefined } | undefined;
+  redis?: {
+    keyPrefix?: string | undefined;
+    /** Hash-tag the entity in every key (`…:{entity}`), as a Redis Cluster needs for one-slot MGETs. @default false */
+    hashTag?: boolean | undefined;
+  } | undefined;
   /** @default { strategy: 'single-flight' } */
   stampede?: StampedeOptions | undefined;
   /** What a get does when Redis or the source fails (table in src/cascade/README.md). @default 'serve-stale' */
@@ -92,6 +96,7 @@ export interface ResolvedCascadeOptions {
   codec: CodecOptions;
   local: { enabled: boolean; maxEntries: number; maxBytes: number; ttlMs: number; timingSampleEvery: number };
   keyPrefix: string;
+  hashTagKeys: boolean;
   stampede: ResolvedStampede;
   failurePolicy: FailurePolicy;
 }
@@ -169,6 +174,7 @@ export function resolveCascadeOptions(options: CascadeOptions): ResolvedCascadeO
       timingSampleEvery: num('cascade.local.timingSampleEvery', local.timingSampleEvery, 64, 1, { integer: true }),
     },
     keyPrefix: name('cascade.redis.keyPrefix', options.redis?.keyPrefix ?? 'fcb', PREFIX_RE),
+    hashTagKeys: options.redis?.hashTag ?? false,
     stampede: resolveStampede(options.stampede),
     failurePolicy: oneOf('failurePolicy', options.failurePolicy, 'serve-stale', POLICIES),
   };

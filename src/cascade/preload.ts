@@ -40,7 +40,7 @@ export async function preloadLocal(core: CascadeCore, set: SetState, entities: r
       break;
     }
     const chunk = coldestFirst.slice(i, i + PRELOAD_KEYS_PER_MGET);
-    const keys = chunk.map((entity) => set.keyPrefix + entity);
+    const keys = chunk.map((entity) => set.keyPrefix + entity + set.keySuffix);
     let buffers: (Buffer | null)[];
     try {
       buffers = await readMany(core, keys);

@@ -1,3 +1,4 @@
+import { mgetBuffers } from '../redis/slots.js';
 import { redisErrorKind, redisFailure } from './cascade-error.js';
 import { makeCachedValue, type CachedValue } from './cached-value.js';
 import type { CascadeCore, SetState } from './core.js';
@@ -58,12 +59,15 @@ export async function readValue(core: CascadeCore, set: SetState, key: string, e
   return bytes === null ? null : decodeValue(core, set, key, entity, bytes, trace, timing, replyUs);
 }
 
-/** MGET several keys in one round trip (a request needing several feature sets). Throws a CascadeError on failure. */
+/**
+ * MGET several keys in one round trip (a request needing several feature sets: one slot on a
+ * cluster, by the entity's hash tag; a preload's many entities: one MGET per slot). Throws a CascadeError on failure.
+ */
 export async function readMany(core: CascadeCore, keys: string[]): Promise<(Buffer | null)[]> {
   const redis = core.redis;
   if (redis === null) return keys.map(() => null);
   try {
-    return await redis.mgetBuffer(keys);
+    return await mgetBuffers(redis, keys);
   } catch (error) {
     throw redisFailure(error, `MGET of ${keys.length} keys`);
   }

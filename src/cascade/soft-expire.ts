@@ -15,7 +15,7 @@ import { expiriesFromEnvelope } from './ttl-policy.js';
  * value; an event tolerates that.
  */
 export async function softExpireKey(core: CascadeCore, set: SetState, entity: string): Promise<string> {
-  const key = set.keyPrefix + entity;
+  const key = set.keyPrefix + entity + set.keySuffix;
   const redis = core.redis;
   if (redis !== null) {
     try {

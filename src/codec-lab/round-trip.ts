@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 
 /** Timed rounds (one SET + GET of every value per round) after the untimed ones (connection and server warm). */
 export const ROUND_TRIP_ROUNDS = 40;
@@ -13,7 +13,7 @@ export interface RoundTrip {
 
 /** The Redis side of the lab: a client and the key prefix (`<prefix>:<name>` keys) it may write under. */
 export interface LabRedis {
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly keyPrefix: string;
 }
 

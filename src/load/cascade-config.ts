@@ -32,7 +32,8 @@ export function cascadeOptionsOf(scenario: Scenario, keyPrefix: string): Cascade
       maxBytes: scenario.cascade.local.maxBytes,
       ttlMs: scenario.cascade.local.ttl,
     },
-    redis: { keyPrefix },
+    // A cluster needs one slot per entity, so a request's feature sets stay one MGET (key-scheme.ts).
+    redis: { keyPrefix, hashTag: scenario.cascade.redis.cluster !== undefined },
     stampede: stampedeOptionsOf(scenario.stampede),
     failurePolicy: scenario.failurePolicy,
   };

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { disconnect } from '../redis/connect.js';
 import type { Cascade } from '../cascade/cascade.js';
 import type { Clock } from '../cascade/clock.js';
@@ -44,7 +44,7 @@ export function deployTarget(fleet: ReplicaFleet, clock: Clock, measureStartUs: 
 /** One serving replica as the orchestrator builds it: its cascade and its own Redis connection. */
 export interface BuiltReplica {
   cascade: Cascade;
-  client: Redis;
+  client: RedisClient;
 }
 
 /** The replicas serving together between two deploys; ids are global (unique over the run). */
@@ -103,7 +103,7 @@ export function createReplicaFleet(deps: {
   hooks?: FleetHooks;
 }): ReplicaFleet {
   const byId: Cascade[] = [];
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   const inFlight: number[] = [];
   const closedIds = new Set<number>();
   const retiring = new Set<Promise<void>>();

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { Clock } from '../cascade/clock.js';
 import type { Source } from '../cascade/source.js';
 import type { WarmingResult } from '../results/result-types.js';
@@ -20,7 +20,7 @@ export interface RunWarmingDeps {
   scenario: Scenario;
   scenarioDir: string;
   keyPrefix: string;
-  client: Redis;
+  client: RedisClient;
   source: Source;
   clock: Clock;
   /** Shared layout: each key written, for the run's cleanup. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { resolveCascadeOptions, type ResolvedTtl } from '../cascade/options.js';
 import type { CodecOptions } from '../codec/types.js';
 import { createCodec } from '../codec/index.js';
@@ -21,7 +21,7 @@ export function warmEncodingFor(scenario: Scenario, batch = 500): { codec: Codec
 export function warmWriterFor(
   scenario: Scenario,
   keyPrefix: string,
-  client: Redis,
+  client: RedisClient,
   input: WarmInput,
   options: { batch?: number | undefined; resume?: boolean | undefined; onWrite?: ((key: string) => void) | undefined } = {},
 ): WarmWriter {

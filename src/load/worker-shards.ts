@@ -45,7 +45,9 @@ export async function runVariantInWorkers(variant: ScenarioVariant, options: Var
   // What cannot be split is bad input here, before a thread starts or a key is written.
   const where = outer !== undefined && outer.count > 1 ? `--shard ${outer.index}/${outer.count} with load.workers ${workers}` : `load.workers ${workers}`;
   for (const shard of shards) shardScenario(variant.scenario, shard, where);
-  const named = urlBeforeProvisioning(options.redisUrl ?? variant.scenario.cascade.redis.url, env);
+  // A cluster is named by its seeds (each worker connects to them); only a lone `auto` starts a server here.
+  const clustered = variant.scenario.cascade.redis.cluster !== undefined;
+  const named = clustered ? '' : urlBeforeProvisioning(options.redisUrl ?? variant.scenario.cascade.redis.url, env);
   const privateServer: PrivateRedis | null = named === null ? await startPrivateRedis() : null;
   const url = named ?? privateServer!.url;
   const running: Worker[] = [];

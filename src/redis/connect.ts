@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { dataNodes, type RedisClient } from './client.js';
 import { environmentError } from '../errors.js';
 import { readPackageVersion } from '../package-version.js';
 import { redactText } from '../redact.js';
@@ -92,11 +93,82 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
 }
 
 /**
+ * Connects to a Redis Cluster from seed URLs with the single-node client's rules: no offline queue,
+ * a command timeout per node connection, a bounded first connection, then capped reconnects. The
+ * cluster follows MOVED/ASK itself (bounded by `maxRedirections`) and refreshes its slot map on a
+ * failover, so a run survives one; commands sent to a dead master meanwhile fail and count as errors.
+ * Credentials and TLS come from the first seed; every node is expected to share them.
+ */
+export async function connectCluster(seeds: readonly string[], options: ConnectOptions = {}): Promise<Cluster> {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+  let connectedOnce = false;
+  let client: Cluster;
+  const shown = seeds.map(redactUrl).join(', ');
+  try {
+    const parsed = seeds.map((seed) => new URL(seed));
+    const first = parsed[0]!;
+    client = new Cluster(
+      parsed.map((url) => ({ host: url.hostname, port: Number(url.port || 6379) })),
+      {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        enableAutoPipelining: options.autoPipelining ?? false,
+        maxRedirections: 16,
+        // After a failover the new master needs a moment to take the slots; a failed command waits this long per retry.
+        retryDelayOnFailover: 100,
+        retryDelayOnClusterDown: 100,
+        slotsRefreshTimeout: connectTimeoutMs,
+        // A slot map older than this is refreshed, so a failover that sent no MOVED is noticed within a second.
+        slotsRefreshInterval: 1000,
+        clusterRetryStrategy: (attempt) => (connectedOnce ? Math.min(50 * attempt, 500) : null),
+        redisOptions: {
+          commandTimeout: options.commandTimeoutMs ?? 500,
+          connectTimeout: connectTimeoutMs,
+          disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+          maxRetriesPerRequest: 0,
+          connectionName: options.name ?? 'fcbench',
+          ...(first.username !== '' ? { username: decodeURIComponent(first.username) } : {}),
+          ...(first.password !== '' ? { password: decodeURIComponent(first.password) } : {}),
+          ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+          ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
+        },
+      },
+    );
+  } catch (error) {
+    throw environmentError(`cannot use Redis Cluster seeds ${shown}: ${(error as Error).message}`, error);
+  }
+  let firstError: unknown;
+  client.on('error', (error) => {
+    if (!connectedOnce) firstError ??= error;
+  });
+  client.on('node error', (error) => {
+    if (!connectedOnce) firstError ??= error;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs + 250);
+      }),
+    ]);
+    connectedOnce = true;
+  } catch (error) {
+    disconnect(client);
+    const reason = (error as Error)?.message?.startsWith('Failed to refresh slots cache') && firstError !== undefined ? firstError : firstError ?? error;
+    throw environmentError(`cannot connect to Redis Cluster at ${shown}: ${describe(reason)}`, error);
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
+}
+
+/**
  * Disconnects a client unless it is closed already. ioredis arms a ref'd 2 s "stream still open"
  * timer on every disconnect() and clears it on the stream's 'close' event; on a closed stream that
  * event never comes again, and the timer kept the process alive for 2 s after a run or an error.
  */
-export function disconnect(client: Redis): void {
+export function disconnect(client: RedisClient): void {
   if (client.status !== 'end') client.disconnect();
 }
 
@@ -110,15 +182,16 @@ function describe(error: unknown): string {
   return e?.message ?? String(error);
 }
 
-/** The server's version and mode (standalone/cluster/sentinel), from INFO server. */
-export async function serverInfo(client: Redis): Promise<{ version: string; mode: string }> {
-  const info = await client.info('server');
+/** The server's version and mode (standalone/cluster/sentinel), from INFO server (of one master in a cluster). */
+export async function serverInfo(client: RedisClient): Promise<{ version: string; mode: string }> {
+  const info = await dataNodes(client)[0]!.info('server');
   const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? 'unknown';
   return { version: field('redis_version'), mode: field('redis_mode') };
 }
 
-/** `used_memory` from INFO memory, bytes. */
-export async function usedMemoryBytes(client: Redis): Promise<number> {
-  const info = await client.info('memory');
-  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+/** `used_memory` from INFO memory, bytes; summed over the masters of a cluster. */
+export async function usedMemoryBytes(client: RedisClient): Promise<number> {
+  let total = 0;
+  for (const node of dataNodes(client)) total += Number(/^used_memory:(\d+)/m.exec(await node.info('memory'))?.[1] ?? 0);
+  return total;
 }

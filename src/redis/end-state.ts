@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { countByPrefix, deleteByPrefix, deleteKeys, meanBytesPerKey } from './cleanup.js';
 import { redactText } from '../redact.js';
 import { usedMemoryBytes } from './connect.js';
@@ -24,7 +24,7 @@ export type CleanupOutcome =
  * Resolves false when it is not ready by then: the caller skips what needs Redis instead of failing
  * a run whose measurements are already in memory.
  */
-export function whenReady(client: Redis, waitMs: number): Promise<boolean> {
+export function whenReady(client: RedisClient, waitMs: number): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
   if (client.status === 'end') return Promise.resolve(false);
   return new Promise((resolve) => {
@@ -44,7 +44,7 @@ export function whenReady(client: Redis, waitMs: number): Promise<boolean> {
  * stalls during the run must not lose the run: the first failure stops the questions, and the
  * state says which figures are missing and why.
  */
-export async function measureRedisAtEnd(client: Redis, prefix: string, waitMs: number): Promise<RedisEndState> {
+export async function measureRedisAtEnd(client: RedisClient, prefix: string, waitMs: number): Promise<RedisEndState> {
   const state: RedisEndState = { usedMemoryAfter: null, keys: null, bytesPerKey: null, unavailableAtEnd: false };
   if (!(await whenReady(client, waitMs))) {
     return { ...state, unavailableAtEnd: true, note: `Redis was not reachable within ${waitMs} ms after the measured phase (connection ${client.status})` };
@@ -67,7 +67,7 @@ export async function measureRedisAtEnd(client: Redis, prefix: string, waitMs: n
  * exactly the keys the run wrote; never throws, says what it did.
  */
 export async function cleanupRunKeys(
-  client: Redis,
+  client: RedisClient,
   prefix: string,
   options: { keep: boolean; waitMs: number; written?: ReadonlySet<string> | undefined },
 ): Promise<CleanupOutcome> {
@@ -92,7 +92,7 @@ function describeError(error: unknown): string {
  * found Redis there.
  */
 export async function finishRunKeys(
-  client: Redis,
+  client: RedisClient,
   prefix: string,
   options: { keep: boolean; waitMs: number; written?: ReadonlySet<string> | undefined },
 ): Promise<{ end: RedisEndState; cleanup: CleanupOutcome }> {

@@ -1,11 +1,13 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { badInput } from '../errors.js';
-import { connectRedis, disconnect, IOREDIS_VERSION, redactUrl, serverInfo } from './connect.js';
+import { connectCluster, connectRedis, disconnect, IOREDIS_VERSION, redactUrl, serverInfo } from './connect.js';
 import { startPrivateRedis, type PrivateRedis } from './private-server.js';
 
 export interface ProvisionOptions {
   /** `auto` (REDIS_URL if set, else a private redis-server) or a redis:// / rediss:// URL. */
   url: string;
+  /** Redis Cluster seed URLs (cascade.redis.cluster): when given, `url` is not used. */
+  cluster?: readonly string[] | undefined;
   env?: Record<string, string | undefined>;
   /** Load may go to a non-loopback host only when the user says so (cascade.redis.allowRemote). @default false */
   allowRemote?: boolean;
@@ -19,14 +21,16 @@ export interface ProvisionedRedis {
   url: string;
   /** The same URL with its password, for fcbench's own replica processes (sent over IPC); never write it anywhere. */
   connectUrl: string;
-  provisioned: 'url' | 'env' | 'private';
+  provisioned: 'url' | 'env' | 'private' | 'cluster';
   serverVersion: string;
   serverMode: string;
   clientVersion: string;
-  /** The first client (for cleanup, INFO, events); create more with `connect()`. */
-  client: Redis;
+  /** The first client (for cleanup, INFO, events); create more with `connect()`. A `Cluster` on a cluster. */
+  client: RedisClient;
   /** A new client with the same settings (one per replica); `protocol: 2` for a tracking-invalidation subscriber. */
-  connect(extra?: { protocol?: 2 | 3; name?: string }): Promise<Redis>;
+  connect(extra?: { protocol?: 2 | 3; name?: string }): Promise<RedisClient>;
+  /** The seed URLs, redacted, on a cluster; null on a single server. */
+  clusterSeeds: string[] | null;
   /** The private server, when fcbench started one (it owns it, so it may CLIENT PAUSE it freely). */
   privateServer: PrivateRedis | null;
   /** Quits every client made here and stops a private server. */
@@ -49,6 +53,7 @@ export function urlBeforeProvisioning(url: string, env: Record<string, string | 
 }
 
 export async function provisionRedis(options: ProvisionOptions): Promise<ProvisionedRedis> {
+  if (options.cluster !== undefined) return provisionCluster(options, options.cluster);
   const env = options.env ?? process.env;
   let url = options.url;
   let provisioned: ProvisionedRedis['provisioned'] = 'url';
@@ -65,7 +70,7 @@ export async function provisionRedis(options: ProvisionOptions): Promise<Provisi
     }
   }
   checkUrl(url, options.allowRemote ?? false);
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   const connect = async (extra: { protocol?: 2 | 3; name?: string } = {}) => {
     const client = await connectRedis(url, {
       connectTimeoutMs: options.connectTimeoutMs,
@@ -88,6 +93,7 @@ export async function provisionRedis(options: ProvisionOptions): Promise<Provisi
       clientVersion: `ioredis ${IOREDIS_VERSION}`,
       client,
       connect,
+      clusterSeeds: null,
       privateServer,
       async close() {
         for (const c of clients) disconnect(c);
@@ -101,20 +107,59 @@ export async function provisionRedis(options: ProvisionOptions): Promise<Provisi
   }
 }
 
+/** A Redis Cluster from its seeds: every seed is checked as a URL is, before anything connects. */
+async function provisionCluster(options: ProvisionOptions, seeds: readonly string[]): Promise<ProvisionedRedis> {
+  for (const seed of seeds) checkUrl(seed, options.allowRemote ?? false, 'cascade.redis.cluster');
+  const clients: RedisClient[] = [];
+  const connect = async (extra: { protocol?: 2 | 3; name?: string } = {}) => {
+    const client = await connectCluster(seeds, {
+      connectTimeoutMs: options.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      autoPipelining: options.autoPipelining,
+      ...extra,
+    });
+    clients.push(client);
+    return client;
+  };
+  try {
+    const client = await connect();
+    const info = await serverInfo(client);
+    const shown = seeds.map(redactUrl);
+    return {
+      url: shown.join(','),
+      connectUrl: seeds[0]!,
+      provisioned: 'cluster',
+      serverVersion: info.version,
+      serverMode: info.mode,
+      clientVersion: `ioredis ${IOREDIS_VERSION}`,
+      client,
+      connect,
+      clusterSeeds: shown,
+      privateServer: null,
+      async close() {
+        for (const c of clients) disconnect(c);
+      },
+    };
+  } catch (error) {
+    for (const c of clients) disconnect(c);
+    throw error;
+  }
+}
+
 /** Only loopback targets unless the user explicitly allowed a remote one. */
-function checkUrl(url: string, allowRemote: boolean): void {
+function checkUrl(url: string, allowRemote: boolean, field = 'cascade.redis.url'): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw badInput(`cascade.redis.url: not a URL: ${redactUrl(url)} (use auto, redis://host:port or rediss://host:port)`);
+    throw badInput(`${field}: not a URL: ${redactUrl(url)} (use auto, redis://host:port or rediss://host:port)`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw badInput(`cascade.redis.url: unsupported scheme ${parsed.protocol} in ${redactUrl(url)} (use redis:// or rediss://)`);
+    throw badInput(`${field}: unsupported scheme ${parsed.protocol} in ${redactUrl(url)} (use redis:// or rediss://)`);
   }
   if (!allowRemote && !isLoopback(parsed.hostname)) {
     throw badInput(
-      `cascade.redis.url: ${redactUrl(url)} is not a loopback address; fcbench only loads remote servers when ` +
+      `${field}: ${redactUrl(url)} is not a loopback address; fcbench only loads remote servers when ` +
         'cascade.redis.allowRemote is true (or --allow-remote is given)',
     );
   }

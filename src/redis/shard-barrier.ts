@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
+import { unlinkKeys } from './slots.js';
 import { environmentError } from '../errors.js';
 import type { ResultShard } from '../results/result-types.js';
 
@@ -38,7 +39,7 @@ const LATE_MS = 1000;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Resolves with the common start time (epoch ms) once every shard has arrived; waits until then. */
-export async function startBarrier(redis: Redis, options: BarrierOptions): Promise<number> {
+export async function startBarrier(redis: RedisClient, options: BarrierOptions): Promise<number> {
   const { key, shard } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
@@ -80,7 +81,7 @@ async function waitUntil(startMs: number, now: () => number, sleep: (ms: number)
  * every shard) resolves once every shard is done, or false when the timeout passed or the signal
  * aborted first; the others resolve true at once.
  */
-export async function endBarrier(redis: Redis, options: BarrierOptions & { waitForAll?: boolean }): Promise<boolean> {
+export async function endBarrier(redis: RedisClient, options: BarrierOptions & { waitForAll?: boolean }): Promise<boolean> {
   const { key, shard } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
@@ -96,6 +97,6 @@ export async function endBarrier(redis: Redis, options: BarrierOptions & { waitF
 }
 
 /** Shard 0, after the end barrier: the barrier's keys go, so the group can be used again. */
-export async function clearBarrier(redis: Redis, key: string): Promise<void> {
-  await redis.unlink(`${key}:members`, `${key}:start`, `${key}:done`);
+export async function clearBarrier(redis: RedisClient, key: string): Promise<void> {
+  await unlinkKeys(redis, [`${key}:members`, `${key}:start`, `${key}:done`]);
 }

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../redis/client.js';
+import { pipelineByNode } from '../redis/slots.js';
 import type { ResolvedTtl } from '../cascade/options.js';
 import { valueKey } from '../cascade/key-scheme.js';
 import type { Codec } from '../codec/types.js';
@@ -15,7 +16,7 @@ import { warmEnvelope } from './warm-stamp.js';
  */
 
 export interface WarmWriterOptions {
-  client: Redis;
+  client: RedisClient;
   /** The run's or the shared key prefix (keys as the cascade reads them). */
   keyPrefix: string;
   codec: Codec;
@@ -64,6 +65,8 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
   const batchSize = options.batch ?? 500;
   const wallMs = options.wallMs ?? Date.now;
   const { client, codec, input } = options;
+  // The key layout follows the target: a cluster's keys carry the entity as a hash tag (key-scheme.ts).
+  const hashTag = isCluster(client);
   const progress: WarmProgress = { written: 0, skipped: 0, expired: 0, read: 0, total: input.total };
   const iterator = input.batches(batchSize)[Symbol.asyncIterator]();
   let leftover: WarmRow[] = [];
@@ -87,12 +90,11 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
 
   /** Which rows' keys already hold their snapshot version (resume): one pipelined GET. */
   const present = async (rows: readonly { entity: string; featureSet: string }[]): Promise<boolean[]> => {
-    const pipeline = client.pipeline();
     const versions = rows.map((row) => input.stampOf(row.featureSet).version);
-    rows.forEach((row, i) => pipeline.getBuffer(valueKey(options.keyPrefix, row.featureSet, versions[i]!, row.entity)));
-    const replies = await pipeline.exec();
+    const keys = rows.map((row, i) => valueKey(options.keyPrefix, row.featureSet, versions[i]!, row.entity, hashTag));
+    const replies = await pipelineByNode(client, keys, (pipeline, i) => pipeline.getBuffer(keys[i]!));
     return rows.map((row, i) => {
-      const [error, bytes] = replies?.[i] ?? [null, null];
+      const [error, bytes] = replies[i] ?? [null, null];
       if (error !== null || !(bytes instanceof Buffer)) return false;
       const decoded = codec.decode(bytes, row.featureSet);
       return decoded.ok && decoded.value.header.version === versions[i];
@@ -109,11 +111,12 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
       const row = rows[i]!;
       const stamp = input.stampOf(row.featureSet);
       versions[i] = stamp.version;
-      keys[i] = valueKey(options.keyPrefix, row.featureSet, stamp.version, row.entity);
+      keys[i] = valueKey(options.keyPrefix, row.featureSet, stamp.version, row.entity, hashTag);
     }
     const skip = options.resume === true && !inputChecks ? await present(rows) : null;
-    const pipeline = client.pipeline();
     const sent: string[] = [];
+    const sentBytes: Buffer[] = [];
+    const sentPx: number[] = [];
     const nowMs = wallMs();
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
@@ -135,14 +138,15 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
         progress.expired++;
         continue;
       }
-      pipeline.set(keys[i]!, bytes, 'PX', pxMs);
       sent.push(keys[i]!);
+      sentBytes.push(bytes);
+      sentPx.push(pxMs);
     }
     if (sent.length === 0) return;
     // The previous batch must be acknowledged before this one counts: a failure stops the job there.
     if (inFlight !== null) await inFlight;
-    inFlight = pipeline.exec().then((replies) => {
-      for (const [error] of replies ?? []) {
+    inFlight = pipelineByNode(client, sent, (pipeline, j) => pipeline.set(sent[j]!, sentBytes[j]!, 'PX', sentPx[j]!)).then((replies) => {
+      for (const [error] of replies) {
         if (error !== null) throw environmentError(`Redis refused a warm write: ${error.message}`, error);
       }
       progress.written += sent.length;

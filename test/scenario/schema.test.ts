@@ -97,7 +97,7 @@ describe('scenario schema: problems (path and message)', () => {
   it.each([
     ['unknown top-level field with suggestion', { name: 'x', durration: '5s' }, '<scenario>: durration: unknown field "durration"; did you mean "duration"?'],
     ['unknown nested field', { name: 'x', cascade: { locl: {} } }, '<scenario>: cascade.locl: unknown field "locl"; did you mean "local"?'],
-    ['unknown field, nothing close', { name: 'x', cascade: { redis: { zzz: 1 } } }, '<scenario>: cascade.redis.zzz: unknown field "zzz"; allowed here: url, keyPrefix'],
+    ['unknown field, nothing close', { name: 'x', cascade: { redis: { zzz: 1 } } }, '<scenario>: cascade.redis.zzz: unknown field "zzz"; allowed here: url, cluster, keyPrefix'],
     ['missing name', {}, '<scenario>: name: required (a string)'],
     ['empty name', { name: '' }, '<scenario>: name: must not be empty'],
     ['wrong type', { name: 'x', seed: 'abc' }, '<scenario>: seed: expected an integer (got "abc")'],

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/client.js';
 import { CascadeError, redisFailure } from '../cascade-error.js';
 import { storeLocal } from '../local-tier.js';
 import { lockKeyFor } from '../key-scheme.js';
@@ -27,7 +27,7 @@ export const createRedisLock: StampedeFactory = (options, deps) => {
   const flights = new Flights();
   const { core } = deps;
 
-  const tryLock = async (redis: Redis, lockKey: string, token: string): Promise<boolean> => {
+  const tryLock = async (redis: RedisClient, lockKey: string, token: string): Promise<boolean> => {
     try {
       return (await redis.set(lockKey, token, 'PX', lock.lockTtlMs, 'NX')) === 'OK';
     } catch (error) {
@@ -35,7 +35,7 @@ export const createRedisLock: StampedeFactory = (options, deps) => {
     }
   };
 
-  const holding = async (redis: Redis, request: LoadRequest, lockKey: string, token: string): Promise<Loaded> => {
+  const holding = async (redis: RedisClient, request: LoadRequest, lockKey: string, token: string): Promise<Loaded> => {
     core.stats.locksAcquired++;
     try {
       const written = await deps.readFresh(request);
@@ -50,7 +50,7 @@ export const createRedisLock: StampedeFactory = (options, deps) => {
     }
   };
 
-  const waitForHolder = async (redis: Redis, request: LoadRequest, lockKey: string, token: string): Promise<Loaded> => {
+  const waitForHolder = async (redis: RedisClient, request: LoadRequest, lockKey: string, token: string): Promise<Loaded> => {
     const { clock } = core;
     const trace = request.trace;
     trace.waited = true;

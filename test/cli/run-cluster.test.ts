@@ -1,0 +1,159 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster } from 'ioredis';
+import { countByPrefix, deleteByPrefix } from '../../src/redis/cleanup.js';
+import { dataNodes } from '../../src/redis/client.js';
+import { connectCluster, disconnect } from '../../src/redis/connect.js';
+import { startPrivateCluster, type PrivateCluster } from '../../src/redis/private-cluster.js';
+import { mgetBuffers, pipelineByNode, unlinkKeys } from '../../src/redis/slots.js';
+import type { ResultDocument } from '../../src/results/result-types.js';
+import { readResultFiles, useBuiltCli } from './cli-helpers.js';
+
+/**
+ * `cascade.redis.cluster` against a real local Redis Cluster (3 masters, 3 replicas, formed with
+ * `redis-cli --cluster create`), through the spawned CLI: keys spread over every master, a
+ * request's feature sets stay one MGET, locks, pub/sub invalidation and batch overwrites work,
+ * cleanup empties every master, and a master killed mid-run fails over without losing the run.
+ */
+const cli = useBuiltCli();
+let cluster: PrivateCluster;
+let client: Cluster;
+
+beforeAll(async () => {
+  cluster = await startPrivateCluster({ masters: 3, replicasPerMaster: 1 });
+  client = await connectCluster(cluster.urls.slice(0, 1), { commandTimeoutMs: 2000 });
+});
+afterAll(async () => {
+  if (client !== undefined) disconnect(client);
+  await cluster?.stop();
+});
+
+function scenario(extra: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'fcb-cluster-'));
+  const file = join(dir, 'scenario.yaml');
+  writeFileSync(
+    file,
+    `name: cluster
+seed: 11
+warmup: 300ms
+keys: { entities: 3000, distribution: { kind: zipf, exponent: 1.1 } }
+featureSets:
+  - { name: user, version: v1, payload: { floats: 8, ints: 2 }, ttl: { hard: 10m } }
+  - { name: item, version: v1, payload: { floats: 8 }, ttl: { hard: 10m } }
+request: { featureSets: all }
+cascade:
+  replicas: 2
+  local: { maxEntries: 400, ttl: 1s, invalidation: pubsub }
+  redis:
+    cluster: [${cluster.urls[1]}]
+    keyPrefix: fcb-cl
+    commandTimeout: 200ms
+    connectTimeout: 2s
+  source: { kind: simulated, latency: { fixed: 1ms } }
+load: { mode: open, rate: 400, arrivals: constant }
+${extra}`,
+  );
+  return { dir, file };
+}
+
+const args = (file: string, dir: string, more: string[] = []) => ['run', file, '--out', join(dir, 'results'), '--no-report', '--quiet', ...more];
+const result = (dir: string): ResultDocument => readResultFiles(join(dir, 'results'))[0]!;
+
+describe('multi-key commands on a cluster', () => {
+  it('MGET, UNLINK and pipelines split by slot and node and keep the caller order; SCAN cleanup sees every master', async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `fcb-slots:${i}`);
+    const replies = await pipelineByNode(client, keys, (pipeline, i) => pipeline.set(keys[i]!, `v${i}`));
+    expect(replies.every(([error]) => error === null)).toBe(true);
+    const values = await mgetBuffers(client, [...keys, 'fcb-slots:absent']);
+    expect(values.map((v) => v?.toString() ?? null)).toEqual([...keys.map((_, i) => `v${i}`), null]);
+    // 60 keys spread over 3 masters: each holds some, and the prefix count sums them.
+    const perMaster = await Promise.all(dataNodes(client).map((node) => countByPrefix(node, 'fcb-slots')));
+    expect(perMaster.every((n) => n > 0)).toBe(true);
+    expect(await countByPrefix(client, 'fcb-slots')).toBe(60);
+    expect(await unlinkKeys(client, keys.slice(0, 10))).toBe(10);
+    expect(await deleteByPrefix(client, 'fcb-slots')).toBe(50);
+    expect(await countByPrefix(client, 'fcb-slots')).toBe(0);
+  });
+});
+
+describe('fcbench run against a Redis Cluster', () => {
+  it('serves from every master: hash-tagged keys, one MGET per request, locks, pub/sub and a batch overwrite; cleanup empties every master', async () => {
+    const { dir, file } = scenario(`duration: 3s
+stampede: { strategy: redis-lock, lockTtl: 1s, wait: 200ms, pollInterval: 5ms }
+events:
+  - { at: 1s, kind: expire-hot, top: 20 }
+  - { at: 1500ms, kind: batch-publish, featureSet: user, version: v2, changed: 0.3, commitDuration: 200ms, publication: post-commit, invalidation: overwrite, publishLag: 50ms }
+thresholds:
+  requests.errors: "== 0"`);
+    const out = await cli.run(args(file, dir));
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const r = result(dir);
+    expect(r.env.redis).toMatchObject({ mode: 'cluster', provisioned: 'cluster' });
+    expect(r.requests.errors).toBe(0);
+    expect(r.tiers.redis.hits).toBeGreaterThan(0);
+    // Both sets of an entity in one slot: a request's lookup is one MGET, and none failed with
+    // CROSSSLOT (errors is 0 above; a lock waiter's polls are single GETs).
+    expect(r.redis.commands?.['mget']).toBeGreaterThan(0);
+    // Locks were taken (SET NX on the hash-tagged lock key) and the overwrite went out per master.
+    expect(r.redis.commands?.['set']).toBeGreaterThan(0);
+    expect(r.redis.commands?.['evalsha'] ?? r.redis.commands?.['eval'] ?? 0).toBeGreaterThan(0);
+    const publication = r.freshness.publications?.[0];
+    expect(publication?.invalidation).toBe('overwrite');
+    expect(r.events.map((e) => e.kind)).toEqual(['expire-hot', 'batch-publish']);
+    // Per-node balance: three masters, each with keys and commands of its own.
+    const masters = (r.redis.nodes ?? []).filter((n) => n.role === 'master');
+    expect(masters).toHaveLength(3);
+    for (const node of masters) {
+      expect(node.keys).toBeGreaterThan(0);
+      expect(node.commandsProcessed).toBeGreaterThan(0);
+    }
+    expect(r.redis.nodes?.filter((n) => n.role === 'replica')).toHaveLength(3);
+    // Cleanup SCANned every master: nothing of the run is left anywhere.
+    expect(r.redis.cleanup).toEqual({ status: 'deleted', keys: r.redis.keys });
+    expect(await countByPrefix(client, 'fcb-cl')).toBe(0);
+  });
+
+  it('bad input before any load: --redis with a cluster, tracking, and a seed that is not loopback', async () => {
+    const { dir, file } = scenario('duration: 1s');
+    const both = await cli.run(args(file, dir, ['--redis', cluster.urls[0]!]));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--redis .*cascade\.redis\.cluster/);
+    const tracking = await cli.run(args(file, dir, ['--set', 'cascade.local.invalidation=tracking']));
+    expect(tracking.code).toBe(2);
+    expect(tracking.stderr).toMatch(/cascade\.local\.invalidation: tracking is not supported with cascade\.redis\.cluster/);
+    const remote = await cli.run(args(file, dir, ['--set', 'cascade.redis.cluster=[redis://cache.invalid:6379]']));
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain('cascade.redis.cluster: redis://cache.invalid:6379 is not a loopback address');
+    for (const out of [both, tracking, remote]) expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  // Last: it kills a master (its replica takes over, and the cluster stays usable for nothing after).
+  it('a master killed mid-run: the run finishes its schedule, the errors sit in a window on the timeline, failover is absorbed', async () => {
+    const { dir, file } = scenario('duration: 7s\nfailurePolicy: serve-stale');
+    const run = cli.start(['run', file, '--out', join(dir, 'results'), '--no-report'], {});
+    await run.stderrMatches(/measure\s+1s/);
+    const victim = cluster.nodes[0]!;
+    await victim.kill();
+    const out = await run.done;
+    expect(out.stderr).not.toContain('internal error');
+    expect(out.code).toBe(0);
+    const r = result(dir);
+    expect(r.requests.total).toBeGreaterThanOrEqual(2700);
+    const buckets = r.timeline;
+    const firstError = buckets.findIndex((b) => b.errors > 0 || b.staleServed > 0);
+    expect(r.tiers.redis.errors).toBeGreaterThan(0);
+    expect(firstError).toBeGreaterThan(0);
+    // After the replica took over: a last stretch with Redis hits and no errors.
+    const lastError = buckets.findLastIndex((b) => b.errors > 0);
+    expect(lastError).toBeLessThan(buckets.length - 1);
+    expect(buckets.slice(lastError + 1).some((b) => b.redisHits > 0 && b.errors === 0)).toBe(true);
+    // The killed master is listed as unreachable, its replica now serves as a master.
+    const nodes = r.redis.nodes ?? [];
+    expect(nodes.find((n) => n.address === `127.0.0.1:${victim.port}`)?.role).toBe('unreachable');
+    expect(nodes.filter((n) => n.role === 'master')).toHaveLength(3);
+    expect(r.redis.cleanup?.status).toBe('deleted');
+  });
+});
