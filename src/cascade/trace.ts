@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'source-timeout'
   | 'lock-timeout'
   | 'local-error'
+  // A cascade.implementation plugin threw or returned no value (src/cascade/plugins/).
+  | 'implementation-error'
   // HTTP load (src/serve/): a status >= 500 or 4xx, no response in time, the port refused the
   // connection (a dead replica), the connection dropped mid-request, any other client error.
   | 'http-5xx'

@@ -24,7 +24,11 @@ export function pad(cells: string[][]): string {
   return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
 }
 
-function latencyRow(name: string, s: LatencySummary, extra: string[]): string[] {
+/** A figure the cascade implementation could not give is null in the result: said so, never shown as 0. */
+const shown = <T>(value: T | null, format: (value: T) => string = String): string => (value === null ? 'not reported' : format(value));
+
+function latencyRow(name: string, s: LatencySummary | null, extra: string[]): string[] {
+  if (s === null) return [name, 'not reported', '-', '-', '-', ...extra];
   const has = s.count > 0;
   return [name, String(s.count), has ? formatMs(s.p50) : '-', has ? formatMs(s.p95) : '-', has ? formatMs(s.p99) : '-', ...extra];
 }
@@ -34,7 +38,7 @@ function episodeLine(s: ResultDocument['stampede']): string[] {
   const episodes = s.episodes;
   if (episodes === undefined) return [];
   const counts = CAUSES.map((cause) => `${episodes[cause]} ${episodes[cause] === 1 ? CAUSE_LABELS[cause].one : CAUSE_LABELS[cause].many}`);
-  const waited = s.waiting === undefined ? '' : `; ${s.waiting} requests waited`;
+  const waited = s.waiting === undefined ? '' : `; ${shown(s.waiting)} requests waited`;
   return [`  episodes: ${counts.join(', ')}${waited}`];
 }
 
@@ -44,8 +48,8 @@ export function formatSummary(r: ResultDocument): string {
   const rows = [
     ['tier', 'requests', 'p50', 'p95', 'p99', 'hit ratio', 'notes'],
     latencyRow('end-to-end', r.latency.endToEnd, ['', `${r.requests.errors} errors`]),
-    latencyRow('local', r.latency.byTier.local, [t.local.enabled ? formatPercent(t.local.hitRatio) : 'off', `${t.local.hits} hits`]),
-    latencyRow('redis', r.latency.byTier.redis, [formatPercent(t.redis.hitRatio), `${t.redis.errors} errors, ${t.redis.decodeErrors} decode errors`]),
+    latencyRow('local', r.latency.byTier.local, [t.local.enabled ? shown(t.local.hitRatio, formatPercent) : 'off', `${shown(t.local.hits)} hits`]),
+    latencyRow('redis', r.latency.byTier.redis, [shown(t.redis.hitRatio, formatPercent), `${shown(t.redis.errors)} errors, ${shown(t.redis.decodeErrors)} decode errors`]),
     latencyRow('source', r.latency.byTier.source, ['', `${t.source.calls} origin calls`]),
   ];
   const driver = r.load.http === undefined ? '' : `, HTTP ${r.load.http.driver} driver`;
@@ -56,7 +60,7 @@ export function formatSummary(r: ResultDocument): string {
       (r.load.model === 'open' ? ` (offered ${r.throughput.offeredRps.toFixed(0)}, dropped ${r.load.dropped})` : ''),
     pad(rows).replace(/^/gm, '  '),
     `  stampede (${r.stampede.strategy}): max origin calls per expiry ${r.stampede.maxOriginCallsPerExpiry}; ` +
-      `stale served ${r.freshness.staleServed} (${formatPercent(r.freshness.staleRatio)})`,
+      `stale served ${shown(r.freshness.staleServed, (n) => `${n} (${formatPercent(r.freshness.staleRatio)})`)}`,
     ...episodeLine(r.stampede),
     `  cost per 1k inferences ${formatUsd(r.cost.per1kInferences)} (without cache ${formatUsd(r.cost.noCachePer1kInferences)})`,
   ];
@@ -77,6 +81,10 @@ export function formatSummary(r: ResultDocument): string {
     }
   }
   lines.push(...httpLines(r));
+  if (r.implementation !== undefined && r.implementation.name !== 'fcbench') {
+    const impl = r.implementation;
+    lines.push(`  cascade: ${impl.library === undefined ? impl.name : `${impl.library.name} ${impl.library.version}`}; no equivalent for: ${impl.unmappedOptions.join('; ') || 'none'}`);
+  }
   const kinds = Object.entries(r.requests.errorsByKind);
   if (kinds.length > 0) lines.push(`  errors met by kind: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   if (r.redis.unavailableAtEnd === true) lines.push(`  Redis unavailable at the end: ${r.redis.note ?? 'no answer'}; memory and key figures not measured`);

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { createBatchRuntime, needsBatchRuntime, type BatchRuntime } from '../batch/batch-runtime.js';
 import type { BeginSnapshot } from '../batch/batch-job.js';
 import { batchSteps } from '../batch/batch-steps.js';
-import { createCascade } from '../cascade/cascade.js';
 import { systemClock, type Clock } from '../cascade/clock.js';
 import type { SimulatedSource } from '../cascade/simulated-source.js';
 import { badInput } from '../errors.js';
@@ -24,6 +23,8 @@ import { createReplicaFleet, deployTarget, replicaSlots, RETIRE_TIMEOUT_MS, type
 import { ShareSeries } from '../metrics/share-series.js';
 import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
 import { runHttpVariant } from '../serve/run-http-variant.js';
+import { commandCalls, commandDelta } from '../metrics/redis-commands.js';
+import { prepareImplementation } from './implementation.js';
 import { prepareRunWarming, type RunWarming } from './run-warming.js';
 import { runVariantInWorkers } from './worker-shards.js';
 import { shardScenario, shardStreamSeed } from './shard.js';
@@ -141,13 +142,27 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     warming = scenario.warm === undefined
       ? null
       : await prepareRunWarming(scenario.warm, { scenario, scenarioDir: options.scenarioDir, keyPrefix, client: await redis.connect({ name: 'fcbench-warm' }), source, clock, onWrite: onRedisWrite });
-    const cascadeOptions = cascadeOptionsOf(scenario, keyPrefix);
+    // cascade.implementation: fcbench's own cascade, a built-in adapter or a plugin module (loaded and checked here).
+    const implementation = await prepareImplementation(variant, {
+      cascadeOptions: cascadeOptionsOf(scenario, keyPrefix),
+      source,
+      clock,
+      rngFor: (id) => workload.root.fork(`replica-${id}`),
+      onRedisWrite,
+      scenarioDir: options.scenarioDir,
+      redisEndpoint: { url: redis.connectUrl, connectTimeoutMs: scenario.cascade.redis.connectTimeout, commandTimeoutMs: scenario.cascade.redis.commandTimeout },
+    });
     let batch: BatchRuntime | null = null;
     // Replicas, and the deploys that replace them; ids are global, so a deploy's replicas count apart.
     fleet = createReplicaFleet({
       build: async (id) => {
         const client = await redis.connect();
-        return { client, cascade: createCascade(cascadeOptions, { redis: client, source, clock, rng: workload.root.fork(`replica-${id}`), replicaId: id, onRedisWrite }) };
+        try {
+          return { client, cascade: await implementation.cascadeFor(id, client) };
+        } catch (error) {
+          await client.quit().catch(() => undefined);
+          throw error;
+        }
       },
       routerFor: workload.routerFor,
       hottest: workload.hottest,
@@ -172,7 +187,8 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
       : null;
     const recorder = createRecorder();
     // Miss-ratio curves from this run's stream: one stack per replica's local tier, one for Redis.
-    const capacity = scenario.metrics.mrc
+    // The curves follow each get's tier, which only fcbench's own cascade reports for certain.
+    const capacity = scenario.metrics.mrc && implementation.own
       ? createCapacityTracker({
           replicas: replicaSlots(scenario.cascade.replicas, scenario.events),
           keySpace: workload.keySpace,
@@ -229,6 +245,8 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
       clock,
       startUs: measureStartUs,
       targets: eventTargets(fleet, source, redis, workload.hottest, scenario.featureSets.map((s) => s.name), (at, keys) =>
+    // Redis commands of the measured phase alone (warmup's are left out as its requests are).
+    const commandsBefore = await commandCalls([redis.client]).catch(() => null);
         recorder.markExpiry(at, keys, 'event'),
       clock, batch, (mark) => coldMarks.push(mark), measureStartUs),
     });
@@ -254,6 +272,8 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     const result = assembleResult({
       // A shard records the load it sent (its rate, its requests): merge adds them up.
       variant: shard === null ? variant : { ...variant, scenario },
+    // After the replicas closed (no refresh still writing), before cleanup's own SCAN and DEL.
+    const commands = commandsBefore === null ? null : await commandCalls([redis.client]).then((after) => commandDelta(commandsBefore, after), () => null);
       toolVersion: options.toolVersion,
       startedAt,
       partial: options.signal?.aborted === true,
@@ -292,6 +312,8 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
 /**
  * Where the batch job writes a snapshot. The simulated store commits by moving its current
  * version, so readers see all of it at once; PostgreSQL writes the version's rows in a transaction
+    if (commands !== null) result.redis.commands = commands;
+    implementation.describe(result);
  * held open until the commit, and readers move to it once it is committed.
  */
 /**

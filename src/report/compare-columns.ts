@@ -91,6 +91,20 @@ export const VARIED_METRICS: readonly { prefix: string; metrics: readonly Compar
     ],
   },
   {
+    // Libraries side by side: what each did to the source and to Redis, seen from outside.
+    prefix: 'cascade.implementation',
+    metrics: [
+      maxOriginCallsPerExpiry,
+      errors,
+      {
+        label: 'Redis commands',
+        get: (r) => (r.redis.commands === undefined ? Number.NaN : Object.values(r.redis.commands).reduce((n, c) => n + c, 0)),
+        format: formatCount,
+        better: 'lower',
+      },
+    ],
+  },
+  {
     prefix: 'load',
     metrics: [
       { label: 'dropped', get: (r) => r.load.dropped, format: formatCount, better: 'lower' },
@@ -108,6 +122,7 @@ const CONFIG_FIELDS: readonly { path: string; get: (r: ResultDocument) => unknow
   { path: 'codec.format', get: (r) => r.payload.format },
   { path: 'codec.compression', get: (r) => r.payload.compression },
   { path: 'cascade.local.enabled', get: (r) => r.tiers.local.enabled },
+  { path: 'cascade.implementation', get: (r) => r.implementation?.name },
 ];
 
 /** Scenario paths whose value is not the same in every result: matrix axes that vary, and config fields that differ. */

@@ -404,6 +404,12 @@ export interface ResultDocument {
     unavailableAtEnd?: boolean;
     /** Why, when `unavailableAtEnd`. */
     note?: string;
+    /**
+     * Commands Redis served during the measured phase, by name (INFO commandstats before and after;
+     * INFO itself left out): the cascade's Redis traffic seen from the server, whatever client sent
+     * it. Absent when Redis did not answer at the end, and in older results.
+     */
+    commands?: Record<string, number>;
     /** What happened to the run's keys: deleted (with how many), kept (`--keep-keys`), or skipped (Redis unavailable). */
     cleanup?: { status: 'deleted'; keys: number } | { status: 'kept' } | { status: 'skipped'; reason: string };
   };
@@ -436,6 +442,25 @@ export interface ResultDocument {
   shard?: ResultShard;
   /** `fcbench merge`: the shards this result was merged from. Absent for a single run. */
   shards?: MergedShards;
+  /** Whose cascade served the requests (`cascade.implementation`). Absent in older results and HTTP runs. */
+  implementation?: ImplementationResult;
+}
+
+/** `implementation`: the cascade that served, and what it could not tell (see src/results/not-reported.ts). */
+export interface ImplementationResult {
+  /** `fcbench`, `bentocache`, `cache-manager`, or the plugin module's absolute path. */
+  name: string;
+  /** The library behind an adapter or plugin, as it says. */
+  library?: { name: string; version: string };
+  /** Whether the gets said which tier served them and whether the value was stale (their status). */
+  reported: { tier: boolean; stale: boolean };
+  /**
+   * Paths that are null in this document because the implementation cannot report them (never 0);
+   * `timeline[].localHits` means that field of every element.
+   */
+  notReported: string[];
+  /** Scenario options the implementation has no equivalent for: the comparison differs in these too. */
+  unmappedOptions: string[];
 }
 
 export interface ResultShard {

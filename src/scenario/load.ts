@@ -6,6 +6,7 @@ import { type Env, interpolateDocument } from './interpolate.js';
 import { type Assignment, type Locate, matrixCombinations, readMatrix, variantLabel } from './matrix.js';
 import { isPathPrefix, type Override, parseSetFlag, parseSweepFlag, setFlagLabel, setPath } from './overrides.js';
 import { printable, type Problem, problemsError, throwIfProblems } from './problems.js';
+import { IMPLEMENTATION_NAMES } from './implementation-rules.js';
 import type { Scenario } from './schema.js';
 import { validateRawScenario } from './validate.js';
 import { hasPath, locatePath, parseScenarioYaml, positionOf, readScenarioText, type YamlSource } from './yaml-source.js';
@@ -20,6 +21,8 @@ export interface ScenarioVariant {
   scenario: Scenario;
   /** sha256 hex of the canonical JSON of `scenario`. */
   hash: string;
+  /** `file:line:col` of `cascade.implementation` (or what set it): a plugin that fails to load or build is reported there. */
+  implementationAt?: string;
 }
 
 export interface LoadedScenario {
@@ -136,6 +139,17 @@ async function traceFileProblem(scenario: Scenario, dir: string, locate: Locate)
   return { where: locate(path), path: formatPath(path), message: `trace file ${why}: ${resolved} (paths are relative to the scenario's folder)` };
 }
 
+/** A plugin module that is not there, found by validate too; whether it loads is the run's to find out. */
+async function implementationFileProblem(scenario: Scenario, dir: string, locate: Locate): Promise<Problem | undefined> {
+  const name = scenario.cascade.implementation;
+  if ((IMPLEMENTATION_NAMES as readonly string[]).includes(name)) return undefined;
+  const path = ['cascade', 'implementation'];
+  const resolved = resolve(dir, name);
+  const info = await stat(resolved).catch(() => undefined);
+  if (info?.isFile()) return undefined;
+  return { where: locate(path), path: formatPath(path), message: `module not found: ${resolved} (paths are relative to the scenario's folder)` };
+}
+
 /**
  * Reads, interpolates, overrides, expands and validates a scenario file. Every problem, in every
  * variant, is collected and thrown at once as `FcbenchError('bad-input')`.
@@ -219,10 +233,11 @@ async function buildVariant(
   const locate = makeLocate(source, [...axisOrigins, ...overrides.map((o) => ({ path: o.path, where: o.label }))]);
   const result = validateRawScenario(raw, locate);
   if ('problems' in result) return result;
-  const traceProblem = await traceFileProblem(result.scenario, dir, locate);
+  const traceProblem = (await traceFileProblem(result.scenario, dir, locate)) ?? (await implementationFileProblem(result.scenario, dir, locate));
   if (traceProblem) return { problems: [traceProblem] };
   const scenario = result.scenario;
-  return { variant: { label: variantLabel(combination), assignments: assignmentsRecord(combination), scenario, hash: hashOf(scenario) } };
+  const implementationAt = locate(['cascade', 'implementation']);
+  return { variant: { label: variantLabel(combination), assignments: assignmentsRecord(combination), scenario, hash: hashOf(scenario), implementationAt } };
 }
 
 function assignmentsRecord(combination: readonly Assignment[]): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { describeValue } from './describe-value.js';
+import { implementationSchema } from './implementation-rules.js';
 import { durationMs, EVEN_WITH_ERRORS, sizeBytes } from './schema-units.js';
 import { formatDurationMs } from './units.js';
 
@@ -189,6 +190,8 @@ export const cascadeSchema = z
 
 export const stampedeSchema = z
   .discriminatedUnion('strategy', [
+    /** Whose cascade serves the requests: fcbench's own, a built-in adapter, or a plugin module (docs/cascade-plugins.md). @default "fcbench" */
+    implementation: implementationSchema,
     z.strictObject({ strategy: z.literal('none') }),
     z.strictObject({ strategy: z.literal('single-flight') }),
     z.strictObject({

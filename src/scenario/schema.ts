@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { checkBatchEvents } from './batch-rules.js';
+import { checkClusterTarget } from './cluster-rules.js';
 import { checkDeployEvents } from './deploy-rules.js';
 import { describeValue } from './describe-value.js';
 import { printable } from './problems.js';
@@ -20,6 +21,7 @@ import {
   ttlSchema,
 } from './schema-workload.js';
 import { parseThresholdExpression, THRESHOLD_HELP, THRESHOLD_PATTERN } from './threshold-expression.js';
+import { checkImplementation } from './implementation-rules.js';
 
 /**
  * The scenario language: one zod schema gives the types (`z.infer`), validation, defaults and the
@@ -122,6 +124,8 @@ export const scenarioSchema = z
     checkTensorLayouts(scenario.codec, scenario.featureSets, ctx);
     checkSharedLayout(scenario.cascade, scenario.events, ctx);
     checkWorkers(scenario.load, ctx);
+    checkClusterTarget(scenario.cascade, scenario.load, scenario.events, ctx);
+    checkImplementation(scenario, ctx);
   }, EVEN_WITH_ERRORS)
   .describe('An fcbench scenario: traffic, cache cascade and measurements');
 

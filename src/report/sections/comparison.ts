@@ -3,10 +3,12 @@ import { compareColumns, type CompareMetric } from '../compare-columns.js';
 import { formatChange, relativeChange } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { resultLabel } from '../page-data.js';
+import { NOT_REPORTED } from '../not-reported.js';
 import { chart, note, section } from './parts.js';
 
 function cell(metric: CompareMetric, result: ResultDocument, base: ResultDocument, isBase: boolean): SafeHtml {
   const value = metric.get(result);
+  if ((value as number | null) === null) return html`<td>${NOT_REPORTED}</td>`;
   if (isBase) return html`<td>${metric.format(value)}</td>`;
   const baseValue = metric.get(base);
   const change = relativeChange(value, baseValue);

@@ -89,6 +89,7 @@ ${facts([
   ['Requests', `${formatCount(result.requests.total)} (${formatCount(result.requests.errors)} errors${errorsByKind === '' ? '' : `: ${errorsByKind}`})`],
   ['Dropped / schedule lag p99', `${formatCount(load.dropped)} / ${formatMs(load.scheduleLagP99)}`],
   ['Serving', `${result.serving.replicas.length} replica${result.serving.replicas.length === 1 ? '' : 's'}, ${result.serving.routing} routing${result.serving.mode === 'http' ? ', over HTTP' : ''}`],
+  ...implementationFacts(result),
   ['Node', env.node],
   env.redis === undefined
     ? ['Redis', 'none: simulated on virtual time (fcbench simulate)']
@@ -100,4 +101,16 @@ ${facts([
   ['Tool', `${result.tool.name} ${result.tool.version}`],
   ['Scenario hash', scenario.hash.slice(0, 12)],
 ])}</header>`;
+}
+
+/** Whose cascade served, when it is not fcbench's own: the library, and what it could not map or report. */
+function implementationFacts(result: ResultDocument): [string, string][] {
+  const impl = result.implementation;
+  if (impl === undefined || impl.name === 'fcbench') return [];
+  const library = impl.library === undefined ? impl.name : `${impl.library.name} ${impl.library.version}`;
+  return [
+    ['Cascade', `${library} (cascade.implementation ${impl.name})`],
+    ['Options with no equivalent', impl.unmappedOptions.length === 0 ? 'none' : impl.unmappedOptions.join('; ')],
+    ['Not reported by this implementation', impl.notReported.length === 0 ? 'nothing' : impl.notReported.join(', ')],
+  ];
 }

@@ -1,11 +1,13 @@
 import type { LatencySummary, ResultDocument } from '../../results/result-types.js';
 import { formatCount, formatMs } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { NOT_REPORTED } from '../not-reported.js';
 import { chart, note, section, table } from './parts.js';
 
 const HEAD = ['', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'count'] as const;
 
-function row(label: string, s: LatencySummary): string[] {
+function row(label: string, s: LatencySummary | null): string[] {
+  if (s === null) return [label, NOT_REPORTED, '', '', '', '', '', ''];
   if (s.count === 0) return [label, '—', '—', '—', '—', '—', '—', '0'];
   return [label, formatMs(s.p50), formatMs(s.p90), formatMs(s.p95), formatMs(s.p99), formatMs(s.p999), formatMs(s.max), formatCount(s.count)];
 }
@@ -38,7 +40,8 @@ export function renderLatency(result: ResultDocument, index: number, idPrefix: s
   ], 'num');
   const steps = table(
     HEAD,
-    COMPONENTS.filter(([key]) => components[key].count > 0).map(([key, label]) => row(label, components[key])),
+    // A step the implementation cannot time (null) is said so; one that never ran is left out.
+    COMPONENTS.filter(([key]) => (components[key] as LatencySummary | null)?.count !== 0).map(([key, label]) => row(label, components[key])),
     'num',
   );
   const spectrum =

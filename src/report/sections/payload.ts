@@ -1,6 +1,7 @@
 import type { ResultDocument } from '../../results/result-types.js';
 import { formatBytes, formatCount, formatMs, formatNumber } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { orNotReported } from '../not-reported.js';
 import { facts, section, table } from './parts.js';
 
 /** Said instead of a figure when Redis could not be asked after the run (never a made-up zero). */
@@ -11,17 +12,17 @@ export function renderPayload(result: ResultDocument, idPrefix: string): SafeHtm
   const p = result.payload;
   const { encode, decode } = result.latency.components;
   const redis = result.redis;
-  const timing = (label: string, s: typeof encode): string[] =>
-    s.count === 0 ? [label, '—', '—', '—', '0'] : [label, formatMs(s.p50), formatMs(s.p99), formatMs(s.mean), formatCount(s.count)];
+  const timing = (label: string, s: typeof encode | null): string[] =>
+    s === null ? [label, orNotReported(s, String), '', '', ''] : s.count === 0 ? [label, '—', '—', '—', '0'] : [label, formatMs(s.p50), formatMs(s.p99), formatMs(s.mean), formatCount(s.count)];
   return section(
     `${idPrefix}payload`,
     'Payload and codec',
     html`${facts([
       ['Codec', `${p.format} + ${p.compression}`],
-      ['Serialized (raw)', formatBytes(p.rawBytes)],
-      ['Stored in Redis', formatBytes(p.encodedBytes)],
-      ['Compression ratio', `${formatNumber(p.compressionRatio)}×`],
-      ['Values written', formatCount(p.writes)],
+      ['Serialized (raw)', orNotReported(p.rawBytes, formatBytes)],
+      ['Stored in Redis', orNotReported(p.encodedBytes, formatBytes)],
+      ['Compression ratio', orNotReported(p.compressionRatio, (ratio) => `${formatNumber(ratio)}×`)],
+      ['Values written', orNotReported(p.writes, formatCount)],
       ['Redis keys', redis.keys === null ? NOT_MEASURED : formatCount(redis.keys)],
       ['Redis bytes per key', redis.bytesPerKey === null ? NOT_MEASURED : formatBytes(redis.bytesPerKey)],
       [

@@ -2,6 +2,7 @@ import type { ResultDocument } from '../../results/result-types.js';
 import { formatCount, formatMs } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { causeLabel, episodeCounts } from '../stampede-labels.js';
+import { orNotReported } from '../not-reported.js';
 import { chart, facts, note, section, table } from './parts.js';
 
 /**
@@ -15,7 +16,7 @@ export function renderStampede(result: ResultDocument, index: number, idPrefix: 
     ['Strategy', s.strategy],
     ['Worst origin calls per expiry or event', formatCount(s.maxOriginCallsPerExpiry)],
     ...(counts ?? [['Cold misses and expiries (not told apart in this older result)', formatCount(s.naturalExpiries)] as [string, string]]),
-    ...(s.waiting === undefined ? [] : [['Requests that waited', formatCount(s.waiting)] as [string, string]]),
+    ...(s.waiting === undefined ? [] : [['Requests that waited', orNotReported(s.waiting, formatCount)] as [string, string]]),
     ['Episodes listed', formatCount(s.expiries.length)],
   ]);
   if (s.expiries.length === 0) {
@@ -27,7 +28,7 @@ export function renderStampede(result: ResultDocument, index: number, idPrefix: 
   }
   const rows = s.expiries.map((e) => [
     formatMs(e.at), causeLabel(e.cause), formatCount(e.keys), formatCount(e.originCalls), formatCount(e.maxOriginCallsPerKey),
-    formatCount(e.waiting), formatCount(e.staleServed), formatMs(e.p99),
+    orNotReported(e.waiting, formatCount), orNotReported(e.staleServed, formatCount), formatMs(e.p99),
   ]);
   return section(
     `${idPrefix}stampede`,

@@ -1,17 +1,18 @@
 import type { ResultDocument } from '../../results/result-types.js';
 import { formatCount, formatNumber, formatRatio } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
+import { orNotReported } from '../not-reported.js';
 import { chart, section, table } from './parts.js';
 
 /** Where requests were served (share per tier) and each tier's own hit ratio. */
 export function renderTiers(result: ResultDocument, index: number, idPrefix: string): SafeHtml {
   const { local, redis, source, servedBy } = result.tiers;
   const rows = [
-    ['local LRU', local.enabled ? formatCount(local.lookups) : 'disabled', formatCount(local.hits), formatRatio(local.hitRatio), formatRatio(servedBy.local),
-      `${formatCount(local.staleHits)} stale hits`],
-    ['Redis', formatCount(redis.lookups), formatCount(redis.hits), formatRatio(redis.hitRatio), formatRatio(servedBy.redis),
-      `${formatCount(redis.errors)} errors, ${formatCount(redis.decodeErrors)} decode errors`],
-    ['source (feature store)', formatCount(source.calls), '—', '—', formatRatio(servedBy.source),
+    ['local LRU', local.enabled ? orNotReported(local.lookups, formatCount) : 'disabled', orNotReported(local.hits, formatCount), orNotReported(local.hitRatio, formatRatio),
+      orNotReported(servedBy.local, formatRatio), `stale hits: ${orNotReported(local.staleHits, formatCount)}`],
+    ['Redis', orNotReported(redis.lookups, formatCount), orNotReported(redis.hits, formatCount), orNotReported(redis.hitRatio, formatRatio), orNotReported(servedBy.redis, formatRatio),
+      `errors: ${orNotReported(redis.errors, formatCount)}, decode errors: ${orNotReported(redis.decodeErrors, formatCount)}`],
+    ['source (feature store)', formatCount(source.calls), '—', '—', orNotReported(servedBy.source, formatRatio),
       `${formatCount(source.errors)} errors, ${formatNumber(source.callsPer1k)} calls per 1k requests`],
     ['not served (failed)', '—', '—', '—', formatRatio(servedBy.none), ''],
   ];
@@ -20,8 +21,8 @@ export function renderTiers(result: ResultDocument, index: number, idPrefix: str
     replicas.length > 1
       ? html`<h4>Replicas</h4>${table(
           ['replica', 'pid', 'requests', 'local hits', 'local hit ratio'],
-          replicas.map((r) => [String(r.id), String(r.pid), formatCount(r.requests), formatCount(r.localHits),
-            formatRatio(r.requests === 0 ? Number.NaN : r.localHits / r.requests)]),
+          replicas.map((r) => [String(r.id), String(r.pid), formatCount(r.requests), orNotReported(r.localHits, formatCount),
+            orNotReported(r.localHits, (hits) => formatRatio(r.requests === 0 ? Number.NaN : hits / r.requests))]),
           'num',
         )}`
       : '';
