@@ -406,7 +406,7 @@ export interface ResultDocument {
     note?: string;
     /**
      * Commands Redis served during the measured phase, by name (INFO commandstats before and after;
-     * INFO itself left out): the cascade's Redis traffic seen from the server, whatever client sent
+     * fcbench's own INFO and QUIT left out): the cascade's Redis traffic seen from the server, whatever client sent
      * it. Absent when Redis did not answer at the end, and in older results.
      */
     commands?: Record<string, number>;
