@@ -16,6 +16,17 @@ export { renderReport, writeReport } from './report/index.js';
 export { readResult } from './results/read-result.js';
 export { writeResult } from './results/write-result.js';
 export type { ResultDocument, LatencySummary } from './results/result-types.js';
+export type { ImplementationResult } from './results/result-types.js';
+export type {
+  CascadeFactory,
+  CascadePlugin,
+  PluginCallStatus,
+  PluginContext,
+  PluginFeatureSet,
+  PluginOptions,
+  PluginRedisEndpoint,
+  PluginSource,
+} from './cascade/plugins/plugin-types.js';
 export { evaluateThresholds } from './compare/thresholds.js';
 export { compareResults, DEFAULT_HISTORY_WINDOW, type CompareOptions } from './compare/compare-results.js';
 export type { Comparison, MetricComparison, VariantComparison, Verdict, Method } from './compare/comparison-types.js';

@@ -6,44 +6,31 @@ export function createCascade({ options, redis, source }) {
   const sets = new Map(options.featureSets.map((set) => [set.name, set]));
   const local = new Map(); // key -> { values, freshUntil }; insertion order evicts the oldest
   const keyOf = (set, entity) => `${options.keyPrefix}:${set.name}:${set.version}:${entity}`;
-
   const remember = (key, values, set) => {
     if (!options.local.enabled) return;
     local.delete(key);
     local.set(key, { values, freshUntil: Date.now() + Math.min(options.local.ttlMs, set.ttl.hardMs) });
     if (local.size > options.local.maxEntries) local.delete(local.keys().next().value);
   };
-
-  const fromRedis = async (set, key, entity, status) => {
+  const fill = async (set, key, entity, status) => {
     const cached = await redis.get(key);
-    let values;
-    if (cached !== null) {
-      status.tier = 'redis';
-      values = JSON.parse(cached);
-    } else {
-      status.tier = 'source';
-      values = await source.fetch(entity, set.name);
-      await redis.set(key, JSON.stringify(values), 'PX', set.ttl.hardMs);
-    }
-    status.stale = false; // no soft TTL here: nothing is ever served stale
+    status.tier = cached === null ? 'source' : 'redis';
+    const values = cached === null ? await source.fetch(entity, set.name) : JSON.parse(cached);
+    if (cached === null) await redis.set(key, JSON.stringify(values), 'PX', set.ttl.hardMs);
     remember(key, values, set);
     return values;
   };
-
   return {
     library: { name: 'map-ioredis example', version: '1' },
     unmappedOptions: ['featureSets[].ttl.soft', 'stampede', 'codec (JSON strings)'],
-    // A local hit is answered synchronously: no await on the fastest path.
     get(entity, featureSet, status) {
       const set = sets.get(featureSet);
       const key = keyOf(set, entity);
       const held = local.get(key);
-      if (held !== undefined && held.freshUntil > Date.now()) {
-        status.tier = 'local';
-        status.stale = false;
-        return held.values;
-      }
-      return fromRedis(set, key, entity, status);
+      status.stale = false; // no soft TTL here: nothing is ever served stale
+      if (held === undefined || held.freshUntil <= Date.now()) return fill(set, key, entity, status);
+      status.tier = 'local'; // a local hit is answered synchronously: no await on the fastest path
+      return held.values;
     },
     async delete(entity, featureSet) {
       const key = keyOf(sets.get(featureSet), entity);

@@ -41,7 +41,7 @@ export function registerWarm(program: Command): void {
     .description('warm Redis from a manifest (values from the source) or a Parquet / Arrow file of feature rows; idempotent')
     .argument('<input>', 'a warming manifest (fcbench manifest), a Parquet file or an Arrow IPC file')
     .option('--scenario <file>', 'scenario (YAML): codec, TTL policy, key prefix, feature sets, source (required)')
-    .option('--redis <url>', 'Redis to warm (default: cascade.redis.url; "auto" means REDIS_URL, which must be set: a private server would not outlive the job)')
+    .option('--redis <url>', 'Redis to warm (default: cascade.redis.cluster, else cascade.redis.url; "auto" means REDIS_URL, which must be set: a private server would not outlive the job)')
     .option('--rate <n>', 'at most N keys per second (default: as fast as Redis takes them)')
     .option('--batch <n>', 'keys per pipeline (default 500)')
     .option('--feature-set <name>', "the rows' feature set (Parquet / Arrow; default: the only one), or one set of a joint manifest")
@@ -76,7 +76,11 @@ file, remote Redis not allowed), 3 Redis or the source failed, 130 interrupted (
       const scenario = loaded.variants[0]!.scenario;
       const scenarioDir = dirname(resolve(flags.scenario));
       const url = flags.redis ?? scenario.cascade.redis.url;
-      if (url === 'auto' && (process.env['REDIS_URL'] ?? '') === '') {
+      const cluster = scenario.cascade.redis.cluster;
+      if (cluster !== undefined && flags.redis !== undefined) {
+        throw badInput(`--redis: ${flags.scenario} sets cascade.redis.cluster, which names the Redis to warm; drop --redis`);
+      }
+      if (cluster === undefined && url === 'auto' && (process.env['REDIS_URL'] ?? '') === '') {
         throw badInput('--redis: fcbench warm needs a Redis that outlives it: give --redis URL (or cascade.redis.url, or set REDIS_URL)');
       }
       let built: BuiltSource | null = null;
@@ -115,6 +119,7 @@ file, remote Redis not allowed), 3 Redis or the source failed, 130 interrupted (
       try {
         const redis = await provisionRedis({
           url,
+          cluster,
           env: process.env,
           allowRemote: flags.allowRemote === true || scenario.cascade.redis.allowRemote,
           connectTimeoutMs: scenario.cascade.redis.connectTimeout,

@@ -6,7 +6,9 @@ import { systemClock, type Clock } from '../cascade/clock.js';
 import type { SimulatedSource } from '../cascade/simulated-source.js';
 import { badInput } from '../errors.js';
 import { createRecorder, type MetricsSnapshot } from '../metrics/recorder.js';
-import { usedMemoryBytes } from '../redis/connect.js';
+import { redactUrl, usedMemoryBytes } from '../redis/connect.js';
+import { nodeStats, readNodes } from '../redis/node-stats.js';
+import { dataNodes } from '../redis/client.js';
 import { cleanupRunKeys, finishRunKeys, whenReady, type CleanupOutcome } from '../redis/end-state.js';
 import { provisionRedis, urlBeforeProvisioning, type ProvisionedRedis } from '../redis/provision.js';
 import type { ResultDocument } from '../results/result-types.js';
@@ -21,10 +23,10 @@ import { createRequestIssuer } from './request-issuer.js';
 import { scheduleEvents, type EventTargets } from './events.js';
 import { createReplicaFleet, deployTarget, replicaSlots, RETIRE_TIMEOUT_MS, type ReplicaFleet } from './replica-fleet.js';
 import { ShareSeries } from '../metrics/share-series.js';
-import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
-import { runHttpVariant } from '../serve/run-http-variant.js';
 import { commandCalls, commandDelta } from '../metrics/redis-commands.js';
 import { prepareImplementation } from './implementation.js';
+import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
+import { runHttpVariant } from '../serve/run-http-variant.js';
 import { prepareRunWarming, type RunWarming } from './run-warming.js';
 import { runVariantInWorkers } from './worker-shards.js';
 import { shardScenario, shardStreamSeed } from './shard.js';
@@ -95,7 +97,12 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
   const barrierKey = shard === null ? '' : shared ? `${keyPrefix}:fcbench-shards:${shard.group}` : `${keyPrefix}:fcbench-shards`;
   const redisUrl = options.redisUrl ?? scenario.cascade.redis.url;
   const env = options.env ?? process.env;
-  if (shard !== null && urlBeforeProvisioning(redisUrl, env) === null) {
+  const cluster = scenario.cascade.redis.cluster;
+  // load.workers hands its workers '' for a cluster: they connect to the seeds.
+  if (cluster !== undefined && options.redisUrl !== undefined && options.redisUrl !== '') {
+    throw badInput(`--redis ${redactUrl(options.redisUrl)}: the scenario sets cascade.redis.cluster, which names the Redis; drop --redis, or override the seeds with --set 'cascade.redis.cluster=[redis://host:port]'`);
+  }
+  if (shard !== null && cluster === undefined && urlBeforeProvisioning(redisUrl, env) === null) {
     throw badInput(`--shard ${shard.index}/${shard.count}: every shard must use the same Redis; give it with --redis URL or REDIS_URL (cascade.redis.url: auto would start a private redis-server for this shard alone)`);
   }
   const keepKeys = options.keepKeys === true || scenario.cascade.redis.keepKeys;
@@ -104,6 +111,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
 
   const redis = await provisionRedis({
     url: redisUrl,
+    cluster,
     env,
     allowRemote: scenario.cascade.redis.allowRemote,
     connectTimeoutMs: scenario.cascade.redis.connectTimeout,
@@ -196,6 +204,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
         })
       : null;
     const usedMemoryBefore = await usedMemoryBytes(redis.client);
+    const nodesBefore = await readNodes(redis.client);
     // The served-from-cache share from traffic start (warmup included), for the cold-start metrics.
     const shares = new ShareSeries();
 
@@ -236,6 +245,8 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
 
     const cpuBefore = process.cpuUsage();
     const sourceBefore = source.stats();
+    // Redis commands of the measured phase alone (warmup's are left out as its requests are).
+    const commandsBefore = await commandCalls(dataNodes(redis.client)).catch(() => null);
     const measureStartUs = clock.nowUs();
     recorder.start(measureStartUs);
     capacity?.startCounting();
@@ -245,8 +256,6 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
       clock,
       startUs: measureStartUs,
       targets: eventTargets(fleet, source, redis, workload.hottest, scenario.featureSets.map((s) => s.name), (at, keys) =>
-    // Redis commands of the measured phase alone (warmup's are left out as its requests are).
-    const commandsBefore = await commandCalls([redis.client]).catch(() => null);
         recorder.markExpiry(at, keys, 'event'),
       clock, batch, (mark) => coldMarks.push(mark), measureStartUs),
     });
@@ -263,8 +272,13 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     recorder.close();
 
     await closeReplicas();
+    // After the replicas closed (no refresh still writing), before cleanup's own SCAN and DEL.
+    const commands = commandsBefore === null ? null : await commandCalls(dataNodes(redis.client)).then((after) => commandDelta(commandsBefore, after), () => null);
     // The measurements are in memory now: nothing Redis does from here on may lose them.
     const shardCleanup = shard === null ? null : await shardEnd(redis, { key: barrierKey, shard, shared, signal: options.signal, clock, waitMs: endWaitMs });
+    // Before cleanup, so each node's keys are the run's; a failover may have moved a master, and
+    // this asks whichever nodes the client knows now.
+    const nodesAfter = nodesBefore === null ? null : await readNodes(redis.client).catch(() => null);
     const finished = await finishRunKeys(redis.client, keyPrefix, { keep: keepKeys || shardCleanup !== null, waitMs: endWaitMs, written });
     const redisAfter = finished.end;
     cleanup = keepKeys || shardCleanup === null ? finished.cleanup : shardCleanup;
@@ -272,8 +286,6 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     const result = assembleResult({
       // A shard records the load it sent (its rate, its requests): merge adds them up.
       variant: shard === null ? variant : { ...variant, scenario },
-    // After the replicas closed (no refresh still writing), before cleanup's own SCAN and DEL.
-    const commands = commandsBefore === null ? null : await commandCalls([redis.client]).then((after) => commandDelta(commandsBefore, after), () => null);
       toolVersion: options.toolVersion,
       startedAt,
       partial: options.signal?.aborted === true,
@@ -283,7 +295,15 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       source: { calls: sourceAfter.calls - sourceBefore.calls, errors: sourceAfter.errors - sourceBefore.errors },
       events: events.fired,
-      redis: { ...redisAfter, usedMemoryBefore, keyPrefix, keptKeys: keepKeys, cleanup, provisioned: redis },
+      redis: {
+        ...redisAfter,
+        usedMemoryBefore,
+        keyPrefix,
+        keptKeys: keepKeys,
+        cleanup,
+        provisioned: redis,
+        ...(nodesBefore === null ? {} : { nodes: nodeStats(nodesBefore, nodesAfter) }),
+      },
       replicaPids: fleet.byId.map(() => process.pid),
       sourceEnv: built.kind === 'postgres' ? { kind: 'postgres', url: built.url, serverVersion: built.serverVersion, client: built.clientVersion, table: built.table } : null,
       batch: batch?.results() ?? null,
@@ -292,6 +312,8 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
       coldStartSeries: coldStartSeriesOf(shareSnapshot, endUs, measureStartUs),
     });
     if (shard !== null) result.shard = { index: shard.index, count: shard.count };
+    if (commands !== null) result.redis.commands = commands;
+    implementation.describe(result);
     if (warmed !== null) {
       result.warming = warmed.result;
       result.timeline.forEach((bucket, i) => (bucket.warmedKeys = warmed.perBucket[i] ?? 0));
@@ -312,8 +334,6 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
 /**
  * Where the batch job writes a snapshot. The simulated store commits by moving its current
  * version, so readers see all of it at once; PostgreSQL writes the version's rows in a transaction
-    if (commands !== null) result.redis.commands = commands;
-    implementation.describe(result);
  * held open until the commit, and readers move to it once it is committed.
  */
 /**

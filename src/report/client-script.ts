@@ -176,6 +176,15 @@ export const CLIENT_SCRIPT = String.raw`
         bar('origin calls', s.originCalls, t.series[0]), bar('waiters', s.waiting, t.series[2]), bar('stale served', s.staleServed, t.series[4]),
         { type: 'line', label: 'p99', data: s.p99Ms, borderColor: t.series[1], backgroundColor: t.series[1], yAxisID: 'y1', pointRadius: 3 }] } };
     },
+    'redis-nodes': function (r, t) {
+      var s = r.redisNodes; var options = common();
+      options.interaction = { mode: 'index', intersect: false };
+      options.scales = { y: { beginAtZero: true, title: axisTitle('commands in the run') },
+        y1: { position: 'right', beginAtZero: true, title: axisTitle('keys at the end'), grid: { drawOnChartArea: false } } };
+      return { type: 'bar', options: options, data: { labels: s.labels, datasets: [
+        { label: 'commands', data: s.commands, backgroundColor: t.series[0], yAxisID: 'y' },
+        { label: 'keys', data: s.keys, backgroundColor: t.series[2], yAxisID: 'y1' }] } };
+    },
     cost: function (r, t) {
       var c = r.cost; var options = common();
       options.indexAxis = 'y';

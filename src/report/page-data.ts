@@ -36,6 +36,8 @@ export interface ResultChartData {
   servedBy: { local: number; redis: number; source: number; none: number };
   stampede: { labels: string[]; originCalls: number[]; waiting: number[]; staleServed: number[]; p99Ms: number[] };
   cost: { source: number; redis: number; compute: number; noCache: number };
+  /** A Redis Cluster's nodes that served (masters at the end, and any that went unreachable): keys and commands each; null on a single server. */
+  redisNodes: { labels: string[]; keys: number[]; commands: number[] } | null;
   /** Miss-ratio curves as [entries, missRatio], and cost per hour against Redis size; null without `capacity`. */
   capacity: {
     local: [number, number][] | null;
@@ -130,6 +132,7 @@ function resultData(result: ResultDocument, spectra: SpectrumCurve[]): ResultCha
       p99Ms: result.stampede.expiries.map((e) => e.p99),
     },
     cost: { ...result.cost.breakdown, noCache: result.cost.noCachePer1kInferences },
+    redisNodes: redisNodesData(result),
     capacity: capacityData(result),
     coldStart: coldStartData(result),
   };
@@ -174,9 +177,20 @@ const EMPTY_DATA: ResultChartData = {
   servedBy: { local: 0, redis: 0, source: 0, none: 0 },
   stampede: { labels: [], originCalls: [], waiting: [], staleServed: [], p99Ms: [] },
   cost: { source: 0, redis: 0, compute: 0, noCache: 0 },
+  redisNodes: null,
   capacity: null,
   coldStart: null,
 };
+
+function redisNodesData(result: ResultDocument): ResultChartData['redisNodes'] {
+  const nodes = (result.redis.nodes ?? []).filter((n) => n.role !== 'replica');
+  if (nodes.length === 0) return null;
+  return {
+    labels: nodes.map((n) => (n.role === 'unreachable' ? `${n.address} (unreachable at the end)` : n.address)),
+    keys: nodes.map((n) => n.keys ?? 0),
+    commands: nodes.map((n) => n.commandsProcessed ?? 0),
+  };
+}
 
 /** Builds the JSON embedded in the page (decoding every HDR histogram once, here in Node). */
 export function buildPageData(results: readonly ResultDocument[]): PageData {

@@ -1,3 +1,5 @@
+import type { RedisNodeStats } from '../redis/node-stats.js';
+
 /**
  * The result document (`schemaVersion: 1`): a promise to users' CI scripts. Field names are stable;
  * add fields freely, but renaming or removing one needs a schemaVersion bump.
@@ -320,7 +322,7 @@ export interface ResultDocument {
     cpus: number;
     cpuModel: string;
     /** The Redis the run used; absent for `fcbench simulate`, which uses none. */
-    redis?: { version: string; mode: string; url: string; provisioned: 'url' | 'env' | 'private'; client: string };
+    redis?: { version: string; mode: string; url: string; provisioned: 'url' | 'env' | 'private' | 'cluster'; client: string };
     /** The PostgreSQL feature store read (`cascade.source.kind: postgres`), URL redacted; absent for the simulated source. */
     source?: SourceEnv;
   };
@@ -410,6 +412,12 @@ export interface ResultDocument {
      * it. Absent when Redis did not answer at the end, and in older results.
      */
     commands?: Record<string, number>;
+    /**
+     * Every node of a Redis Cluster (cascade.redis.cluster), read before and after the measured
+     * phase: where keys, memory and commands landed, so hot-key skew on one master shows. Absent on
+     * a single server and in older results.
+     */
+    nodes?: RedisNodeStats[];
     /** What happened to the run's keys: deleted (with how many), kept (`--keep-keys`), or skipped (Redis unavailable). */
     cleanup?: { status: 'deleted'; keys: number } | { status: 'kept' } | { status: 'skipped'; reason: string };
   };

@@ -60,6 +60,18 @@ export const redisTierSchema = z
       .regex(REDIS_URL_RE, { error: (iss) => `expected "auto" or a redis:// or rediss:// URL (got ${describeValue(iss.input)})` })
       .default('auto')
       .describe('"auto" (REDIS_URL, else a private redis-server) or redis:// / rediss:// URL'),
+    /**
+     * Redis Cluster seed nodes (`redis://host:port`, one or more). When set, `url` is not used: the
+     * run connects with a cluster client, hash-tags the entity in every key (`…:{entity}`) so a
+     * request's feature sets share a slot, and cleans up on every master.
+     */
+    cluster: z
+      .array(
+        z.string().regex(/^rediss?:\/\/.+/, { error: (iss) => `expected a redis:// or rediss:// seed URL (got ${describeValue(iss.input)})` }),
+      )
+      .min(1, { error: 'needs at least one seed node (redis://host:port)' })
+      .optional()
+      .describe('Redis Cluster seed URLs; when set, url is not used'),
     /** Prefix of every key fcbench writes (and cleans up). @default "fcb" */
     keyPrefix: z
       .string()

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,10 @@ describe('cascade.implementation: a plugin module', () => {
     expect(result!.latency.components.redisGet).toBeNull();
     expect(result!.implementation!.notReported).toEqual(expect.arrayContaining(['payload.rawBytes', 'latency.components.redisGet', 'freshness.age']));
     expect(result!.capacity).toBeUndefined();
+  });
+
+  it('is the complete example module docs/cascade-plugins.md shows', () => {
+    expect(readFileSync(join(REPO_ROOT, 'docs/cascade-plugins.md'), 'utf8')).toContain(readFileSync(EXAMPLE, 'utf8'));
   });
 
   it('counts a plugin that throws in get as implementation-error, not a crash', async () => {

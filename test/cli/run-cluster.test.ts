@@ -130,6 +130,30 @@ thresholds:
     for (const out of [both, tracking, remote]) expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('warm writes hash-tagged keys on every master that a shared-layout run then reads', async () => {
+    const { dir, file } = scenario('duration: 1s');
+    const manifest = join(dir, 'warm.manifest');
+    const shared = ['--set', 'cascade.redis.shared=true'];
+    const planned = await cli.run(['manifest', file, '--top', '300', '--out', manifest, ...shared]);
+    expect(planned.code).toBe(0);
+    const warm = await cli.run(['warm', manifest, '--scenario', file, '--quiet', ...shared]);
+    expect(warm.stderr).toBe('');
+    expect(warm.code).toBe(0);
+    const perMaster = await Promise.all(dataNodes(client).map((node) => countByPrefix(node, 'fcb-cl')));
+    expect(perMaster.every((n) => n > 0)).toBe(true);
+    const warmed = perMaster.reduce((a, b) => a + b, 0);
+    expect(warmed).toBeGreaterThanOrEqual(300);
+    const [, sample] = await dataNodes(client)[0]!.scan('0', 'MATCH', 'fcb-cl:*', 'COUNT', 1000);
+    expect(sample[0]).toMatch(/^fcb-cl:(user|item):v1:\{[^{}]+\}$/);
+    // The run reads what warm wrote: its first Redis lookups hit, and it deletes only its own writes.
+    const out = await cli.run(args(file, dir, shared));
+    expect(out.code).toBe(0);
+    const r = result(dir);
+    expect(r.tiers.redis.hits).toBeGreaterThan(0);
+    expect(await countByPrefix(client, 'fcb-cl')).toBe(warmed);
+    await deleteByPrefix(client, 'fcb-cl');
+  });
+
   // Last: it kills a master (its replica takes over, and the cluster stays usable for nothing after).
   it('a master killed mid-run: the run finishes its schedule, the errors sit in a window on the timeline, failover is absorbed', async () => {
     const { dir, file } = scenario('duration: 7s\nfailurePolicy: serve-stale');

@@ -93,6 +93,16 @@ async function expectClean(o: Opened, file: string): Promise<void> {
   expect(o.dialogs).toEqual([]);
 }
 
+/** A fixture with a Redis Cluster's nodes: one master took two thirds of the commands, one died in the run. */
+function withClusterNodes(result: ResultDocument): ResultDocument {
+  const node = (address: string, role: 'master' | 'replica' | 'unreachable', commandsProcessed: number | null) =>
+    ({ address, role, keys: role === 'unreachable' ? null : 900, usedMemory: role === 'unreachable' ? null : 3_000_000, commandsProcessed });
+  return {
+    ...result,
+    redis: { ...result.redis, nodes: [node('127.0.0.1:7000', 'master', 6000), node('127.0.0.1:7001', 'master', 3000), node('127.0.0.1:7002', 'unreachable', null), node('127.0.0.1:7003', 'replica', 4000)] },
+  };
+}
+
 /** A fixture with miss-ratio curves: Zipf-like distances over 20k keys, through the real capacity code. */
 function withCapacity(result: ResultDocument): ResultDocument {
   const histogram = (scale: number) => {
@@ -166,6 +176,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
       hostile: renderReport([fixture('result-hostile.json')]),
       multi: renderReport([fixture('result-realistic.json'), fixture('result-variant-json.json'), fixture('result-closed-partial.json')]),
       capacity: renderReport([withCapacity(fixture('result-realistic.json'))]),
+      cluster: renderReport([withClusterNodes(fixture('result-realistic.json'))]),
       analysis: renderAnalysisReport(analysis()),
       coldStarts: renderReport([
         withColdStarts(fixture('result-realistic.json'), 'events.0.warmLocal=0', false),
@@ -192,6 +203,20 @@ describe.skipIf(!existsSync(CHROMIUM))(`reports in Chromium (${CHROMIUM})`, () =
       expect(s.points, s.kind).toBeGreaterThan(10);
     }
     await expectClean(o, files.capacity!);
+  });
+
+  it('draws the Redis Cluster balance: a table of every node and a bar chart of the serving ones', async () => {
+    const o = await open(files.cluster!);
+    const rows = await o.page.evaluate(() =>
+      [...document.querySelectorAll('table')].flatMap((t) => [...t.querySelectorAll('tbody tr')].map((tr) => tr.children[1]?.textContent)).filter((role) => role === 'master' || role === 'replica' || role === 'unreachable'),
+    );
+    expect(rows).toEqual(['master', 'master', 'unreachable', 'replica']);
+    expect(await o.page.textContent('body')).toContain('The busiest node took 66.7% of the commands');
+    await openAllAndWait(o.page);
+    const stats = (await canvasStats(o.page)).filter((s) => s.kind === 'redis-nodes');
+    expect(stats).toHaveLength(1);
+    expect(stats[0]!.painted).toBeGreaterThan(0.01);
+    await expectClean(o, files.cluster!);
   });
 
   it('draws the request-log analysis: rank-frequency with the fit, the exact curve, rate and reuse', async () => {

@@ -1,3 +1,4 @@
+import { renderRedisNodes } from './redis-nodes.js';
 import type { ResultDocument } from '../../results/result-types.js';
 import { formatCount, formatNumber, formatRatio } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
@@ -30,6 +31,6 @@ export function renderTiers(result: ResultDocument, index: number, idPrefix: str
     `${idPrefix}tiers`,
     'Where requests were served',
     html`<div class="grid2 narrow-chart">${table(['tier', 'lookups / calls', 'hits', 'hit ratio', 'served share', 'notes'], rows, 'num tiers')}
-${chart('served', index, 'Share of requests served by each tier', 'Share of requests answered by each tier.')}</div>${replicaTable}`,
+${chart('served', index, 'Share of requests served by each tier', 'Share of requests answered by each tier.')}</div>${replicaTable}${renderRedisNodes(result, index)}`,
   );
 }
