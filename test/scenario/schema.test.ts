@@ -28,6 +28,7 @@ describe('scenario schema: defaults', () => {
       request: { featureSets: 'one' },
       codec: { format: 'msgpack', compression: 'none', compressAbove: 0, level: 1, dtype: 'float32' },
       cascade: {
+        implementation: 'fcbench',
         replicas: 1,
         routing: 'random',
         local: { enabled: true, maxEntries: 10_000, ttl: 30_000, invalidation: 'ttl' },
