@@ -36,6 +36,8 @@ export interface ImplementationDeps {
   onRedisWrite?: ((key: string) => void) | undefined;
   /** Folder of the scenario file: module paths are relative to it. */
   scenarioDir: string;
+  /** `--shard i/N`: merging shards needs every figure, which a plugin may not give. */
+  sharded: boolean;
   redisEndpoint: PluginRedisEndpoint;
 }
 
@@ -43,6 +45,7 @@ export async function prepareImplementation(variant: ScenarioVariant, deps: Impl
   const name = variant.scenario.cascade.implementation;
   if (name === 'fcbench') return ownImplementation(deps);
   const located = locatedAt(variant.implementationAt ?? 'scenario');
+  if (deps.sharded) throw located(`${name} cannot run as a shard (--shard) yet: fcbench merge needs figures a plugin may not report; run it unsharded`);
   const factory = await loadFactory(name, deps.scenarioDir, located);
   const resolved = resolveCascadeOptions(deps.cascadeOptions);
   const options = pluginOptionsOf(resolved);

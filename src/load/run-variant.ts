@@ -158,6 +158,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
       rngFor: (id) => workload.root.fork(`replica-${id}`),
       onRedisWrite,
       scenarioDir: options.scenarioDir,
+      sharded: shard !== null,
       redisEndpoint: { url: redis.connectUrl, connectTimeoutMs: scenario.cascade.redis.connectTimeout, commandTimeoutMs: scenario.cascade.redis.commandTimeout },
     });
     let batch: BatchRuntime | null = null;
