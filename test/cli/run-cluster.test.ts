@@ -154,6 +154,39 @@ thresholds:
     await deleteByPrefix(client, 'fcb-cl');
   });
 
+  it('shard processes against the cluster merge into the single run: the same requests, origin calls within 3%', async () => {
+    const { dir, file } = scenario('duration: 10s');
+    // No warmup: each shard would warm Redis with its own, and the measured misses would differ.
+    // 4,001 requests: origin calls are mostly first fetches, and the distinct keys of two shards'
+    // streams and of one stream agree within 3% only past a few thousand draws (at 1,001, 10% apart).
+    const closed = ['--set', 'load={mode: closed, concurrency: 4, requests: 4001}', '--set', 'warmup=0s'];
+    const out = join(dir, 'shards');
+    const shard = (spec: string) => cli.run(['run', file, '--shard', spec, '--shard-group', 'cl', '--out', out, '--no-report', '--quiet', ...closed]);
+    const runs = await Promise.all([shard('0/2'), shard('1/2')]);
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    const files = readResultFiles(out).map((d) => d.shard?.index);
+    expect(files.sort()).toEqual([0, 1]);
+    const merged = join(dir, 'merged.json');
+    const merge = await cli.run(['merge', out, '--out', merged]);
+    expect(merge.code, merge.stderr).toBe(0);
+    const whole = readResultFiles(dir).find((d) => d.shards !== undefined)!;
+    const single = await cli.run(args(file, join(dir, 'single'), closed));
+    expect(single.code, single.stderr).toBe(0);
+    const one = result(join(dir, 'single'));
+    expect(whole.requests.total).toBe(4001);
+    expect(one.requests.total).toBe(4001);
+    expect(Math.abs(whole.tiers.source.calls - one.tiers.source.calls) / one.tiers.source.calls).toBeLessThanOrEqual(0.03);
+    expect(await countByPrefix(client, 'fcb-cl')).toBe(0);
+  });
+
+  it('a cluster seed nobody answers on is exit 3 within the connect timeout, one line naming the seed', async () => {
+    const { dir, file } = scenario('duration: 1s');
+    const out = await cli.run(args(file, dir, ['--set', 'cascade.redis.cluster=[redis://127.0.0.1:1]', '--set', 'cascade.redis.connectTimeout=500ms']));
+    expect(out.code).toBe(3);
+    expect(out.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(out.stderr).toContain('cannot connect to Redis Cluster at redis://127.0.0.1:1');
+  });
+
   // Last: it kills a master (its replica takes over, and the cluster stays usable for nothing after).
   it('a master killed mid-run: the run finishes its schedule, the errors sit in a window on the timeline, failover is absorbed', async () => {
     const { dir, file } = scenario('duration: 7s\nfailurePolicy: serve-stale');
