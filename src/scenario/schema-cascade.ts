@@ -190,6 +190,8 @@ export const sourceSchema = z
 
 export const cascadeSchema = z
   .strictObject({
+    /** Whose cascade serves the requests: fcbench's own, a built-in adapter, or a plugin module (docs/cascade-plugins.md). @default "fcbench" */
+    implementation: implementationSchema,
     /** Serving replicas, each with its own local tier. @default 1 */
     replicas: z.int().min(1).max(64).default(1).describe('serving replicas, each with its own local LRU'),
     /** How requests pick a replica: random, sticky by entity, or in turn. @default "random" */
@@ -202,8 +204,6 @@ export const cascadeSchema = z
 
 export const stampedeSchema = z
   .discriminatedUnion('strategy', [
-    /** Whose cascade serves the requests: fcbench's own, a built-in adapter, or a plugin module (docs/cascade-plugins.md). @default "fcbench" */
-    implementation: implementationSchema,
     z.strictObject({ strategy: z.literal('none') }),
     z.strictObject({ strategy: z.literal('single-flight') }),
     z.strictObject({
