@@ -81,7 +81,7 @@ describe('examples/k8s', () => {
     const variable = /^\$\((\w+)\)$/.exec(group)![1];
     const env = container.env!.find((e) => e.name === variable)!;
     expect(env.valueFrom!.fieldRef!.fieldPath).toBe("metadata.labels['batch.kubernetes.io/controller-uid']");
-    expect(container.env!.find((e) => e.name === 'REDIS_URL')!.value).toMatch(/^redis:\/\//);
+    expect(container.env!.find((e) => e.name === 'REDIS_SEED')!.value).toMatch(/^redis:\/\//);
   });
 
   it('the shards write to a shared volume that the merge Job reads, and merge runs merge and report with flags that exist', async () => {
@@ -105,8 +105,11 @@ describe('examples/k8s', () => {
   it('mounts the scenario the ConfigMap carries, which is scenario.yaml, and it validates', async () => {
     const configMap = byName('fcbench-scenario');
     expect(configMap.data!['scenario.yaml']!.trim()).toBe(readFileSync(join(DIR, 'scenario.yaml'), 'utf8').trim());
-    const loaded = await loadScenario(join(DIR, 'scenario.yaml'), { env: { REDIS_URL: 'redis://fcbench-redis-master:6379' } });
+    const seed = shards.spec.template.spec.containers[0]!.env!.find((e) => e.name === 'REDIS_SEED')!.value!;
+    const loaded = await loadScenario(join(DIR, 'scenario.yaml'), { env: { REDIS_SEED: seed } });
     const scenario = loaded.variants[0]!.scenario;
+    // Against a Redis Cluster: the Job's Service is the seed the client discovers the masters from.
+    expect(scenario.cascade.redis.cluster).toEqual([seed]);
     expect(scenario.cascade.redis.allowRemote).toBe(true);
     expect(shards.spec.template.spec.containers[0]!.args[1]).toBe('/scenario/scenario.yaml');
   });
