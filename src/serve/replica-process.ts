@@ -9,7 +9,7 @@ import { cascadeOptionsOf } from '../load/cascade-config.js';
 import { createRecorder } from '../metrics/recorder.js';
 import { connectRedis, disconnect } from '../redis/connect.js';
 import { createFeatureHandler } from './replica-handler.js';
-import { CONTROL_PATH, INTERNAL_PREFIX, METRICS_PATH, type ChildMessage, type ControlCommand, type ParentMessage, type ReplicaConfig, type ReplicaReport } from './replica-protocol.js';
+import { CONTROL_PATH, INTERNAL_PREFIX, METRICS_PATH, type ChildMessage, type ControlCommand, type ParentMessage, type PreloadAnswer, type ReplicaConfig, type ReplicaReport } from './replica-protocol.js';
 
 /**
  * One builtin replica: a process of its own with its own cascade, local LRU and simulated source
@@ -36,11 +36,15 @@ export async function runReplicaProcess(): Promise<void> {
     };
     process.on('message', onMessage);
   });
+  // A stop may come while still starting (the run ended during a deploy): then there is nothing to close.
+  let replica: RunningReplica | null = null;
+  process.on('message', (message: ParentMessage) => {
+    if (message.type !== 'stop') return;
+    if (replica === null) process.exit(0);
+    else void replica.close().finally(() => process.exit(0));
+  });
   try {
-    const replica = await startReplica(config);
-    process.on('message', (message: ParentMessage) => {
-      if (message.type === 'stop') void replica.close().finally(() => process.exit(0));
-    });
+    replica = await startReplica(config);
     send({ type: 'ready', port: replica.port, pid: process.pid });
   } catch (error) {
     const code = error instanceof FcbenchError ? error.code : 'environment';
@@ -130,6 +134,16 @@ async function startReplica(config: ReplicaConfig): Promise<RunningReplica> {
       case 'source-errors':
         built.source.setErrorRate(command.rate);
         return {};
+      case 'preload-local': {
+        const entities = workload.hottest(command.top);
+        const answer: PreloadAnswer = { loaded: 0, failed: 0 };
+        for (const set of scenario.featureSets) {
+          const outcome = await cascade.preloadLocal(entities, set.name);
+          answer.loaded += outcome.loaded;
+          answer.failed += outcome.failed;
+        }
+        return answer;
+      }
     }
   };
 

@@ -31,9 +31,8 @@ export type ParentMessage = { type: 'start'; config: ReplicaConfig } | { type: '
 export type ChildMessage = { type: 'ready'; port: number; pid: number } | { type: 'failed'; code: string; message: string };
 
 /**
- * Commands of `POST /_fcbench/control`. Events reach every replica through these.
- * (A `deploy` event, built on another branch, adds its command here: a replica that drops its
- * local tier and restarts its cascade, or the runner restarting the process via ReplicaSet.)
+ * Commands of `POST /_fcbench/control`. Events reach every replica through these. A `deploy`
+ * starts new replica processes (ReplicaSet.launch), which may `preload-local` before taking traffic.
  */
 export type ControlCommand =
   /** After warmup: clear the replica's own histograms and counters. */
@@ -44,7 +43,19 @@ export type ControlCommand =
   /** expire-hot, to the other replicas: drop these keys from the local tier. */
   | { op: 'evict-local'; keys: string[] }
   | { op: 'source-latency'; factor: number }
-  | { op: 'source-errors'; rate: number | null };
+  | { op: 'source-errors'; rate: number | null }
+  /**
+   * deploy with `warmLocal`: read the `top` hottest entities of every feature set from Redis into
+   * the local tier (the cascade's own preloadLocal, which never calls the source); answers
+   * `PreloadAnswer`. The replica ranks them itself from the scenario, so the list never crosses HTTP.
+   */
+  | { op: 'preload-local'; top: number };
+
+/** The answer to `preload-local`, summed over the feature sets. */
+export interface PreloadAnswer {
+  loaded: number;
+  failed: number;
+}
 
 /** `GET /_fcbench/metrics`: a replica's own view since the last reset, histograms encoded. */
 export interface ReplicaReport {
