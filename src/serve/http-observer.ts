@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../cascade/trace.js';
+import type { ErrorKind, Trace } from '../cascade/trace.js';
 import { TracePool } from '../load/trace-pool.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { HttpServingInfo } from '../results/result-types.js';
@@ -18,16 +18,36 @@ export interface HttpObserver {
   failure(replica: number, intendedUs: number, startUs: number, endUs: number, kind: ErrorKind, key: string): void;
   /** After warmup, with the recorder's own `start`. */
   reset(): void;
-  info(): { statusCodes: Record<string, number>; serverTiming: HttpServingInfo['serverTiming']; errorsByReplica: number[] };
+  info(): { statusCodes: Record<string, number>; serverTiming: HttpServingInfo['serverTiming']; errorsByReplica: number[]; sentByReplica: (SentSpan | null)[] };
 }
 
-export function createHttpObserver(recorder: Recorder, replicas: number): HttpObserver {
+/** When the measured requests to one replica were sent (µs on the run's clock): a deploy's generations do not overlap. */
+export interface SentSpan {
+  firstUs: number;
+  lastUs: number;
+}
+
+/**
+ * `onRecorded` sees every recorded trace with its end (the served-from-cache series behind the
+ * cold-start metrics). Replica ids are global over the run's generations; the per-replica arrays grow.
+ */
+export function createHttpObserver(recorder: Recorder, replicas: number, onRecorded?: (trace: Trace, endUs: number) => void): HttpObserver {
   const pool = new TracePool();
   let statusCodes = new Map<number, number>();
   let withHeader = 0;
   let absent = 0;
   let malformed = 0;
   let errorsByReplica = new Array<number>(replicas).fill(0);
+  let sent: (SentSpan | undefined)[] = [];
+  const record = (trace: Trace, replica: number, intendedUs: number, startUs: number, endUs: number): void => {
+    const span = sent[replica];
+    if (span === undefined) sent[replica] = { firstUs: startUs, lastUs: startUs };
+    else if (startUs > span.lastUs) span.lastUs = startUs;
+    else if (startUs < span.firstUs) span.firstUs = startUs;
+    recorder.record(trace, intendedUs, startUs, endUs, replica);
+    onRecorded?.(trace, endUs);
+    pool.release(trace);
+  };
 
   return {
     response(replica, intendedUs, startUs, endUs, status, serverTiming, key) {
@@ -38,7 +58,7 @@ export function createHttpObserver(recorder: Recorder, replicas: number): HttpOb
       if (errorKind !== null) {
         trace.failed = true;
         trace.errorKind = errorKind;
-        errorsByReplica[replica]!++;
+        errorsByReplica[replica] = (errorsByReplica[replica] ?? 0) + 1;
       } else {
         const parsed = parseServerTiming(serverTiming);
         if (parsed.kind === 'ok') {
@@ -50,27 +70,26 @@ export function createHttpObserver(recorder: Recorder, replicas: number): HttpOb
           malformed++;
         }
       }
-      recorder.record(trace, intendedUs, startUs, endUs, replica);
-      pool.release(trace);
+      record(trace, replica, intendedUs, startUs, endUs);
     },
     failure(replica, intendedUs, startUs, endUs, kind, key) {
       const trace = pool.acquire();
       trace.key = key;
       trace.failed = true;
       trace.errorKind = kind;
-      errorsByReplica[replica]!++;
-      recorder.record(trace, intendedUs, startUs, endUs, replica);
-      pool.release(trace);
+      errorsByReplica[replica] = (errorsByReplica[replica] ?? 0) + 1;
+      record(trace, replica, intendedUs, startUs, endUs);
     },
     reset() {
       statusCodes = new Map();
       withHeader = absent = malformed = 0;
       errorsByReplica = new Array<number>(replicas).fill(0);
+      sent = [];
     },
     info() {
       const codes: Record<string, number> = {};
       for (const [status, n] of [...statusCodes].sort(([a], [b]) => a - b)) codes[String(status)] = n;
-      return { statusCodes: codes, serverTiming: { withHeader, absent, malformed }, errorsByReplica: [...errorsByReplica] };
+      return { statusCodes: codes, serverTiming: { withHeader, absent, malformed }, errorsByReplica: Array.from(errorsByReplica, (n) => n ?? 0), sentByReplica: Array.from(sent, (span) => (span === undefined ? null : { ...span })) };
     },
   };
 }

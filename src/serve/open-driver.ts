@@ -7,6 +7,7 @@ import type { HttpObserver } from './http-observer.js';
 import type { RequestPlan } from './request-plan.js';
 
 const undici = lazyModule<typeof import('undici')>('undici');
+type Pool = InstanceType<typeof import('undici').Pool>;
 
 export interface HttpDriverOptions {
   /** One origin per replica (`http://127.0.0.1:port`), or the external service's. */
@@ -26,6 +27,12 @@ export interface HttpDriver {
   run(bound: PhaseBound, signal: AbortSignal): Promise<PhaseOutcome>;
   /** A replica died: stop sending to it where the driver can (autocannon), count errors otherwise. */
   replicaGone(replica: number): void;
+  /**
+   * A deploy's switch, called in the same tick as the plan's `switchTo`: requests from now go to
+   * `origins` (replica ids from `firstId`). Resolves once the previous generation's in-flight
+   * requests are done, so its replicas can be read and stopped.
+   */
+  switchTo(firstId: number, origins: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,17 +63,23 @@ export interface OpenDriverOptions extends HttpDriverOptions {
  */
 export function createOpenDriver(options: OpenDriverOptions): HttpDriver {
   const { clock, plan, observer, timeoutMs } = options;
-  const pools = options.origins.map(
-    (origin, i) =>
-      new (undici().Pool)(origin, {
-        connections: connectionsFor(options.connections, options.origins.length, i),
+  // By global replica id; a deploy adds its generation's pools and closes the previous one's.
+  const pools: Pool[] = [];
+  let generation: number[] = [];
+  const open = (firstId: number, origins: readonly string[]): void => {
+    generation = origins.map((origin, i) => {
+      pools[firstId + i] = new (undici().Pool)(origin, {
+        connections: connectionsFor(options.connections, origins.length, i),
         pipelining: options.pipelining,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         connectTimeout: timeoutMs,
         keepAliveTimeout: 60_000,
-      }),
-  );
+      });
+      return firstId + i;
+    });
+  };
+  open(0, options.origins);
   const headers = options.headers;
 
   const issue = (intendedUs: number): Promise<void> | undefined => {
@@ -88,6 +101,12 @@ export function createOpenDriver(options: OpenDriverOptions): HttpDriver {
     run: (bound, signal) =>
       runOpenLoop({ nextGapUs: options.nextGapUs, maxInFlight: options.maxInFlight, bound, clock, signal, drainTimeoutMs: timeoutMs + 1000, onDropped: options.onDropped, spinWindowUs: HTTP_SPIN_WINDOW_US }, issue),
     replicaGone: () => undefined,
+    async switchTo(firstId, origins) {
+      const previous = generation;
+      open(firstId, origins);
+      // undici's close() lets the queued and in-flight requests finish; the plan sends no new ones here.
+      await Promise.allSettled(previous.map((id) => pools[id]!.close()));
+    },
     close: async () => {
       await Promise.allSettled(pools.map((p) => p.destroy()));
     },

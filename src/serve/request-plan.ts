@@ -20,6 +20,11 @@ export interface RequestPlan {
    * sends to this replica, so each replica still sees only its slice of the key space.
    */
   nextFor(replica: number): PlannedRequest | null;
+  /**
+   * A deploy: from now on requests go to `count` replicas with ids from `firstId`. The routing
+   * stream is the same one (`workload.routerFor`), so the key stream does not move.
+   */
+  switchTo(firstId: number, count: number): void;
 }
 
 /** Attempts before affinity gives up looking for an entity of one replica (a tiny key space). */
@@ -30,9 +35,14 @@ const AFFINITY_ATTEMPTS_PER_REPLICA = 64;
  * routing, as the in-process issuer draws them. `keyPrefix` is the run's (builtin) or '' (external:
  * keys are then only labels).
  */
-export function createRequestPlan(scenario: Scenario, workload: Workload, keyPrefix: string, replicas: number): RequestPlan {
+export function createRequestPlan(scenario: Scenario, workload: Workload, keyPrefix: string, initialReplicas: number): RequestPlan {
   const versions = new Map(scenario.featureSets.map((s) => [s.name, s.version]));
-  const affinity = scenario.cascade.routing === 'affinity' && replicas > 1;
+  let replicas = initialReplicas;
+  let firstId = 0;
+  let router = workload.router;
+  let affinity = scenario.cascade.routing === 'affinity' && replicas > 1;
+  // Global id of the replica the router picks (one replica: no draw on the routing stream, as before a deploy).
+  const route = (entity: string): number => firstId + (replicas <= 1 ? 0 : router(entity));
   const draw = (): { entity: string; sets: readonly string[] } | null => {
     const entity = workload.keys.next();
     if (entity === null) return null;
@@ -46,7 +56,7 @@ export function createRequestPlan(scenario: Scenario, workload: Workload, keyPre
     next() {
       const drawn = draw();
       if (drawn === null) return null;
-      return plan(drawn, replicas <= 1 ? 0 : workload.router(drawn.entity));
+      return plan(drawn, route(drawn.entity));
     },
     nextFor(replica) {
       if (!affinity) {
@@ -55,10 +65,16 @@ export function createRequestPlan(scenario: Scenario, workload: Workload, keyPre
       }
       let drawn = draw();
       for (let i = 0; drawn !== null && i < AFFINITY_ATTEMPTS_PER_REPLICA * replicas; i++) {
-        if (workload.router(drawn.entity) === replica) break;
+        if (route(drawn.entity) === replica) break;
         drawn = draw();
       }
       return drawn === null ? null : plan(drawn, replica);
+    },
+    switchTo(first, count) {
+      firstId = first;
+      replicas = count;
+      router = workload.routerFor(count);
+      affinity = scenario.cascade.routing === 'affinity' && count > 1;
     },
   };
 }
