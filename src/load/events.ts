@@ -50,6 +50,9 @@ export interface DeployOutcome {
   warmMs: number;
   /** When the new replicas took the traffic. */
   switchedAt: number;
+  /** `load.mode: http`: the new replica processes' pids, and how long they took to start (the old replicas served meanwhile). */
+  pids?: number[];
+  startMs?: number;
 }
 
 export interface EventSchedule {

@@ -28,6 +28,8 @@ export interface ColdStartMark {
   atUs: number;
   servingUs: number;
   warmLocal?: number;
+  /** HTTP deploys: when the new processes were up (forked and listening), before any preload. */
+  readyUs?: number;
 }
 
 interface Window {
@@ -181,10 +183,17 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** `preloaded 1.74 s (old replicas serving), then ` for a deploy that warmed before taking traffic. */
+/**
+ * `preloaded 1.74 s (old replicas serving), then ` for a deploy that warmed before taking traffic;
+ * `started 2.10 s, preloaded 0.30 s (...)` where new processes had to start first (HTTP).
+ */
 function preloadText(mark: ColdStartMark): string {
-  const ms = (mark.servingUs - mark.atUs) / 1000;
-  return mark.cause === 'deploy' && mark.warmLocal ? `preloaded ${secs(ms)} (old replicas serving), then ` : '';
+  if (mark.cause !== 'deploy') return '';
+  const readyUs = mark.readyUs ?? mark.atUs;
+  const started = mark.readyUs === undefined ? '' : `started ${secs((readyUs - mark.atUs) / 1000)}`;
+  const preloaded = mark.warmLocal ? `preloaded ${secs((mark.servingUs - readyUs) / 1000)}` : '';
+  const steps = [started, preloaded].filter((t) => t !== '').join(', ');
+  return steps === '' ? '' : `${steps} (old replicas serving), then `;
 }
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;

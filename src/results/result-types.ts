@@ -550,6 +550,13 @@ export interface HttpReplicaExtras {
   errors?: number;
   /** Set when the replica process ended before the run asked it to. */
   exit?: { code: number | null; signal: string | null; atMs: number };
+  /** Runs with a deploy: 0 for the replicas the run started with, n for the n-th deploy's. */
+  generation?: number;
+  /** Runs with a deploy: when the first and last measured requests were sent to it (ms since the measured phase). */
+  firstRequestAt?: number;
+  lastRequestAt?: number;
+  /** Retired by a deploy: when its figures were read and the process stopped (ms since the measured phase). */
+  retiredAt?: number;
 }
 
 /** `serving.http`: what the HTTP responses said, and the replicas' own figures. */

@@ -1,17 +1,17 @@
 import type { EventTargets } from '../load/events.js';
-import type { ReplicaSet } from './replica-set.js';
+import type { ReplicaHandle, ReplicaSet } from './replica-set.js';
 
 /**
  * Events of an HTTP run, acting on real replica processes through their control endpoint:
  * expire-hot expires in Redis through one replica and drops the keys from every other replica's
- * local tier; flush-local and the source's slowdown and error injection reach every replica.
- *
- * Hook for the deploy event (another branch): add its method here, built on `replicas.broadcast`
- * with a new `ControlCommand` (replica-protocol.ts) for a local-tier flush and cascade restart, or on
- * stopping and re-forking one process at a time in ReplicaSet for a rolling restart.
+ * local tier; flush-local and the source's slowdown and error injection reach every replica;
+ * deploy starts a new generation of processes (http-deploy.ts).
  */
 export function httpEventTargets(deps: {
   replicas: ReplicaSet;
+  /** The replicas taking traffic now (a deploy replaces them). */
+  current: () => readonly ReplicaHandle[];
+  deploy: EventTargets['deploy'];
   hottest: (top: number) => string[];
   allSets: readonly string[];
   markExpiry: (atUs: number, keys: string[]) => void;
@@ -31,7 +31,7 @@ export function httpEventTargets(deps: {
     async expireHot(top, featureSet, expiry) {
       const sets = featureSet === undefined ? deps.allSets : [featureSet];
       const targets = deps.hottest(top).flatMap((entity) => sets.map((set) => ({ entity, set })));
-      const first = replicas.replicas.find((r) => r.exit === null);
+      const first = deps.current().find((r) => r.exit === null);
       if (first === undefined) throw new Error('expire-hot: no replica is running');
       // As in-process: the episode opens before the first key is touched.
       deps.markExpiry(deps.nowUs(), targets.map(({ entity, set }) => deps.keyFor(entity, set)));
@@ -42,10 +42,7 @@ export function httpEventTargets(deps: {
     flushLocal() {
       void broadcast('flush-local', { op: 'flush-local' });
     },
-    // Replacing replica processes is the deploy work still to do for load.mode http: said, not faked.
-    deploy() {
-      return Promise.reject(new Error('deploy events are not supported with load.mode http yet'));
-    },
+    deploy: deps.deploy,
     setSourceLatencyFactor(factor) {
       void broadcast('source-slowdown', { op: 'source-latency', factor });
     },

@@ -3,7 +3,7 @@ import type { MetricsSummary } from '../metrics/recorder.js';
 import { REDACTED } from '../redact.js';
 import type { HttpServingInfo, ResultDocument } from '../results/result-types.js';
 import type { Scenario } from '../scenario/schema.js';
-import { AUTOCANNON_CLOSED_LOOP_NOTE, AUTOCANNON_RATE_NOTE } from './autocannon-driver.js';
+import { AUTOCANNON_CLOSED_LOOP_NOTE, AUTOCANNON_DEPLOY_NOTE, AUTOCANNON_RATE_NOTE } from './autocannon-driver.js';
 import type { HttpObserver } from './http-observer.js';
 import type { HttpTarget } from './http-target.js';
 import type { ReplicaReport } from './replica-protocol.js';
@@ -28,6 +28,10 @@ export function httpResultParts(input: {
   observed: ReturnType<HttpObserver['info']>;
   /** Events a replica missed (it was dead). @default [] */
   unreached?: readonly { event: string; replica: number; error: string }[];
+  /** µs on the run's clock: `firstRequestAt` and friends are ms since then. @default 0 */
+  measureStartUs?: number;
+  /** Replicas a deploy retired: when they were stopped (ms since the measured phase), by id. @default none */
+  retiredAt?: ReadonlyMap<number, number> | undefined;
 }): { cpuSeconds: number; source: { calls: number; errors: number }; pids: number[]; finish(doc: ResultDocument): ResultDocument } {
   const { load, reports, replicas, observed, summary } = input;
   const read = reports.filter((r): r is ReplicaReport => r !== null);
@@ -77,6 +81,7 @@ export function httpResultParts(input: {
       } else {
         doc.load.concurrency = load.connections * load.pipelining;
       }
+      const deployed = (replicas ?? []).some((r) => r.generation > 0);
       doc.load.http = {
         driver: load.driver,
         target: input.target.label,
@@ -84,23 +89,29 @@ export function httpResultParts(input: {
         pipelining: load.pipelining,
         ...(load.rate === undefined ? {} : { rate: load.rate }),
         routing: open ? 'per-request' : 'per-connection',
-        note: open ? OPEN_DRIVER_NOTE : load.rate === undefined ? AUTOCANNON_CLOSED_LOOP_NOTE : `${AUTOCANNON_CLOSED_LOOP_NOTE}; ${AUTOCANNON_RATE_NOTE}`,
+        note: open ? OPEN_DRIVER_NOTE : [AUTOCANNON_CLOSED_LOOP_NOTE, ...(load.rate === undefined ? [] : [AUTOCANNON_RATE_NOTE]), ...(deployed ? [AUTOCANNON_DEPLOY_NOTE] : [])].join('; '),
       };
       doc.serving.mode = 'http';
-      doc.serving.replicas = doc.serving.replicas.map((r) => {
-        const report = reports[r.id] ?? null;
-        const handle = replicas?.[r.id];
+      const lifecycle = (id: number) => {
+        const handle = replicas?.[id];
+        const sent = observed.sentByReplica[id] ?? null;
+        const retiredAt = input.retiredAt?.get(id);
+        const ms = (us: number) => (us - (input.measureStartUs ?? 0)) / 1000;
         return {
-          ...r,
-          errors: observed.errorsByReplica[r.id] ?? 0,
-          ...(report === null ? {} : { served: report.served }),
+          ...(handle === undefined || !deployed ? {} : { generation: handle.generation }),
+          ...(sent === null || !deployed ? {} : { firstRequestAt: ms(sent.firstUs), lastRequestAt: ms(sent.lastUs) }),
+          ...(retiredAt === undefined ? {} : { retiredAt }),
           ...(handle?.exit ? { exit: handle.exit } : {}),
         };
+      };
+      doc.serving.replicas = doc.serving.replicas.map((r) => {
+        const report = reports[r.id] ?? null;
+        return { ...r, errors: observed.errorsByReplica[r.id] ?? 0, ...(report === null ? {} : { served: report.served }), ...lifecycle(r.id) };
       });
       // A replica that got no request at all is still one of the run's processes.
       for (const handle of replicas ?? []) {
         if (!doc.serving.replicas.some((r) => r.id === handle.id)) {
-          doc.serving.replicas.push({ id: handle.id, pid: handle.pid, requests: 0, localHits: 0, errors: 0, ...(handle.exit ? { exit: handle.exit } : {}) });
+          doc.serving.replicas.push({ id: handle.id, pid: handle.pid, requests: 0, localHits: 0, errors: 0, ...lifecycle(handle.id) });
         }
       }
       doc.serving.replicas.sort((a, b) => a.id - b.id);

@@ -5,9 +5,12 @@ import { badInput } from '../errors.js';
 import { assembleResult } from '../load/assemble-result.js';
 import { buildWorkload } from '../load/build-workload.js';
 import { scheduleEvents } from '../load/events.js';
+import { replicaSlots } from '../load/replica-fleet.js';
 import type { PhaseOutcome } from '../load/issuer.js';
 import { measuredBound, warmupBound } from '../load/phase.js';
+import { coldStartsOf, coldStartSeriesOf, type ColdStartMark } from '../metrics/cold-starts.js';
 import { createRecorder, type MetricsSnapshot } from '../metrics/recorder.js';
+import { ShareSeries } from '../metrics/share-series.js';
 import { usedMemoryBytes } from '../redis/connect.js';
 import { cleanupRunKeys, finishRunKeys, type CleanupOutcome, type RedisEndState } from '../redis/end-state.js';
 import { provisionRedis, type ProvisionedRedis } from '../redis/provision.js';
@@ -21,6 +24,7 @@ import type { VariantRunOptions } from '../load/run-variant.js';
 import { httpEventTargets } from './http-event-targets.js';
 import { httpResultParts, type HttpLoad } from './http-result.js';
 import { builtinTarget, externalTarget } from './http-target.js';
+import { createHttpDeploys, type HttpDeploys } from './http-deploy.js';
 import { createOpenDriver, type HttpDriver } from './open-driver.js';
 import { startReplicaSet, type ReplicaSet } from './replica-set.js';
 import { createRequestPlan } from './request-plan.js';
@@ -35,8 +39,9 @@ const MAX_UNREACHED = 50;
 /**
  * `load.mode: http`, end to end: check the target (exit 2 before anything is sent) -> builtin:
  * provision Redis and start the replica processes -> drive warmup -> reset -> drive the measured
- * phase with events -> read every replica's own figures -> stop the replicas -> measure and clean
- * Redis -> one result document, shaped like an in-process one.
+ * phase with events (a deploy forks a new generation and retires the old one, read before it stops)
+ * -> read every replica's own figures -> stop the replicas -> measure and clean Redis -> one result
+ * document, shaped like an in-process one, cold starts included.
  */
 export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunOptions): Promise<ResultDocument> {
   const scenario = variant.scenario;
@@ -59,6 +64,7 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
   let redis: ProvisionedRedis | null = null;
   let replicas: ReplicaSet | null = null;
   let driver: HttpDriver | null = null;
+  let deploys: HttpDeploys | null = null;
   let cleanup: CleanupOutcome | null = null;
   try {
     if (external === null) {
@@ -73,6 +79,8 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
       const connectUrl = redis.connectUrl;
       replicas = await startReplicaSet({
         count: scenario.cascade.replicas,
+        // One idle process per replica the deploys will start (see README "Deploys and cold starts").
+        spares: replicaSlots(scenario.cascade.replicas, scenario.events) - scenario.cascade.replicas,
         config: (id) => ({ id, scenario, scenarioDir: options.scenarioDir, keyPrefix, runId, redisUrl: connectUrl }),
       });
     }
@@ -80,7 +88,9 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
     const workload = buildWorkload(scenario, options.scenarioDir);
     const plan = createRequestPlan(scenario, workload, external === null ? keyPrefix : '', replicaCount);
     const recorder = createRecorder();
-    const observer = createHttpObserver(recorder, replicaCount);
+    // The served-from-cache share from traffic start (warmup included), for the cold-start metrics.
+    const shares = new ShareSeries();
+    const observer = createHttpObserver(recorder, replicaCount, (trace, endUs) => shares.record(trace, endUs));
     const headers: Record<string, string> = { accept: load.accept === 'msgpack' ? 'application/msgpack' : 'application/json', ...lowerKeys(load.headers) };
     const driverOptions = {
       origins: external === null ? replicas!.replicas.map((r) => r.origin) : [external.origin],
@@ -124,12 +134,15 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
     const unreached: { event: string; replica: number; error: string }[] = [];
     const warmupStartUs = clock.nowUs();
     recorder.start(warmupStartUs);
+    shares.start(warmupStartUs);
+    const coldMarks: ColdStartMark[] = [{ cause: 'start', atUs: warmupStartUs, servingUs: warmupStartUs }];
     const warm = await phase('warmup', warmupBound(scenario));
     const warmup = { requests: warm.issued, durationMs: (clock.nowUs() - warmupStartUs) / 1000 };
     await replicas?.broadcast({ op: 'reset' });
     const measureStartUs = clock.nowUs();
     recorder.start(measureStartUs);
     observer.reset();
+    deploys = replicas === null ? null : createHttpDeploys({ replicas, driver: activeDriver, plan, clock, measureStartUs, markColdStart: (mark) => coldMarks.push(mark) });
     const events =
       replicas === null
         ? scheduleEvents([], { clock, startUs: measureStartUs, targets: unreachableTargets() })
@@ -138,6 +151,8 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
             startUs: measureStartUs,
             targets: httpEventTargets({
               replicas,
+              current: deploys!.current,
+              deploy: deploys!.deploy,
               hottest: workload.hottest,
               allSets: scenario.featureSets.map((s) => s.name),
               markExpiry: (at, keys) => recorder.markExpiry(at, keys, 'event'),
@@ -151,10 +166,14 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
           });
     const measured = signal.aborted ? null : await phase('measure', measuredBound(scenario));
     await events.stop();
-    const summary = recorder.finish(clock.nowUs());
+    const endUs = clock.nowUs();
+    const summary = recorder.finish(endUs);
+    const shareSnapshot = shares.snapshot();
     recorder.close();
     await driver.close();
-    // The replicas' own figures, read before they are stopped; a dead one answers null.
+    // A deploy's old generation is read and stopped once idle; the closed driver has nothing in flight.
+    await deploys?.settle();
+    // The replicas' own figures, read before they are stopped (retired ones: when they retired); a dead one answers null.
     const reports = replicas === null ? [] : await replicas.reports();
     await replicas?.stop();
 
@@ -164,7 +183,7 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
       redisEnd = finished.end;
       cleanup = shared && !keepKeys ? sharedCleanup : finished.cleanup;
     }
-    const parts = httpResultParts({ load, target, summary, reports, replicas: replicas?.replicas ?? null, observed: observer.info(), unreached });
+    const parts = httpResultParts({ load, target, summary, reports, replicas: replicas?.replicas ?? null, observed: observer.info(), unreached, measureStartUs, retiredAt: deploys?.retiredAt() });
     const doc = assembleResult({
       variant,
       toolVersion: options.toolVersion,
@@ -186,11 +205,14 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
       },
       replicaPids: parts.pids,
       capacity: null,
+      coldStarts: coldStartsOf(shareSnapshot, coldMarks, endUs, measureStartUs),
+      coldStartSeries: coldStartSeriesOf(shareSnapshot, endUs, measureStartUs),
     });
     return parts.finish(doc);
   } finally {
     // Every exit path: no replica left running, no socket open, no keys left behind.
     await driver?.close();
+    await deploys?.settle();
     await replicas?.stop();
     if (redis !== null) {
       if (cleanup === null && !shared) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0 });
