@@ -3,22 +3,11 @@ import type * as z from 'zod';
 /**
  * Cross-field rules of `deploy` events: a replica preloads `warmLocal` entities of every feature
  * set, so they must fit in its local tier (each set's LRU holds `maxEntries / sets`, as the
- * cascade splits it), and there must be a local tier to preload. With `load.mode: http` deploys
- * are refused: replacing replica processes is not built yet, and a run must not find that out at
- * the event. Runs even when other fields failed, so it reads its input defensively.
+ * cascade splits it), and there must be a local tier to preload. The same in every load mode: an
+ * HTTP replica process preloads with the same cascade code. Runs even when other fields failed, so
+ * it reads its input defensively.
  */
-export function checkDeployEvents(cascade: unknown, featureSets: unknown, events: unknown, ctx: z.RefinementCtx, load?: unknown): void {
-  if ((load as { mode?: unknown } | undefined)?.mode === 'http' && Array.isArray(events)) {
-    (events as { kind?: unknown }[]).forEach((event, index) => {
-      if (event?.kind !== 'deploy') return;
-      ctx.addIssue({
-        code: 'custom',
-        path: ['events', index, 'kind'],
-        input: event.kind,
-        message: 'deploy is not supported with load.mode http yet (replacing replica processes is not built); run it in-process with load.mode open or closed',
-      });
-    });
-  }
+export function checkDeployEvents(cascade: unknown, featureSets: unknown, events: unknown, ctx: z.RefinementCtx): void {
   const local = (cascade as { local?: { enabled?: unknown; maxEntries?: unknown } } | undefined)?.local;
   const sets = Array.isArray(featureSets) ? Math.max(1, featureSets.length) : 1;
   const maxEntries = typeof local?.maxEntries === 'number' ? local.maxEntries : null;

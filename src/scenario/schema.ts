@@ -120,7 +120,7 @@ export const scenarioSchema = z
       });
     });
     checkSwrSoftTtl(scenario.stampede, scenario.featureSets, ctx);
-    checkDeployEvents(scenario.cascade, scenario.featureSets, scenario.events, ctx, scenario.load);
+    checkDeployEvents(scenario.cascade, scenario.featureSets, scenario.events, ctx);
     checkTensorLayouts(scenario.codec, scenario.featureSets, ctx);
     checkSharedLayout(scenario.cascade, scenario.events, ctx);
     checkWorkers(scenario.load, ctx);

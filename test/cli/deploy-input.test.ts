@@ -51,12 +51,17 @@ describe('deploy event input (spawned CLI)', () => {
     expect(() => readdirSync(out)).toThrow();
   });
 
-  it('a deploy with load.mode http: exit 2 naming the event, before any replica process starts', async () => {
-    const file = scenario('http.yaml', '  - { at: 1s, kind: deploy, replicas: 3 }');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('load: { mode: closed, concurrency: 1, requests: 10 }', 'load: { mode: http, driver: open, rate: 100 }'));
-    const result = await cli.run(['run', file, '--out', join(dir, 'http-results'), '--no-report', '--redis', 'redis://127.0.0.1:1']);
+  it('load.mode http: a deploy is accepted, and warmLocal must still fit the local tier (exit 2 naming line and field)', async () => {
+    const http = (name: string, events: string) => {
+      const file = scenario(name, events);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('load: { mode: closed, concurrency: 1, requests: 10 }', 'load: { mode: http, driver: open, rate: 100 }'));
+      return file;
+    };
+    expect((await cli.run(['validate', http('http-ok.yaml', '  - { at: 1s, kind: deploy, replicas: 3, warmLocal: 50 }')])).code).toBe(0);
+    const file = http('http-bad.yaml', '  - { at: 1s, kind: deploy, replicas: 3, warmLocal: 51 }');
+    const result = await cli.run(['validate', file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`fcbench: ${file}:12:21: events[0].kind: deploy is not supported with load.mode http yet (replacing replica processes is not built); run it in-process with load.mode open or closed\n`);
+    expect(result.stderr).toMatch(new RegExp(`${file}:12:.*events\\[0\\]\\.warmLocal.*at most 50`));
   });
 
   it('a valid deploy passes', async () => {
