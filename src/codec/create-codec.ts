@@ -79,15 +79,29 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
         cause: error,
       });
     }
-    const compressed = canCompress && raw.length >= resolved.compressAboveBytes;
-    const payload = compressed ? compressor.compress(raw) : raw;
-    const bytes = writeEnvelope(header, serializerId, compressionId, raw.length, compressed, payload, format.schemaHash);
+    const bytes = wrap(header, raw, format.schemaHash);
     if (stats !== undefined) {
       stats.rawBytes = raw.length;
       stats.encodedBytes = bytes.length;
-      stats.compressed = compressed;
+      stats.compressed = compresses(raw.length);
     }
     return bytes;
+  }
+
+  /** Compression above the threshold, then the envelope: everything after serializing. */
+  function compresses(rawBytes: number): boolean {
+    return canCompress && rawBytes >= resolved.compressAboveBytes;
+  }
+
+  function wrap(header: EnvelopeHeader, raw: Uint8Array, schemaHash: number): Buffer {
+    const compressed = compresses(raw.length);
+    return writeEnvelope(header, serializerId, compressionId, raw.length, compressed, compressed ? compressor.compress(raw) : raw, schemaHash);
+  }
+
+  function encodeSerialized(header: EnvelopeHeader, raw: Uint8Array): Buffer {
+    const format = formatFor(header.featureSet);
+    if (format === undefined) throw new FcbenchError('bad-input', noLayout(header.featureSet));
+    return wrap(header, raw, format.schemaHash);
   }
 
   function decodeUnguarded(bytes: Buffer, expectedFeatureSet: string): DecodeResult {
@@ -138,5 +152,6 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
     options: Object.freeze({ ...resolved }),
     encode,
     decode,
+    encodeSerialized,
   };
 }

@@ -20,6 +20,13 @@ const MAX_CACHED_KEYS = 4096;
 export interface FlatMsgpackEncoder {
   /** The value's msgpack bytes as a view into a reused buffer (valid until the next call), or null when the value is not flat. */
   encode(values: unknown): Uint8Array | null;
+  /**
+   * Row `row` of column data, as `encode` writes the object `{ [keys[c]]: columns[c][row] }` a
+   * file reader would build from it (bigints as numbers, a typed array as an array of numbers): the
+   * same bytes without the object. Null when a cell is not of the flat shape (null, non-ASCII, a
+   * list not of `listLength` numbers): the caller then takes the checked path, which says why.
+   */
+  encodeColumns(keys: readonly string[], columns: readonly ArrayLike<unknown>[], row: number, listLength: number): Uint8Array | null;
 }
 
 export function createFlatMsgpackEncoder(initialBytes = 2048): FlatMsgpackEncoder {
@@ -27,6 +34,8 @@ export function createFlatMsgpackEncoder(initialBytes = 2048): FlatMsgpackEncode
   let view = new DataView(bytes.buffer);
   let pos = 0;
   const keyCache = new Map<string, Uint8Array | null>();
+  let columnKeys: readonly string[] | null = null;
+  let columnKeyBytes: (Uint8Array | null)[] = [];
 
   const ensure = (extra: number): void => {
     if (pos + extra <= bytes.length) return;
@@ -212,5 +221,45 @@ export function createFlatMsgpackEncoder(initialBytes = 2048): FlatMsgpackEncode
       }
       return bytes.subarray(writeHeaderBefore(HEADER_SLOT, size), pos);
     },
+    encodeColumns(keys, columns, row, listLength) {
+      // The keys' bytes once per key list (a file's columns are the same for every row), not a
+      // cache lookup per cell: that lookup was a third of this function's time.
+      if (keys !== columnKeys) {
+        columnKeyBytes = keys.map((key) => {
+          pos = 0;
+          return writeAscii(key) ? bytes.slice(0, pos) : null;
+        });
+        columnKeys = keys;
+      }
+      pos = HEADER_SLOT;
+      for (let c = 0; c < keys.length; c++) {
+        const key = columnKeyBytes[c];
+        if (key === null || key === undefined) return null;
+        ensure(key.length);
+        for (let i = 0; i < key.length; i++) bytes[pos++] = key[i]!;
+        const value: unknown = columns[c]![row];
+        if (typeof value === 'number') writeNumber(value);
+        else if (typeof value === 'bigint') writeNumber(Number(value));
+        else if (typeof value === 'string') {
+          if (!writeAscii(value)) return null;
+        } else if (!writeNumberList(value, listLength)) return null;
+      }
+      return bytes.subarray(writeHeaderBefore(HEADER_SLOT, keys.length), pos);
+    },
   };
+
+  /** An array or typed array of exactly `length` numbers, as an array; false for anything else. */
+  function writeNumberList(value: unknown, length: number): boolean {
+    if (!(Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView)))) return false;
+    const list = value as ArrayLike<unknown>;
+    if (list.length !== length) return false;
+    writeHeader(length, 0x90, 0xdc);
+    for (let i = 0; i < length; i++) {
+      const item = list[i];
+      if (typeof item === 'number') writeNumber(item);
+      else if (typeof item === 'bigint') writeNumber(Number(item));
+      else return false;
+    }
+    return true;
+  }
 }

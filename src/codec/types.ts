@@ -97,6 +97,12 @@ export interface Codec {
   encode(header: EnvelopeHeader, values: ServedValues, stats?: EncodeStats): Buffer;
   /** `expectedFeatureSet` guards against schema drift: a header for another feature set is an error. */
   decode(bytes: Buffer, expectedFeatureSet: string): DecodeResult;
+  /**
+   * The bytes `encode` writes for values whose serialized form the caller already made (a warm job
+   * serializing straight from file columns): compression and envelope as `encode` applies them.
+   * `raw` must be exactly what this codec's serializer makes of those values.
+   */
+  encodeSerialized(header: EnvelopeHeader, raw: Uint8Array): Buffer;
 }
 
 /** Filled by `encode` when given: sizes in bytes. */

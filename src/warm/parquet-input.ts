@@ -18,7 +18,29 @@ export interface FeatureFileOptions {
   entityColumn: string;
 }
 
-export async function openParquetInput(options: FeatureFileOptions): Promise<WarmInput> {
+/** One row group's columns: the entity column and each feature column in the feature set's key order. */
+export interface ColumnGroup {
+  /** Row number in the file of the group's first row (for messages). */
+  rowStart: number;
+  rows: number;
+  entities: ArrayLike<unknown>;
+  columns: ArrayLike<unknown>[];
+}
+
+/** An opened feature-row Parquet file: its checks done, its row groups to read one at a time. */
+export interface ParquetColumns {
+  total: number;
+  stamp: Awaited<ReturnType<typeof fileStamp>>;
+  /** Feature names, in the order of `ColumnGroup.columns` (f0.., i0.., s0.., emb). */
+  keys: string[];
+  groups(): AsyncIterable<ColumnGroup>;
+  /** Row `i` of a group as the feature set's values, every cell checked (exit 2 naming row and column). */
+  rowValues(group: ColumnGroup, i: number): WarmRow['values'];
+  /** Row `i`'s entity id, checked. */
+  entity(group: ColumnGroup, i: number): string;
+}
+
+export async function openParquetColumns(options: FeatureFileOptions): Promise<ParquetColumns> {
   const { file, featureSet, entityColumn } = options;
   let buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   let metadata: FileMetaData;
@@ -40,32 +62,49 @@ export async function openParquetInput(options: FeatureFileOptions): Promise<War
   // One hidden class for every row (a literal per shape): 60 keys added one by one cost 5x more.
   const build = createFeatureObjectBuilder(featureSet.payload);
   const names = [entityColumn, ...columns.map((c) => c.name)];
+  const cells = new Array<unknown>(columns.length);
   return {
-    name: file,
     total: Number(metadata.num_rows),
-    stampOf: () => stamp,
-    async *batches(size) {
+    stamp,
+    keys: columns.map((c) => c.name),
+    async *groups() {
       let rowStart = 0;
       for (const group of metadata.row_groups) {
         const rowEnd = rowStart + Number(group.num_rows);
         // One row group at a time, column by column (3x faster than hyparquet's row objects):
         // hyparquet decodes whole column chunks, so a row group is the unit of memory.
         const data = await readGroupColumns(buffer, metadata, names, rowStart, rowEnd);
-        const entityData = data.get(entityColumn)!;
-        const columnData = columns.map((column) => data.get(column.name)!);
+        yield { rowStart, rows: rowEnd - rowStart, entities: data.get(entityColumn)!, columns: columns.map((column) => data.get(column.name)!) };
+        rowStart = rowEnd;
+      }
+    },
+    rowValues(group, i) {
+      // The builder copies the cells into a new object, so one cells array serves every row.
+      for (let c = 0; c < columns.length; c++) cells[c] = cellValue(file, group.rowStart + i, columns[c]!, group.columns[c]![i], dims);
+      return build(cells);
+    },
+    entity: (group, i) => entityValue(file, group.rowStart + i, entityColumn, group.entities[i]),
+  };
+}
+
+export async function openParquetInput(options: FeatureFileOptions): Promise<WarmInput> {
+  const parquet = await openParquetColumns(options);
+  const set = options.featureSet.name;
+  return {
+    name: options.file,
+    total: parquet.total,
+    stampOf: () => parquet.stamp,
+    async *batches(size) {
+      for await (const group of parquet.groups()) {
         let batch: WarmRow[] = [];
-        for (let i = 0; i < rowEnd - rowStart; i++) {
-          const rowNo = rowStart + i;
-          const cells = new Array<unknown>(columns.length);
-          for (let c = 0; c < columns.length; c++) cells[c] = cellValue(file, rowNo, columns[c]!, columnData[c]![i], dims);
-          batch.push({ entity: entityValue(file, rowNo, entityColumn, entityData[i]), featureSet: featureSet.name, values: build(cells) });
+        for (let i = 0; i < group.rows; i++) {
+          batch.push({ entity: parquet.entity(group, i), featureSet: set, values: parquet.rowValues(group, i) });
           if (batch.length === size) {
             yield batch;
             batch = [];
           }
         }
         if (batch.length > 0) yield batch;
-        rowStart = rowEnd;
       }
     },
     close: async () => undefined,

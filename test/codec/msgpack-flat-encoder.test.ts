@@ -83,3 +83,35 @@ describe('the flat msgpack fast path writes exactly the library\'s bytes', () =>
     expect(fast(ascii)).toEqual(library(ascii));
   });
 });
+
+describe('encodeColumns: a row of file columns as the object a reader would build from it', () => {
+  it("writes the library's bytes for rows held in typed arrays, bigints and string arrays", () => {
+    const spec = { floats: 5, ints: 3, strings: 2, embedding: 4 };
+    const generate = createPayloadGenerator(spec);
+    const rows = Array.from({ length: 40 }, (_, i) => generate(String(i), 'feats', 'v1') as Record<string, unknown>);
+    const keys = Object.keys(rows[0]!);
+    // As a Parquet reader hands them over: DOUBLE as Float64Array, INT64 as BigInt64Array, a list as Float32Array rows.
+    const columns = keys.map((key) => {
+      const cells = rows.map((row) => row[key]);
+      if (key.startsWith('f')) return Float64Array.from(cells as number[]);
+      if (key.startsWith('i')) return BigInt64Array.from((cells as number[]).map((n) => BigInt(n)));
+      if (key === 'emb') return cells.map((list) => Float32Array.from(list as number[]));
+      return cells;
+    });
+    for (let row = 0; row < rows.length; row++) {
+      const reader = Object.fromEntries(keys.map((key, c) => {
+        const cell = columns[c]![row];
+        return [key, typeof cell === 'bigint' ? Number(cell) : ArrayBuffer.isView(cell) ? Array.from(cell as Float32Array) : cell];
+      }));
+      expect(Buffer.from(flat.encodeColumns(keys, columns, row, 4)!).toString('hex')).toBe(library(reader));
+    }
+  });
+
+  it('returns null, for the checked path, on a null cell, a non-ASCII string or a list of another length', () => {
+    const keys = ['f0', 's0', 'emb'];
+    expect(flat.encodeColumns(keys, [[null], ['a'], [[1, 2]]], 0, 2)).toBeNull();
+    expect(flat.encodeColumns(keys, [[1.5], ['café'], [[1, 2]]], 0, 2)).toBeNull();
+    expect(flat.encodeColumns(keys, [[1.5], ['a'], [[1, 2, 3]]], 0, 2)).toBeNull();
+    expect(flat.encodeColumns(keys, [[1.5], ['a'], [[1, 2]]], 0, 2)).not.toBeNull();
+  });
+});

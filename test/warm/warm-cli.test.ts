@@ -80,6 +80,13 @@ describe('fcbench warm (spawned CLI, private Redis)', () => {
     );
     expect((await warm(list, 'src')).code).toBe(0);
     expect(await snapshotPrefix(client, 'src')).toEqual(fromParquet);
+    // A non-ASCII string is not the flat encoder's: that row takes the library's path, same bytes.
+    const odd = featureRows(300);
+    (odd[5]!.values as Record<string, unknown>)['s0'] = 'café ☕';
+    const oddFiles = await writeBoth(tempDir(), odd);
+    expect((await warm(oddFiles.parquet, 'odd-pq')).code).toBe(0);
+    expect((await warm(oddFiles.arrow, 'odd-ar')).code).toBe(0);
+    expect(await snapshotPrefix(client, 'odd-pq')).toEqual(await snapshotPrefix(client, 'odd-ar'));
   });
 
   it('refuses bad inputs with exit 2 and one line naming the file and line or column, writing nothing', async () => {
@@ -105,12 +112,17 @@ describe('fcbench warm (spawned CLI, private Redis)', () => {
     const noEntity = await writeBoth(missing, rows, { omit: ['entity'] });
     const wrongType = tempDir();
     const mistyped = await writeBoth(wrongType, rows, { asStrings: ['i1'] });
+    const shortList = tempDir();
+    const short = featureRows(50);
+    (short[7]!.values as Record<string, unknown>)['emb'] = [0.5, 0.25, 0.125];
+    const shortEmbedding = await writeBoth(shortList, short);
     const checks: [string, RegExp][] = [
       [noEntity.parquet, /rows\.parquet: column entity: missing/],
       [noEntity.arrow, /rows\.arrow: column entity: missing/],
       [mistyped.parquet, /rows\.parquet: column i1: type STRING cannot hold a int feature of feats/],
       [mistyped.arrow, /rows\.arrow: column i1: type Utf8 cannot hold a int feature of feats/],
       [join(dir, 'nope.parquet'), /nope\.parquet: cannot read \(ENOENT\)/],
+      [shortEmbedding.parquet, /rows\.parquet: row 7: column emb: 3 values, the feature set's embedding has 4/],
     ];
     for (const [file, pattern] of checks) {
       const out = await warm(file, 'bad');
