@@ -14,7 +14,9 @@ import { createSetLru, heldValue } from './local-tier.js';
 import { loadMiss } from './miss-path.js';
 import { preloadLocal, type PreloadOutcome } from './preload.js';
 import { resolveCascadeOptions, type CascadeOptions, type ResolvedCascadeOptions } from './options.js';
-import { readValue } from './redis-tier.js';
+import { FCBENCH_LAYOUT, type RedisLayout } from './redis-layout.js';
+import { createFeastLayout } from '../feast/layout.js';
+import type { PayloadSpec } from '../workload/types.js';
 import { maybeRefreshEarly, startRefresh } from './refresh.js';
 import type { Source } from './source.js';
 import { softExpireKey } from './soft-expire.js';
@@ -71,6 +73,16 @@ function checkClient(redis: RedisClient): void {
   }
 }
 
+/** The Redis layout, chosen once here: the fcbench layout's calls are then the same on every request. */
+function layoutOf(resolved: ResolvedCascadeOptions): RedisLayout {
+  if (resolved.layout.kind === 'fcbench') return FCBENCH_LAYOUT;
+  const payloads: Record<string, PayloadSpec> = {};
+  for (const [name, source] of Object.entries(resolved.codec.layouts ?? {})) {
+    if ('floats' in source) payloads[name] = source;
+  }
+  return createFeastLayout({ project: resolved.keyPrefix, joinKey: resolved.layout.joinKey, entityType: resolved.layout.entityType, payloads });
+}
+
 export function createCascade(options: CascadeOptions, deps: CascadeDeps): Cascade {
   const resolved = resolveCascadeOptions(options);
   if (deps.redis !== null) checkClient(deps.redis);
@@ -91,6 +103,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     options: resolved,
     redis: deps.redis,
     codec: createCodec(resolved.codec),
+    layout: layoutOf(resolved),
     source: deps.source,
     clock: deps.clock,
     now: coarseWallMs(deps.clock),
@@ -109,7 +122,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     core,
     fill: (request, trace) => fillFromSource(core, request, trace),
     readFresh: async (request) => {
-      const value = await readValue(core, request.set, request.key, request.entity, request.trace, false);
+      const value = await core.layout.read(core, request.set, request.key, request.entity, request.trace, false);
       return value !== null && value.fetchedAtMs > request.newerThanMs && core.now() < value.staleAtMs ? value : null;
     },
   });
@@ -213,7 +226,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
       const key = set.keyPrefix + entity + set.keySuffix;
       // Redis first: dropping the local copy first lets a request in the DEL's round trip read the
       // old value back from Redis and refill the local tier, so the expiry would never happen.
-      await core.redis?.del(key);
+      await core.layout.remove(core, set, key, entity);
       set.lru.delete(entity);
       return key;
     },

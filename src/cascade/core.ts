@@ -4,6 +4,7 @@ import type { Codec } from '../codec/types.js';
 import type { Rng } from '../workload/types.js';
 import type { CachedValue } from './cached-value.js';
 import type { Clock } from './clock.js';
+import type { RedisLayout } from './redis-layout.js';
 import type { ResolvedCascadeOptions, ResolvedTtl } from './options.js';
 import type { Source } from './source.js';
 import type { StampedeStrategy } from './stampede/types.js';
@@ -50,6 +51,8 @@ export interface CascadeCore {
   readonly options: ResolvedCascadeOptions;
   readonly redis: RedisClient | null;
   readonly codec: Codec;
+  /** How values sit in Redis (`cascade.layout`), chosen once at construction. */
+  readonly layout: RedisLayout;
   readonly source: Source;
   readonly clock: Clock;
   /** Wall ms for TTL checks (coarse for the real clock; see coarse-clock.ts). */

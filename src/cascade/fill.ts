@@ -3,7 +3,6 @@ import { asCascadeError } from './cascade-error.js';
 import { makeCachedValue } from './cached-value.js';
 import type { CascadeCore } from './core.js';
 import { storeLocal } from './local-tier.js';
-import { writeValue } from './redis-tier.js';
 import type { SourceRecord } from './source.js';
 import type { Loaded, LoadRequest } from './stampede/types.js';
 import type { Trace } from './trace.js';
@@ -43,13 +42,13 @@ export async function fillFromSource(core: CascadeCore, request: LoadRequest, tr
   const encodeStartUs = clock.nowUs();
   const stats: EncodeStats = { rawBytes: 0, encodedBytes: 0, compressed: false };
   const header = { featureSet: set.name, version: record.version, writtenAtMs: fetchedAtMs, softExpiresAtMs: envelopeSoftExpiry(set.ttl, expiries) };
-  const bytes = core.codec.encode(header, record.values, stats);
+  const encoded = core.layout.encode(core, set, header, record.values, stats);
   trace.us.encode = clock.nowUs() - encodeStartUs;
   trace.rawBytes = stats.rawBytes;
   trace.encodedBytes = stats.encodedBytes;
 
-  const value = makeCachedValue(key, entity, record.values, record.version, fetchedAtMs, expiries, recomputeMs, bytes.length);
-  if (request.useRedis) await writeValue(core, key, bytes, expiries.hardExpiresAtMs, trace);
+  const value = makeCachedValue(key, entity, record.values, record.version, fetchedAtMs, expiries, recomputeMs, stats.encodedBytes);
+  if (request.useRedis) await core.layout.write(core, set, key, entity, encoded, expiries.hardExpiresAtMs, trace);
   storeLocal(core, set, value);
   return { value, servedBy: 'source', stale: false };
 }

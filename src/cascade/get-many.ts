@@ -4,7 +4,6 @@ import { asCascadeError, type CascadeError } from './cascade-error.js';
 import type { CascadeCore, SetState } from './core.js';
 import { heldValue } from './local-tier.js';
 import { actionFor, loadFromSource } from './miss-path.js';
-import { decodeValue, readMany } from './redis-tier.js';
 import { serveFromRedis, serveHeldOrFail } from './serve.js';
 import type { Trace } from './trace.js';
 
@@ -43,12 +42,12 @@ async function loadMissing(
   missing: number[],
 ): Promise<ServedValues[]> {
   const keys = missing.map((i) => (sets[i] as SetState).keyPrefix + entity + (sets[i] as SetState).keySuffix);
-  let buffers: (Buffer | null)[] | null = null;
+  let buffers: unknown[] | null = null;
   let redisFailure: CascadeError | null = null;
   if (core.redis !== null) {
     const startUs = core.clock.nowUs();
     try {
-      buffers = await readMany(core, keys);
+      buffers = await core.layout.readMany(core, keys, sets, missing, entity);
     } catch (error) {
       redisFailure = asCascadeError(error, 'redis-error', 'MGET');
     }
@@ -71,7 +70,7 @@ async function loadMissing(
       useRedis = false;
     } else if (buffers !== null) {
       const bytes = buffers[j] ?? null;
-      const value = bytes === null ? null : decodeValue(core, set, key, entity, bytes, trace, true);
+      const value = bytes === null ? null : core.layout.decode(core, set, key, entity, bytes, trace, true);
       if (value !== null) return serveFromRedis(core, set, value, trace);
       trace.outcome.redis = 'miss';
     }

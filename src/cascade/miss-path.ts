@@ -2,7 +2,6 @@ import { asCascadeError, type CascadeError } from './cascade-error.js';
 import type { CachedValue } from './cached-value.js';
 import type { CascadeCore, SetState } from './core.js';
 import { onRedisFailure, onSourceFailure, type FailureAction } from './failure-policy.js';
-import { readValue } from './redis-tier.js';
 import { serveFromRedis, serveHeldOrFail, serveLoaded } from './serve.js';
 import type { LoadRequest } from './stampede/types.js';
 import type { Trace } from './trace.js';
@@ -28,7 +27,7 @@ export async function loadMiss(core: CascadeCore, set: SetState, entity: string,
   if (useRedis) {
     let value: CachedValue | null;
     try {
-      value = await readValue(core, set, key, entity, trace, true);
+      value = await core.layout.read(core, set, key, entity, trace, true);
     } catch (error) {
       const failure = asCascadeError(error, 'redis-error', `GET ${key}`);
       trace.outcome.redis = 'error';

@@ -76,7 +76,19 @@ export interface CascadeOptions {
   stampede?: StampedeOptions | undefined;
   /** What a get does when Redis or the source fails (table in src/cascade/README.md). @default 'serve-stale' */
   failurePolicy?: FailurePolicy | undefined;
+  /**
+   * How values sit in Redis: fcbench's envelope per key, or Feast's Redis online store format
+   * (a hash per entity, project = `redis.keyPrefix`; src/feast/layout.ts), whose features are named
+   * by each set's payload spec in `codec.layouts`. @default { kind: 'fcbench' }
+   */
+  layout?: LayoutOptions | undefined;
 }
+
+export type LayoutOptions =
+  | { kind: 'fcbench' }
+  | { kind: 'feast'; /** @default "entity_id" */ joinKey?: string | undefined; /** @default "string" */ entityType?: 'string' | 'int64' | undefined };
+
+export type ResolvedLayout = { kind: 'fcbench' } | { kind: 'feast'; joinKey: string; entityType: 'string' | 'int64' };
 
 export interface ResolvedTtl {
   hardMs: number;
@@ -97,6 +109,7 @@ export interface ResolvedCascadeOptions {
   local: { enabled: boolean; maxEntries: number; maxBytes: number; ttlMs: number; timingSampleEvery: number };
   keyPrefix: string;
   hashTagKeys: boolean;
+  layout: ResolvedLayout;
   stampede: ResolvedStampede;
   failurePolicy: FailurePolicy;
 }
@@ -175,6 +188,7 @@ export function resolveCascadeOptions(options: CascadeOptions): ResolvedCascadeO
     },
     keyPrefix: name('cascade.redis.keyPrefix', options.redis?.keyPrefix ?? 'fcb', PREFIX_RE),
     hashTagKeys: options.redis?.hashTag ?? false,
+    layout: options.layout?.kind === 'feast' ? { kind: 'feast', joinKey: options.layout.joinKey ?? 'entity_id', entityType: options.layout.entityType ?? 'string' } : { kind: 'fcbench' },
     stampede: resolveStampede(options.stampede),
     failurePolicy: oneOf('failurePolicy', options.failurePolicy, 'serve-stale', POLICIES),
   };

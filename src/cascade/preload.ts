@@ -1,6 +1,5 @@
 import type { CascadeCore, SetState } from './core.js';
 import { storeLocal } from './local-tier.js';
-import { decodeValue, readMany } from './redis-tier.js';
 import { newTrace } from './trace.js';
 
 /**
@@ -41,9 +40,9 @@ export async function preloadLocal(core: CascadeCore, set: SetState, entities: r
     }
     const chunk = coldestFirst.slice(i, i + PRELOAD_KEYS_PER_MGET);
     const keys = chunk.map((entity) => set.keyPrefix + entity + set.keySuffix);
-    let buffers: (Buffer | null)[];
+    let buffers: unknown[];
     try {
-      buffers = await readMany(core, keys);
+      buffers = await core.layout.readMany(core, keys, [set], null, chunk);
       failedInRow = 0;
     } catch {
       failed += chunk.length;
@@ -52,7 +51,7 @@ export async function preloadLocal(core: CascadeCore, set: SetState, entities: r
     }
     buffers.forEach((bytes, j) => {
       if (bytes === null) return;
-      const value = decodeValue(core, set, keys[j]!, chunk[j]!, bytes, trace, false);
+      const value = core.layout.decode(core, set, keys[j]!, chunk[j]!, bytes, trace, false);
       if (value === null) return;
       storeLocal(core, set, value);
       loaded++;

@@ -19,7 +19,7 @@ export async function softExpireKey(core: CascadeCore, set: SetState, entity: st
   const redis = core.redis;
   if (redis !== null) {
     try {
-      if (set.ttl.softMs === 0) await redis.del(key);
+      if (set.ttl.softMs === 0) await core.layout.remove(core, set, key, entity);
       else await ageValue(core, set, key);
     } catch (error) {
       throw redisFailure(error, `soft-expiring ${key}`);

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/cascade/clock.js';
+import type { CascadeOptions } from '../../src/cascade/options.js';
+import { newTrace } from '../../src/cascade/trace.js';
+import { createSimulatedSource } from '../../src/cascade/simulated-source.js';
+import { feastCleanup } from '../../src/feast/cleanup.js';
+import { feastRedisKey } from '../../src/feast/entity-key.js';
+import { featureField } from '../../src/feast/feature-view.js';
+import { decodeTimestamp, decodeValue } from '../../src/feast/value-proto.js';
+import { createPayloadGenerator } from '../../src/workload/payload.js';
+import { createRng } from '../../src/workload/rng.js';
+import { freshPrefix, replica } from '../cascade/fixture.js';
+import { usePrivateRedis } from '../helpers/redis.js';
+import { hex, vectors, type FeastRow } from './vectors.js';
+
+const redis = usePrivateRedis();
+const DRIVER = { floats: 2, ints: 1, strings: 1, embedding: 2, stringLength: 6 };
+const RISK = { floats: 1, ints: 0, strings: 0, embedding: 0 };
+const generate = { driver_stats: createPayloadGenerator(DRIVER), risk: createPayloadGenerator(RISK) };
+const VIEW = vectors.hashes.featureView;
+
+function feastOptions(project: string): CascadeOptions {
+  return {
+    featureSets: [
+      { name: 'driver_stats', version: 'v1', ttl: { hardMs: 60_000 } },
+      { name: 'risk', version: 'v1', ttl: { hardMs: 60_000 } },
+    ],
+    codec: { format: 'msgpack', compression: 'none', compressAboveBytes: 0, layouts: { driver_stats: DRIVER, risk: RISK } },
+    local: { enabled: false },
+    redis: { keyPrefix: project },
+    stampede: { strategy: 'single-flight' },
+    failurePolicy: 'serve-stale',
+    layout: { kind: 'feast' },
+  };
+}
+
+function source(clock: FakeClock) {
+  return createSimulatedSource(
+    { latency: { fixedMs: 0 }, concurrency: 100, errorRate: 0, timeoutMs: 60_000, versions: { driver_stats: 'v1', risk: 'v1' } },
+    { clock, rng: createRng(1).fork('source'), payload: (entity, set, version) => generate[set as keyof typeof generate](entity, set, version) },
+  );
+}
+
+/** Writes a fixture row as Feast's online_write_batch does: one HSET of every field and `_ts`. */
+async function writeFeastRow(project: string, entity: string, row: FeastRow): Promise<void> {
+  const client = await redis.client();
+  const args: Buffer[] = [];
+  for (const [feature, value] of Object.entries(row.values)) args.push(featureField(VIEW, feature), hex(value.hex));
+  args.push(Buffer.from(`_ts:${VIEW}`), hex(row.ts.hex));
+  await client.hset(feastRedisKey(project, 'entity_id', entity, 'string'), ...args);
+}
+
+const hmgetCalls = async (): Promise<number> => {
+  const info = await (await redis.client()).info('commandstats');
+  return Number(/cmdstat_hmget:calls=(\d+)/.exec(info)?.[1] ?? 0);
+};
+
+describe('cascade.layout feast against a real Redis', () => {
+  it("serves a hash written with Feast's bytes as a Redis hit, with Feast's values", async () => {
+    const project = freshPrefix();
+    await writeFeastRow(project, '0', vectors.hashes.served['0']!);
+    const clock = new FakeClock();
+    const src = source(clock);
+    const cascade = replica(feastOptions(project), { redis: await redis.client(), source: src, clock });
+    const trace = newTrace();
+    const values = await cascade.get('0', 'driver_stats', trace);
+    expect(trace.servedBy).toBe('redis');
+    expect(trace.outcome.redis).toBe('hit');
+    expect(values).toEqual({ f0: 0.25, f1: -1.5, i0: 42, s0: 'alice', emb: [0.5, -0.25] });
+    expect(Object.keys(values)).toEqual(['f0', 'f1', 'i0', 's0', 'emb']);
+    // The value's age comes from Feast's _ts (2021-02-16T16:45:08Z), not from an envelope.
+    expect(trace.ageMs).toBe(clock.wallMs() - 1613493908_000);
+    expect(src.stats().calls).toBe(0);
+    await cascade.close();
+  });
+
+  it("writes a fill in Feast's format, which another replica then reads as a hit", async () => {
+    const project = freshPrefix();
+    const clock = new FakeClock();
+    const client = await redis.client();
+    const writer = replica(feastOptions(project), { redis: client, source: source(clock), clock });
+    const filled = await writer.get('17', 'driver_stats', newTrace());
+    const key = feastRedisKey(project, 'entity_id', '17', 'string');
+    expect(await client.hlen(key)).toBe(6);
+    const features = ['f0', 'f1', 'i0', 's0', 'emb'];
+    const stored = await client.hmgetBuffer(key, ...features.map((feature) => featureField(VIEW, feature)), `_ts:${VIEW}`);
+    features.forEach((feature, i) => expect(decodeValue(stored[i]!)).toEqual((filled as Record<string, unknown>)[feature]));
+    expect(decodeTimestamp(stored[5]!)).toBe(clock.wallMs());
+    const pttl = await client.pttl(feastRedisKey(project, 'entity_id', '17', 'string'));
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(60_000);
+
+    const readerSource = source(clock);
+    const reader = replica(feastOptions(project), { redis: client, source: readerSource, clock, replicaId: 1 });
+    const trace = newTrace();
+    expect(await reader.get('17', 'driver_stats', trace)).toEqual(filled);
+    expect(trace.servedBy).toBe('redis');
+    expect(readerSource.stats().calls).toBe(0);
+    await writer.close();
+    await reader.close();
+  });
+
+  it("reads several feature views of one entity with one HMGET (Feast's hash holds them all)", async () => {
+    const project = freshPrefix();
+    const clock = new FakeClock();
+    const client = await redis.client();
+    const writer = replica(feastOptions(project), { redis: client, source: source(clock), clock });
+    await writer.get('5', 'driver_stats', newTrace());
+    await writer.get('5', 'risk', newTrace());
+    expect(await client.hlen(feastRedisKey(project, 'entity_id', '5', 'string'))).toBe(6 + 2);
+
+    const reader = replica(feastOptions(project), { redis: client, source: source(clock), clock, replicaId: 1 });
+    const traces = [newTrace(), newTrace()];
+    const before = await hmgetCalls();
+    const values = await reader.getMany('5', ['driver_stats', 'risk'], traces);
+    expect((await hmgetCalls()) - before).toBe(1);
+    expect(traces.map((t) => t.servedBy)).toEqual(['redis', 'redis']);
+    expect(values[1]).toEqual(generate.risk('5', 'risk', 'v1'));
+    await writer.close();
+    await reader.close();
+  });
+
+  it('counts bytes that are not a Value as a decode error and rewrites the view from the source', async () => {
+    const project = freshPrefix();
+    const row = structuredClone(vectors.hashes.served['1']!);
+    row.values['f1']!.hex = '29ff'; // a double's tag with one byte of its eight
+    await writeFeastRow(project, '1', row);
+    const clock = new FakeClock();
+    const src = source(clock);
+    const cascade = replica(feastOptions(project), { redis: await redis.client(), source: src, clock });
+    const trace = newTrace();
+    const values = await cascade.get('1', 'driver_stats', trace);
+    expect(trace.servedBy).toBe('source');
+    expect(cascade.stats().decodeErrors).toBe(1);
+    expect(values).toEqual(generate.driver_stats('1', 'driver_stats', 'v1'));
+    const again = newTrace();
+    await cascade.get('1', 'driver_stats', again);
+    expect(again.servedBy).toBe('redis');
+    await cascade.close();
+  });
+
+  it("expire-hot's delete drops one view's fields and leaves the entity's other views", async () => {
+    const project = freshPrefix();
+    const clock = new FakeClock();
+    const client = await redis.client();
+    const cascade = replica(feastOptions(project), { redis: client, source: source(clock), clock });
+    await cascade.get('9', 'driver_stats', newTrace());
+    await cascade.get('9', 'risk', newTrace());
+    await cascade.deleteKeys('9', 'driver_stats');
+    const key = feastRedisKey(project, 'entity_id', '9', 'string');
+    expect(await client.hexists(key, `_ts:${VIEW}`)).toBe(0);
+    expect(await client.hexists(key, '_ts:risk')).toBe(1);
+    expect(await client.hlen(key)).toBe(2);
+    await cascade.close();
+  });
+
+  it("preloads a deploy's local tier with one pipeline of HMGETs", async () => {
+    const project = freshPrefix();
+    for (const entity of ['0', '1']) await writeFeastRow(project, entity, vectors.hashes.served[entity]!);
+    const clock = new FakeClock();
+    const options = { ...feastOptions(project), local: { enabled: true, maxEntries: 100, ttlMs: 30_000 } };
+    const src = source(clock);
+    const cascade = replica(options, { redis: await redis.client(), source: src, clock });
+    expect(await cascade.preloadLocal(['0', '1', '2'], 'driver_stats')).toEqual({ requested: 3, loaded: 2, failed: 0 });
+    const trace = newTrace();
+    expect(await cascade.get('1', 'driver_stats', trace)).toEqual({ f0: 0.125, f1: 3.75, i0: 7, s0: 'bob', emb: [1, -2] });
+    expect(trace.servedBy).toBe('local');
+    expect(src.stats().calls).toBe(0);
+    await cascade.close();
+  });
+
+  it("cleans up exactly a project's hashes, or only the views a shared run wrote", async () => {
+    const client = await redis.client();
+    const project = freshPrefix();
+    const mapping = { project, joinKey: 'entity_id', entityType: 'string' as const, payloads: { driver_stats: DRIVER, risk: RISK } };
+    for (const entity of ['0', '1']) await writeFeastRow(project, entity, vectors.hashes.served[entity]!);
+    await writeFeastRow(`x${project}`, '0', vectors.hashes.served['0']!);
+    await client.hset(feastRedisKey(project, 'entity_id', '1', 'string'), '_ts:risk', 'kept');
+    // A shared run that filled driver_stats of entity 1 removes those fields only.
+    expect(await feastCleanup(mapping).deleteWritten(client, [`${project}:driver_stats:v1:1`])).toBe(1);
+    expect(await client.hkeys(feastRedisKey(project, 'entity_id', '1', 'string'))).toEqual(['_ts:risk']);
+    expect(await feastCleanup(mapping).deleteProject(client)).toBe(2);
+    expect(await client.exists(feastRedisKey(`x${project}`, 'entity_id', '0', 'string'))).toBe(1);
+  });
+});
