@@ -36,6 +36,7 @@ export function cascadeOptionsOf(scenario: Scenario, keyPrefix: string): Cascade
     redis: { keyPrefix, hashTag: scenario.cascade.redis.cluster !== undefined },
     stampede: stampedeOptionsOf(scenario.stampede),
     failurePolicy: scenario.failurePolicy,
+    layout: scenario.cascade.layout === 'feast' ? { kind: 'feast', ...scenario.cascade.feast } : { kind: 'fcbench' },
   };
 }
 

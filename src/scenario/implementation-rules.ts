@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { describeValue } from './describe-value.js';
+import { checkFeastLayout } from './feast-rules.js';
 
 /** The cascades fcbench ships; a value ending in .js / .mjs / .cjs / .ts / .mts is a module path instead. */
 export const IMPLEMENTATION_NAMES = ['fcbench', 'bentocache', 'cache-manager'] as const;
@@ -23,6 +24,8 @@ export const implementationSchema = z
  * and worker threads. Refused at validation so a run does not find out at an event.
  */
 export function checkImplementation(scenario: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  // Called from here, the one whole-scenario check of the cascade's kind, so schema.ts stays as it is.
+  checkFeastLayout(scenario, ctx);
   const cascade = scenario['cascade'] as { implementation?: unknown; redis?: { shared?: unknown } } | undefined;
   const implementation = cascade?.implementation;
   if (typeof implementation !== 'string' || implementation === 'fcbench') return;

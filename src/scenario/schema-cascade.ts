@@ -188,6 +188,19 @@ export const sourceSchema = z
   .prefault({ kind: 'simulated' })
   .describe('the feature store behind the caches');
 
+const JOIN_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const feastSchema = z.strictObject({
+  /** The entity's join key name in Feast. @default "entity_id" */
+  joinKey: z
+    .string()
+    .regex(JOIN_KEY_RE, { error: (iss) => `expected a Feast join key name like entity_id (got ${describeValue(iss.input)})` })
+    .default('entity_id')
+    .describe('join key name'),
+  /** The entity's Feast type: `string` or `int64` (entity ids are then decimal integers, as fcbench's are). @default "string" */
+  entityType: z.enum(['string', 'int64']).default('string').describe('string | int64'),
+});
+
 export const cascadeSchema = z
   .strictObject({
     /** Whose cascade serves the requests: fcbench's own, a built-in adapter, or a plugin module (docs/cascade-plugins.md). @default "fcbench" */
@@ -199,6 +212,15 @@ export const cascadeSchema = z
     local: localTierSchema.describe('in-process LRU tier'),
     redis: redisTierSchema.describe('shared Redis tier'),
     source: sourceSchema,
+    /**
+     * How values sit in Redis: `fcbench` (one key per feature set and entity, the codec's envelope)
+     * or `feast` (Feast's Redis online store format: a hash per entity, project = the key prefix,
+     * fields murmur3("view:feature") holding ValueProto bytes, `_ts:<view>`). README "Feast's Redis
+     * layout" says what applies. @default "fcbench"
+     */
+    layout: z.enum(['fcbench', 'feast']).default('fcbench').describe('fcbench | feast (Feast\'s Redis online store format)'),
+    /** `layout: feast` only: the entity key Feast hashes are keyed by. */
+    feast: feastSchema.optional().describe('layout feast: the entity join key'),
   })
   .prefault({});
 

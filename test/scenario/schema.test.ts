@@ -34,6 +34,7 @@ describe('scenario schema: defaults', () => {
         local: { enabled: true, maxEntries: 10_000, ttl: 30_000, invalidation: 'ttl' },
         redis: { url: 'auto', keyPrefix: 'fcb', commandTimeout: 500, connectTimeout: 2000, autoPipelining: false, shared: false, keepKeys: false, allowRemote: false, pointerRefresh: 100 },
         source: { kind: 'simulated', latency: { p50: 5, p99: 25 }, concurrency: 64, errorRate: 0, timeout: 5000 },
+        layout: 'fcbench',
       },
       stampede: { strategy: 'single-flight' },
       failurePolicy: 'serve-stale',
