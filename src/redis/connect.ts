@@ -19,6 +19,8 @@ export interface ConnectOptions {
    * @default 3 (ioredis' default)
    */
   protocol?: 2 | 3;
+  /** What the URL is, in error messages (a cluster's seed is probed as a single server). @default 'Redis' */
+  target?: string;
 }
 
 const DISCONNECT_TIMEOUT_MS = 100;
@@ -85,7 +87,7 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
     connectedOnce = true;
   } catch (error) {
     disconnect(client);
-    throw environmentError(`cannot connect to Redis at ${redactUrl(url)}: ${describe(firstError ?? error)}`, error);
+    throw environmentError(`cannot connect to ${options.target ?? 'Redis'} at ${redactUrl(url)}: ${describe(firstError ?? error)}`, error);
   } finally {
     clearTimeout(timer);
   }

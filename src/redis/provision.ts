@@ -110,6 +110,7 @@ export async function provisionRedis(options: ProvisionOptions): Promise<Provisi
 /** A Redis Cluster from its seeds: every seed is checked as a URL is, before anything connects. */
 async function provisionCluster(options: ProvisionOptions, seeds: readonly string[]): Promise<ProvisionedRedis> {
   for (const seed of seeds) checkUrl(seed, options.allowRemote ?? false, 'cascade.redis.cluster');
+  if (options.allowRemote !== true) await checkClusterNodes(seeds[0]!, options);
   const clients: RedisClient[] = [];
   const connect = async (extra: { protocol?: 2 | 3; name?: string } = {}) => {
     const client = await connectCluster(seeds, {
@@ -143,6 +144,40 @@ async function provisionCluster(options: ProvisionOptions, seeds: readonly strin
   } catch (error) {
     for (const c of clients) disconnect(c);
     throw error;
+  }
+}
+
+/**
+ * Loopback seeds are not enough: the cluster client goes wherever CLUSTER SLOTS points it. So the
+ * slot map is read from the first seed over a plain connection, before the cluster client exists,
+ * and every node it names must be loopback too (or the user allowed remote targets). A seed that
+ * is no cluster node is bad input: the scenario names the wrong kind of Redis.
+ */
+async function checkClusterNodes(seed: string, options: ProvisionOptions): Promise<void> {
+  const probe = await connectRedis(seed, { connectTimeoutMs: options.connectTimeoutMs, commandTimeoutMs: options.commandTimeoutMs, name: 'fcbench-probe', target: 'Redis Cluster' });
+  let slots: unknown;
+  try {
+    slots = await probe.call('CLUSTER', 'SLOTS');
+  } catch (error) {
+    const text = (error as Error).message;
+    if (/cluster support disabled/i.test(text)) {
+      throw badInput(`cascade.redis.cluster: ${redactUrl(seed)} is not a Redis Cluster node (cluster support disabled); use cascade.redis.url for a single server`);
+    }
+    throw error;
+  } finally {
+    disconnect(probe);
+  }
+  const seedHost = new URL(seed).hostname;
+  for (const range of Array.isArray(slots) ? (slots as unknown[][]) : []) {
+    for (const node of range.slice(2) as unknown[][]) {
+      const host = String(node[0] ?? '');
+      // '' and '?' mean "the address you reached me at": the seed's host.
+      if (host === '' || host === '?' || isLoopback(host) || host === seedHost) continue;
+      throw badInput(
+        `cascade.redis.cluster: the cluster at ${redactUrl(seed)} names node ${host}:${String(node[1])}, which is not a loopback address; ` +
+          'fcbench only loads remote servers when cascade.redis.allowRemote is true (or --allow-remote is given)',
+      );
+    }
   }
 }
 

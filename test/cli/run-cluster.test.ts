@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from 'ioredis';
 import { countByPrefix, deleteByPrefix } from '../../src/redis/cleanup.js';
 import { dataNodes } from '../../src/redis/client.js';
-import { connectCluster, disconnect } from '../../src/redis/connect.js';
+import { connectCluster, connectRedis, disconnect } from '../../src/redis/connect.js';
 import { startPrivateCluster, type PrivateCluster } from '../../src/redis/private-cluster.js';
+import { startPrivateRedis } from '../../src/redis/private-server.js';
 import { mgetBuffers, pipelineByNode, unlinkKeys } from '../../src/redis/slots.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
 import { readResultFiles, useBuiltCli } from './cli-helpers.js';
@@ -128,6 +129,31 @@ thresholds:
     expect(remote.code).toBe(2);
     expect(remote.stderr).toContain('cascade.redis.cluster: redis://cache.invalid:6379 is not a loopback address');
     for (const out of [both, tracking, remote]) expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses, before any load, a loopback seed whose cluster names a node elsewhere, and a seed that is no cluster node', async () => {
+    // One node holding every slot, announcing itself by a hostname under .invalid: the slot map
+    // would send the cluster client there.
+    const elsewhere = await startPrivateRedis({
+      extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-hostname', 'node1.invalid', '--cluster-preferred-endpoint-type', 'hostname'],
+    });
+    const single = await startPrivateRedis();
+    try {
+      const admin = await connectRedis(elsewhere.url);
+      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      disconnect(admin);
+      const { dir, file } = scenario('duration: 1s');
+      const announced = await cli.run(args(file, dir, ['--set', `cascade.redis.cluster=[${elsewhere.url}]`]));
+      expect(announced.code).toBe(2);
+      expect(announced.stderr).toMatch(/cascade\.redis\.cluster: the cluster at redis:\/\/127\.0\.0\.1:\d+ names node node1\.invalid:\d+, which is not a loopback address/);
+      const plain = await cli.run(args(file, dir, ['--set', `cascade.redis.cluster=[${single.url}]`]));
+      expect(plain.code).toBe(2);
+      expect(plain.stderr).toContain(`cascade.redis.cluster: ${single.url} is not a Redis Cluster node`);
+      for (const out of [announced, plain]) expect(out.stderr.trimEnd().split('\n')).toHaveLength(1);
+    } finally {
+      await elsewhere.stop();
+      await single.stop();
+    }
   });
 
   it('warm writes hash-tagged keys on every master that a shared-layout run then reads', async () => {
