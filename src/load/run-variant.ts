@@ -10,6 +10,8 @@ import { redactUrl, usedMemoryBytes } from '../redis/connect.js';
 import { nodeStats, readNodes } from '../redis/node-stats.js';
 import { dataNodes } from '../redis/client.js';
 import { cleanupRunKeys, finishRunKeys, whenReady, type CleanupOutcome } from '../redis/end-state.js';
+import { feastCleanup } from '../feast/cleanup.js';
+import { feastMappingOf } from '../feast/scenario-mapping.js';
 import { provisionRedis, urlBeforeProvisioning, type ProvisionedRedis } from '../redis/provision.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
@@ -108,6 +110,8 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
   const keepKeys = options.keepKeys === true || scenario.cascade.redis.keepKeys;
   const written: Set<string> | undefined = shared ? new Set() : undefined;
   const onRedisWrite = written === undefined ? undefined : (key: string) => void written.add(key);
+  const feastMapping = feastMappingOf(scenario, keyPrefix);
+  const feast = feastMapping === null ? undefined : feastCleanup(feastMapping);
 
   const redis = await provisionRedis({
     url: redisUrl,
@@ -280,7 +284,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     // Before cleanup, so each node's keys are the run's; a failover may have moved a master, and
     // this asks whichever nodes the client knows now.
     const nodesAfter = nodesBefore === null ? null : await readNodes(redis.client).catch(() => null);
-    const finished = await finishRunKeys(redis.client, keyPrefix, { keep: keepKeys || shardCleanup !== null, waitMs: endWaitMs, written });
+    const finished = await finishRunKeys(redis.client, keyPrefix, { keep: keepKeys || shardCleanup !== null, waitMs: endWaitMs, written, feast });
     const redisAfter = finished.end;
     cleanup = keepKeys || shardCleanup === null ? finished.cleanup : shardCleanup;
 
@@ -327,7 +331,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     await warming?.close();
     await built?.close();
     // A failing shard leaves the group's keys: the other shards may still be reading them.
-    if (cleanup === null && shard === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0, written });
+    if (cleanup === null && shard === null) await cleanupRunKeys(redis.client, keyPrefix, { keep: keepKeys, waitMs: 0, written, feast });
     await redis.close();
   }
 }

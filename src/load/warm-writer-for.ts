@@ -6,6 +6,8 @@ import type { Scenario } from '../scenario/schema.js';
 import type { WarmInput } from '../warm/warm-input.js';
 import { createWarmWriter, type WarmWriter } from '../warm/warm-writer.js';
 import { cascadeOptionsOf } from './cascade-config.js';
+import { feastWarmFormat } from '../feast/warm-format.js';
+import { feastMappingOf } from '../feast/scenario-mapping.js';
 
 /** The scenario's codec options and TTL policies as a warm job encodes with them (also on a worker thread). */
 export function warmEncodingFor(scenario: Scenario, batch = 500): { codec: CodecOptions; ttlOf(featureSet: string): ResolvedTtl; batch: number } {
@@ -27,6 +29,7 @@ export function warmWriterFor(
 ): WarmWriter {
   const resolved = resolveCascadeOptions(cascadeOptionsOf(scenario, keyPrefix));
   const ttls = new Map(resolved.featureSets.map((set) => [set.name, set.ttl]));
+  const feast = feastMappingOf(scenario, keyPrefix);
   return createWarmWriter({
     client,
     keyPrefix,
@@ -36,5 +39,7 @@ export function warmWriterFor(
     batch: options.batch,
     resume: options.resume,
     onWrite: options.onWrite,
+    // The same mapping the cascade reads with (src/feast/layout.ts): project = the key prefix.
+    feast: feast === null ? undefined : feastWarmFormat(feast),
   });
 }

@@ -2,6 +2,7 @@ import type { RedisClient } from './client.js';
 import { countByPrefix, deleteByPrefix, deleteKeys, meanBytesPerKey } from './cleanup.js';
 import { redactText } from '../redact.js';
 import { usedMemoryBytes } from './connect.js';
+import type { FeastCleanup } from '../feast/cleanup.js';
 
 /** What Redis looked like after the measured phase, or null where it could not be asked. */
 export interface RedisEndState {
@@ -69,12 +70,14 @@ export async function measureRedisAtEnd(client: RedisClient, prefix: string, wai
 export async function cleanupRunKeys(
   client: RedisClient,
   prefix: string,
-  options: { keep: boolean; waitMs: number; written?: ReadonlySet<string> | undefined },
+  options: { keep: boolean; waitMs: number; written?: ReadonlySet<string> | undefined; feast?: FeastCleanup | undefined },
 ): Promise<CleanupOutcome> {
   if (options.keep) return { status: 'kept' };
   if (!(await whenReady(client, options.waitMs))) return { status: 'skipped', reason: `Redis not reachable (connection ${client.status})` };
   try {
-    const keys = options.written === undefined ? await deleteByPrefix(client, prefix) : await deleteKeys(client, options.written);
+    let keys = options.written === undefined ? await deleteByPrefix(client, prefix) : await deleteKeys(client, options.written);
+    // A Feast layout's hashes are not under the prefix (its locks are): see src/feast/cleanup.ts.
+    if (options.feast !== undefined) keys += options.written === undefined ? await options.feast.deleteProject(client) : await options.feast.deleteWritten(client, options.written);
     return { status: 'deleted', keys };
   } catch (error) {
     return { status: 'skipped', reason: describeError(error) };
@@ -94,7 +97,7 @@ function describeError(error: unknown): string {
 export async function finishRunKeys(
   client: RedisClient,
   prefix: string,
-  options: { keep: boolean; waitMs: number; written?: ReadonlySet<string> | undefined },
+  options: { keep: boolean; waitMs: number; written?: ReadonlySet<string> | undefined; feast?: FeastCleanup | undefined },
 ): Promise<{ end: RedisEndState; cleanup: CleanupOutcome }> {
   const end = await measureRedisAtEnd(client, prefix, options.waitMs);
   const cleanup = await cleanupRunKeys(client, prefix, { ...options, waitMs: end.unavailableAtEnd ? 0 : options.waitMs });

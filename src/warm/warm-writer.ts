@@ -6,6 +6,7 @@ import type { Codec } from '../codec/types.js';
 import { environmentError } from '../errors.js';
 import type { WarmInput, WarmRow } from './warm-input.js';
 import { warmEnvelope } from './warm-stamp.js';
+import type { FeastWarmFormat } from '../feast/warm-format.js';
 
 /**
  * The warm job's loop: encode each row with the scenario's codec, `SET key value PX ttl` in one
@@ -30,6 +31,8 @@ export interface WarmWriterOptions {
   wallMs?: (() => number) | undefined;
   /** Called with each key written (a shared-layout run remembers them for its cleanup). */
   onWrite?: ((key: string) => void) | undefined;
+  /** Write Feast's Redis layout instead of fcbench's keys (`cascade.layout: feast`); `resume` then rewrites every row. @default fcbench's layout */
+  feast?: FeastWarmFormat | undefined;
 }
 
 export interface WarmProgress {
@@ -104,7 +107,23 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
   const inputChecks = options.resume === true && input.checkPresenceWith !== undefined;
   if (inputChecks) input.checkPresenceWith!(present);
 
+  const sendFeast = async (rows: WarmRow[], feast: FeastWarmFormat): Promise<void> => {
+    const batch = feast.encodeBatch(rows, (set) => input.stampOf(set), options.ttlOf, wallMs());
+    progress.skipped += batch.skipped;
+    progress.expired += batch.expired;
+    if (batch.rows === 0) return;
+    if (inFlight !== null) await inFlight;
+    inFlight = feast.write(client, batch).then(() => {
+      progress.written += batch.rows;
+      if (options.onWrite !== undefined) for (const row of batch.written) options.onWrite(valueKey(options.keyPrefix, row.featureSet, input.stampOf(row.featureSet).version, row.entity));
+    }, (error: unknown) => {
+      throw environmentError(`Redis failed during the warm job after ${progress.written} keys: ${(error as Error).message}`, error);
+    });
+    inFlight.catch(() => undefined);
+  };
+
   const send = async (rows: WarmRow[]): Promise<void> => {
+    if (options.feast !== undefined) return sendFeast(rows, options.feast);
     const keys = new Array<string>(rows.length);
     const versions = new Array<string>(rows.length);
     for (let i = 0; i < rows.length; i++) {

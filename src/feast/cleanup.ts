@@ -1,0 +1,55 @@
+import { dataNodes, type RedisClient } from '../redis/client.js';
+import { isProjectKey } from './entity-key.js';
+import { feastView, type FeastView } from './feature-view.js';
+import { feastKeyBuilder, type FeastKeyOptions } from './redis-key.js';
+import type { PayloadSpec } from '../workload/types.js';
+
+/**
+ * The end of a `layout: feast` run's Redis use. Feast keys start with the entity key and end with
+ * the project, so fcbench's prefix SCAN never sees them: a per-run project's hashes are found by
+ * SCAN MATCH `*<project>` (each checked to be exactly that project's key), and a shared run (a
+ * Redis Feast materialized) removes only the fields it wrote, with HDEL, so Feast's own rows and
+ * views stay.
+ */
+export interface FeastCleanup {
+  /** Every hash of the project (a per-run project). */
+  deleteProject(client: RedisClient, batch?: number): Promise<number>;
+  /** The views a shared run filled, by the logical keys it reported (`prefix:set:version:entity`). */
+  deleteWritten(client: RedisClient, keys: Iterable<string>): Promise<number>;
+}
+
+export function feastCleanup(options: FeastKeyOptions & { payloads: Readonly<Record<string, PayloadSpec>> }): FeastCleanup {
+  const views = new Map<string, FeastView>(Object.entries(options.payloads).map(([name, spec]) => [name, feastView(name, spec)]));
+  const keyOf = feastKeyBuilder(options);
+  const pattern = `*${options.project.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}`;
+  return {
+    async deleteProject(client, batch = 500) {
+      let deleted = 0;
+      for (const node of dataNodes(client)) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', batch);
+          cursor = next.toString();
+          const ours = keys.filter((key) => isProjectKey(key, options.project));
+          if (ours.length > 0) deleted += await node.unlink(...ours);
+        } while (cursor !== '0');
+      }
+      return deleted;
+    },
+    async deleteWritten(client, keys) {
+      const pipeline = client.pipeline();
+      let rows = 0;
+      for (const key of keys) {
+        // `${project}:${set}:${version}:${entity}`: set and version have no ':' (NAME_RE), the entity may.
+        const parts = key.slice(options.project.length + 1).split(':');
+        const view = views.get(parts[0] ?? '');
+        if (view === undefined || parts.length < 3) continue;
+        pipeline.hdel(keyOf(parts.slice(2).join(':')), ...view.readFields);
+        rows++;
+      }
+      if (rows === 0) return 0;
+      const replies = (await pipeline.exec()) ?? [];
+      return replies.filter(([error, removed]) => error === null && (removed as number) > 0).length;
+    },
+  };
+}
