@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countByPrefix, deleteByPrefix } from '../../src/redis/cleanup.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
+import { alive, replicaChildren } from '../helpers/processes.js';
 import { usePrivateRedis } from '../helpers/redis.js';
 import { readResultFiles, useBuiltCli } from './cli-helpers.js';
 
@@ -34,29 +35,6 @@ ${load}
 ${extra}`,
   );
   return { dir, file, out: join(dir, 'out') };
-}
-
-/** Child processes of `pid` running the replica entry module. */
-function replicaChildren(pid: number): number[] {
-  const found: number[] = [];
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  for (const child of text === '' ? [] : text.split(/\s+/).map(Number)) {
-    try {
-      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('replica-entry')) found.push(child);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('fcbench run, load.mode http, builtin replicas', () => {

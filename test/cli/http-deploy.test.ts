@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ColdStartSeries, ResultDocument } from '../../src/results/result-types.js';
+import { alive, replicaChildren } from '../helpers/processes.js';
 import { usePrivateRedis } from '../helpers/redis.js';
 import { readResultFiles, useBuiltCli } from './cli-helpers.js';
 
@@ -47,27 +48,6 @@ function localShareAfter(series: ColdStartSeries, atMs: number, windows: number)
   const range = series.requests.slice(first, first + windows);
   expect(range.length, 'the span after the switch has the windows compared').toBe(windows);
   return series.local.slice(first, first + windows).reduce((a, b) => a + b, 0) / range.reduce((a, b) => a + b, 0);
-}
-
-/** Child processes of `pid` running the replica entry module. */
-function replicaChildren(pid: number): number[] {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return (text === '' ? [] : text.split(/\s+/).map(Number)).filter((child) => {
-    try {
-      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('replica-entry');
-    } catch {
-      return false;
-    }
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('fcbench run, load.mode http: deploy events', () => {
@@ -124,8 +104,10 @@ describe('fcbench run, load.mode http: deploy events', () => {
       expect(deploy.at).toBeLessThan(switchedAt);
     }
     expect(cold!.events[0]!['warmedKeys']).toBe(0);
-    // Three replicas preloaded what Redis held of the 2,000 hottest entities.
-    expect(warm!.events[0]!['warmedKeys'] as number).toBeGreaterThan(1000);
+    // Three replicas preloaded what Redis held of the 2,000 hottest entities: as many as the
+    // traffic before the deploy had fetched (hundreds each here, fewer on a loaded machine).
+    expect(warm!.events[0]!['warmedKeys'] as number).toBeGreaterThan(3 * 50);
+    expect(warm!.events[0]!['warmedKeys'] as number).toBeLessThanOrEqual(3 * 2000);
     expect(warm!.coldStarts![1]!.label).toMatch(/^started \d+\.\d\d s, preloaded \d+\.\d\d s \(old replicas serving\), then served from cache/);
     // Redis is shared and warm, so what warmLocal changes is the local tier's share of the
     // responses (Server-Timing's tier) right after the switch, and the Redis reads until steady.
