@@ -85,6 +85,7 @@ serving processes (own cascade and local LRU each, sharing the Redis), stopped o
 a URL target drives your own service (loopback only unless --allow-remote; checked before anything
 is sent). driver: open is an open loop at load.rate (latency from each intended start); driver:
 autocannon is a closed loop. Per-tier figures come from the Server-Timing header (docs/service-contract.md).
+A deploy event starts a new generation of replica processes and stops the old one once idle.
 Sharded load (--shard i/N, README "Running past one machine"): every shard needs the same Redis
 (--redis or REDIS_URL) and --shard-group; shards start together at a barrier on that Redis (exit 3
 when the others do not come within --shard-timeout), expire-hot, batch and redis-pause events and
