@@ -179,7 +179,7 @@ export const CLIENT_SCRIPT = String.raw`
     'redis-nodes': function (r, t) {
       var s = r.redisNodes; var options = common();
       options.interaction = { mode: 'index', intersect: false };
-      options.scales = { y: { beginAtZero: true, title: axisTitle('commands in the run') },
+      options.scales = { x: { ticks: { autoSkip: false } }, y: { beginAtZero: true, title: axisTitle('commands in the run') },
         y1: { position: 'right', beginAtZero: true, title: axisTitle('keys at the end'), grid: { drawOnChartArea: false } } };
       return { type: 'bar', options: options, data: { labels: s.labels, datasets: [
         { label: 'commands', data: s.commands, backgroundColor: t.series[0], yAxisID: 'y' },

@@ -117,6 +117,24 @@ thresholds:
     expect(await countByPrefix(client, 'fcb-cl')).toBe(0);
   });
 
+  it('the shipped hot-keys-cluster scenario: one master takes the head of the Zipf traffic, a local tier evens the masters out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fcb-hot-'));
+    const seeds = `cascade.redis.cluster=${JSON.stringify(cluster.urls.slice(0, 3))}`;
+    const out = await cli.run(['run', 'scenarios/hot-keys-cluster.yaml', '--duration', '1s', '--set', 'warmup=0s', '--set', seeds, '--out', dir, '--no-report', '--quiet']);
+    expect(out.code, out.stderr).toBe(0);
+    const busiest = (r: ResultDocument) => {
+      const masters = (r.redis.nodes ?? []).filter((n) => n.role === 'master');
+      const total = masters.reduce((sum, n) => sum + n.commandsProcessed!, 0);
+      return Math.max(...masters.map((n) => n.commandsProcessed!)) / total;
+    };
+    const [without, withLocal] = ['false', 'true'].map((on) => readResultFiles(dir).find((r) => r.scenario.variant === `cascade.local.enabled=${on}`)!);
+    expect(without!.requests.errors).toBe(0);
+    // Hash-tagged keys: one MGET per request for both sets, so Redis saw as many MGETs as lookups.
+    expect(without!.redis.commands?.['mget']).toBe(without!.tiers.redis.lookups);
+    expect(busiest(without!)).toBeGreaterThan(busiest(withLocal!));
+    expect(busiest(without!)).toBeGreaterThan(0.4);
+  });
+
   it('bad input before any load: --redis with a cluster, tracking, and a seed that is not loopback', async () => {
     const { dir, file } = scenario('duration: 1s');
     const both = await cli.run(args(file, dir, ['--redis', cluster.urls[0]!]));

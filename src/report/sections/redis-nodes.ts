@@ -24,7 +24,7 @@ export function renderRedisNodes(result: ResultDocument, index: number): SafeHtm
   ]);
   const skew = serving.length > 1 && total > 0 ? `The busiest node took ${formatRatio(busiest / total)} of the commands (an even spread is ${formatRatio(1 / serving.length)}).` : '';
   return html`<h3>Redis Cluster nodes</h3>
-<div class="grid2 narrow-chart">${table(['node', 'role at the end', 'keys', 'memory', 'commands in the run', 'share'], rows, 'num')}
+<div class="grid2 narrow-chart">${table(['node', 'role (end)', 'keys', 'memory', 'commands', 'share'], rows, 'num')}
 ${chart('redis-nodes', index, 'Commands and keys per Redis Cluster node', 'Commands each node processed during the run (left axis) and the keys it held at the end (right axis).')}</div>
-${note(`Read from every node before and after the measured phase; a replica's commands are mostly replication. ${skew}`)}`;
+${note(`Read from every node before and after the measured phase: keys and memory at the end, commands during the run; a replica's commands are mostly replication. ${skew}`)}`;
 }
