@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { dataNodes, type RedisClient } from '../redis/client.js';
 import { isProjectKey } from './entity-key.js';
 import { feastView, type FeastView } from './feature-view.js';
@@ -14,6 +15,8 @@ import type { PayloadSpec } from '../workload/types.js';
 export interface FeastCleanup {
   /** Every hash of the project (a per-run project). */
   deleteProject(client: RedisClient, batch?: number): Promise<number>;
+  /** How many hashes the project has, and their mean MEMORY USAGE over up to `sample` of them (the result's redis.keys and bytesPerKey). */
+  measure(client: RedisClient, sample?: number): Promise<{ keys: number; bytesPerKey: number }>;
   /** The views a shared run filled, by the logical keys it reported (`prefix:set:version:entity`). */
   deleteWritten(client: RedisClient, keys: Iterable<string>): Promise<number>;
 }
@@ -22,19 +25,41 @@ export function feastCleanup(options: FeastKeyOptions & { payloads: Readonly<Rec
   const views = new Map<string, FeastView>(Object.entries(options.payloads).map(([name, spec]) => [name, feastView(name, spec)]));
   const keyOf = feastKeyBuilder(options);
   const pattern = `*${options.project.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}`;
+  /** SCAN every master for the project's keys; `onKeys` gets each batch with its node. */
+  const scanProject = async (client: RedisClient, batch: number, onKeys: (node: Redis, keys: Buffer[]) => Promise<void>): Promise<void> => {
+    for (const node of dataNodes(client)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', batch);
+        cursor = next.toString();
+        const ours = keys.filter((key) => isProjectKey(key, options.project));
+        if (ours.length > 0) await onKeys(node, ours);
+      } while (cursor !== '0');
+    }
+  };
   return {
     async deleteProject(client, batch = 500) {
       let deleted = 0;
-      for (const node of dataNodes(client)) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await node.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', batch);
-          cursor = next.toString();
-          const ours = keys.filter((key) => isProjectKey(key, options.project));
-          if (ours.length > 0) deleted += await node.unlink(...ours);
-        } while (cursor !== '0');
-      }
+      await scanProject(client, batch, async (node, keys) => {
+        deleted += await node.unlink(...keys);
+      });
       return deleted;
+    },
+    async measure(client, sample = 200) {
+      let keys = 0;
+      let bytes = 0;
+      let sampled = 0;
+      await scanProject(client, 1000, async (node, batch) => {
+        keys += batch.length;
+        for (const key of batch.slice(0, Math.max(0, sample - sampled))) {
+          const usage = (await node.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number | null;
+          if (typeof usage === 'number') {
+            bytes += usage;
+            sampled++;
+          }
+        }
+      });
+      return { keys, bytesPerKey: sampled === 0 ? 0 : bytes / sampled };
     },
     async deleteWritten(client, keys) {
       const pipeline = client.pipeline();

@@ -45,7 +45,7 @@ export function whenReady(client: RedisClient, waitMs: number): Promise<boolean>
  * stalls during the run must not lose the run: the first failure stops the questions, and the
  * state says which figures are missing and why.
  */
-export async function measureRedisAtEnd(client: RedisClient, prefix: string, waitMs: number): Promise<RedisEndState> {
+export async function measureRedisAtEnd(client: RedisClient, prefix: string, waitMs: number, feast?: FeastCleanup): Promise<RedisEndState> {
   const state: RedisEndState = { usedMemoryAfter: null, keys: null, bytesPerKey: null, unavailableAtEnd: false };
   if (!(await whenReady(client, waitMs))) {
     return { ...state, unavailableAtEnd: true, note: `Redis was not reachable within ${waitMs} ms after the measured phase (connection ${client.status})` };
@@ -57,6 +57,11 @@ export async function measureRedisAtEnd(client: RedisClient, prefix: string, wai
     state.keys = await countByPrefix(client, prefix);
     step = 'MEMORY USAGE';
     state.bytesPerKey = await meanBytesPerKey(client, prefix);
+    // Feast's hashes are not under the prefix: they are the values, so they are what keys and bytes per key count.
+    if (feast !== undefined) {
+      step = 'SCAN (Feast hashes)';
+      ({ keys: state.keys, bytesPerKey: state.bytesPerKey } = await feast.measure(client));
+    }
     return state;
   } catch (error) {
     return { ...state, unavailableAtEnd: true, note: `${step} failed after the measured phase: ${describeError(error)}` };
@@ -99,7 +104,7 @@ export async function finishRunKeys(
   prefix: string,
   options: { keep: boolean; waitMs: number; written?: ReadonlySet<string> | undefined; feast?: FeastCleanup | undefined },
 ): Promise<{ end: RedisEndState; cleanup: CleanupOutcome }> {
-  const end = await measureRedisAtEnd(client, prefix, options.waitMs);
+  const end = await measureRedisAtEnd(client, prefix, options.waitMs, options.feast);
   const cleanup = await cleanupRunKeys(client, prefix, { ...options, waitMs: end.unavailableAtEnd ? 0 : options.waitMs });
   return { end, cleanup };
 }

@@ -77,6 +77,9 @@ describe('cascade.layout feast, end to end', () => {
     expect(result!.tiers.source.calls).toBeGreaterThan(0);
     expect(result!.tiers.source.calls).toBeLessThanOrEqual(4);
     expect(result!.tiers.redis.hits).toBe(200 - result!.tiers.source.calls);
+    // The values are the project's hashes, one per entity: what redis.keys and bytesPerKey count.
+    expect(result!.redis.keys).toBe(2);
+    expect(result!.redis.bytesPerKey).toBeGreaterThan(0);
     expect(result!.redis.cleanup).toMatchObject({ status: 'deleted' });
     expect(await client.dbsize()).toBe(keysBefore);
     const [, left] = await client.scanBuffer('0', 'MATCH', '*feastrun*', 'COUNT', 1000);
