@@ -75,6 +75,9 @@ Examples:
 
 Redis: --redis, else cascade.redis.url; "auto" = REDIS_URL if set, else a private redis-server on a
 free loopback port (stopped afterwards). Keys live under <keyPrefix>:<run id> and are deleted after.
+Redis Cluster: cascade.redis.cluster: [redis://host:port, ...] (seeds; url and --redis are then not
+used). The entity becomes a hash tag in every key, cleanup SCANs every master, and the result lists
+each node (redis.nodes). Try it locally: npm run local-cluster -- run <scenario.yaml>.
 Ctrl-C or SIGTERM stops issuing, lets in-flight requests finish, writes partial results, deletes the
 keys and exits 130; a second signal exits at once, naming what was already written.
 --out and --report are checked (created, and a probe file written) before any load is sent. A result
