@@ -35,6 +35,7 @@ export async function runReplicaProcess(): Promise<void> {
       resolve(message.config);
     };
     process.on('message', onMessage);
+    send({ type: 'loaded' });
   });
   // A stop may come while still starting (the run ended during a deploy): then there is nothing to close.
   let replica: RunningReplica | null = null;

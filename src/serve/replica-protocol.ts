@@ -28,7 +28,8 @@ export interface ReplicaConfig {
 }
 
 export type ParentMessage = { type: 'start'; config: ReplicaConfig } | { type: 'stop' };
-export type ChildMessage = { type: 'ready'; port: number; pid: number } | { type: 'failed'; code: string; message: string };
+/** `loaded`: modules loaded, waiting for `start` (a spare waits here until a deploy). */
+export type ChildMessage = { type: 'loaded' } | { type: 'ready'; port: number; pid: number } | { type: 'failed'; code: string; message: string };
 
 /**
  * Commands of `POST /_fcbench/control`. Events reach every replica through these. A `deploy`

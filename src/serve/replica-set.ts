@@ -113,6 +113,17 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
     return child;
   };
   const spares: ChildProcess[] = [];
+  /** Resolves once a spare has loaded its modules and waits (or has died: launch then forks anew). */
+  const loadedOf = (child: ChildProcess): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, startTimeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      child.on('message', (message: ChildMessage) => message.type === 'loaded' && done());
+      child.once('exit', done);
+    });
   const takeChild = (): ChildProcess => {
     for (let spare = spares.shift(); spare !== undefined; spare = spares.shift()) if (spare.exitCode === null && spare.signalCode === null) return spare;
     return spawn();
@@ -174,7 +185,8 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
     const first = launch(options.count);
     // Forked now, before any traffic: a deploy then does not put Node's start-up on the cores the serving replicas use.
     for (let i = 0; i < (options.spares ?? 0); i++) spares.push(spawn());
-    await first;
+    // And loaded before the run sends traffic, so their start-up is not in its figures either.
+    await Promise.all([first, ...spares.map(loadedOf)]);
   } catch (error) {
     await stop();
     throw error;
