@@ -33,6 +33,8 @@ import { createRequestPlan } from './request-plan.js';
 export type HttpRunOptions = VariantRunOptions;
 
 const PROGRESS_EVERY_MS = 1000;
+/** Idle processes held for deploys (tens of MB each); a deploy needing more forks the rest at its event. */
+const MAX_SPARE_PROCESSES = 16;
 /** Events that missed a dead replica, listed in the result (a bound: one dead replica misses every later event). */
 const MAX_UNREACHED = 50;
 
@@ -80,7 +82,7 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
       replicas = await startReplicaSet({
         count: scenario.cascade.replicas,
         // One idle process per replica the deploys will start (see README "Deploys and cold starts").
-        spares: replicaSlots(scenario.cascade.replicas, scenario.events) - scenario.cascade.replicas,
+        spares: Math.min(MAX_SPARE_PROCESSES, replicaSlots(scenario.cascade.replicas, scenario.events) - scenario.cascade.replicas),
         config: (id) => ({ id, scenario, scenarioDir: options.scenarioDir, keyPrefix, runId, redisUrl: connectUrl }),
       });
     }
