@@ -74,13 +74,28 @@ export async function readMany(core: CascadeCore, keys: string[]): Promise<(Buff
 }
 
 /** SET with the value's remaining hard TTL. A failure is recorded on the trace, never thrown: the get already has its value. */
-export async function writeValue(core: CascadeCore, key: string, bytes: Buffer, hardExpiresAtMs: number, trace: Trace): Promise<void> {
+export function writeValue(core: CascadeCore, key: string, bytes: Buffer, hardExpiresAtMs: number, trace: Trace): Promise<void> {
+  return timedWrite(core, key, hardExpiresAtMs, trace, (redis, pxMs) => redis.set(key, bytes, 'PX', pxMs));
+}
+
+/**
+ * A write-back of `key` by whatever commands `send` issues with the value's remaining hard TTL
+ * (`pxMs`): timed into `trace.us.redisSet`, reported to `onRedisWrite`, a failure recorded on the
+ * trace and counted, never thrown. Every layout writes through it.
+ */
+export async function timedWrite(
+  core: CascadeCore,
+  key: string,
+  hardExpiresAtMs: number,
+  trace: Trace,
+  send: (redis: NonNullable<CascadeCore['redis']>, pxMs: number) => Promise<unknown>,
+): Promise<void> {
   const redis = core.redis;
   if (redis === null) return;
   const pxMs = Math.max(1, Math.ceil(hardExpiresAtMs - core.clock.wallMs()));
   const startUs = core.clock.nowUs();
   try {
-    await redis.set(key, bytes, 'PX', pxMs);
+    await send(redis, pxMs);
     core.onRedisWrite?.(key);
   } catch (error) {
     trace.errorKind = redisErrorKind(error);

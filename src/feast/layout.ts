@@ -2,7 +2,8 @@ import { badInput } from '../errors.js';
 import type { EncodeStats, EnvelopeHeader, ServedValues } from '../codec/types.js';
 import type { FeatureValues, PayloadSpec } from '../workload/types.js';
 import { makeCachedValue, type CachedValue } from '../cascade/cached-value.js';
-import { redisErrorKind, redisFailure } from '../cascade/cascade-error.js';
+import { redisFailure } from '../cascade/cascade-error.js';
+import { timedWrite } from '../cascade/redis-tier.js';
 import type { CascadeCore, SetState } from '../cascade/core.js';
 import type { RedisLayout } from '../cascade/redis-layout.js';
 import type { Trace } from '../cascade/trace.js';
@@ -145,22 +146,12 @@ export function createFeastLayout(options: FeastLayoutOptions): RedisLayout<Fiel
       return encoded;
     },
 
-    async write(core, _set, key, entity, encoded, hardExpiresAtMs, trace) {
-      const redis = core.redis;
-      if (redis === null) return;
-      const pxMs = Math.max(1, Math.ceil(hardExpiresAtMs - core.clock.wallMs()));
-      const startUs = core.clock.nowUs();
-      try {
+    write(core, _set, key, entity, encoded, hardExpiresAtMs, trace) {
+      return timedWrite(core, key, hardExpiresAtMs, trace, async (redis, pxMs) => {
         const redisKey = keyOf(entity);
         const replies = (await redis.pipeline().hset(redisKey, ...encoded).pexpire(redisKey, pxMs).exec()) ?? [];
         for (const [error] of replies) if (error !== null) throw error;
-        core.onRedisWrite?.(key);
-      } catch (error) {
-        trace.errorKind = redisErrorKind(error);
-        core.stats.writeErrors++;
-      } finally {
-        trace.us.redisSet = core.clock.nowUs() - startUs;
-      }
+      });
     },
 
     async remove(core, set, _key, entity) {

@@ -50,6 +50,17 @@ async function writeFeastRow(project: string, entity: string, row: FeastRow): Pr
   await client.hset(feastRedisKey(project, 'entity_id', entity, 'string'), ...args);
 }
 
+/** A fresh project in which one replica filled both views of `entity` from the source. */
+async function filledBothViews(entity: string) {
+  const project = freshPrefix();
+  const clock = new FakeClock();
+  const client = await redis.client();
+  const cascade = replica(feastOptions(project), { redis: client, source: source(clock), clock });
+  await cascade.get(entity, 'driver_stats', newTrace());
+  await cascade.get(entity, 'risk', newTrace());
+  return { project, clock, client, cascade, key: feastRedisKey(project, 'entity_id', entity, 'string') };
+}
+
 const hmgetCalls = async (): Promise<number> => {
   const info = await (await redis.client()).info('commandstats');
   return Number(/cmdstat_hmget:calls=(\d+)/.exec(info)?.[1] ?? 0);
@@ -101,13 +112,8 @@ describe('cascade.layout feast against a real Redis', () => {
   });
 
   it("reads several feature views of one entity with one HMGET (Feast's hash holds them all)", async () => {
-    const project = freshPrefix();
-    const clock = new FakeClock();
-    const client = await redis.client();
-    const writer = replica(feastOptions(project), { redis: client, source: source(clock), clock });
-    await writer.get('5', 'driver_stats', newTrace());
-    await writer.get('5', 'risk', newTrace());
-    expect(await client.hlen(feastRedisKey(project, 'entity_id', '5', 'string'))).toBe(6 + 2);
+    const { project, clock, client, cascade: writer, key } = await filledBothViews('5');
+    expect(await client.hlen(key)).toBe(6 + 2);
 
     const reader = replica(feastOptions(project), { redis: client, source: source(clock), clock, replicaId: 1 });
     const traces = [newTrace(), newTrace()];
@@ -140,14 +146,8 @@ describe('cascade.layout feast against a real Redis', () => {
   });
 
   it("expire-hot's delete drops one view's fields and leaves the entity's other views", async () => {
-    const project = freshPrefix();
-    const clock = new FakeClock();
-    const client = await redis.client();
-    const cascade = replica(feastOptions(project), { redis: client, source: source(clock), clock });
-    await cascade.get('9', 'driver_stats', newTrace());
-    await cascade.get('9', 'risk', newTrace());
+    const { client, cascade, key } = await filledBothViews('9');
     await cascade.deleteKeys('9', 'driver_stats');
-    const key = feastRedisKey(project, 'entity_id', '9', 'string');
     expect(await client.hexists(key, `_ts:${VIEW}`)).toBe(0);
     expect(await client.hexists(key, '_ts:risk')).toBe(1);
     expect(await client.hlen(key)).toBe(2);
