@@ -8,18 +8,20 @@ import { FenwickTree } from './fenwick.js';
  * the live keys are renumbered in access order (amortised O(1) per access), so memory follows the
  * distinct keys, not the length of the stream.
  *
- * Each key has one mutable entry, found with one Map probe per access: this runs on every request
- * of a run (`bench/mrc.ts` measures what it costs).
+ * This runs on every request of a run (`bench/mrc.ts` measures what it costs), so a key is a small
+ * integer id found with one Map probe, and its slot and each slot's key live in typed arrays: no
+ * object per key, no pointer to chase. A forgotten key's id is reused.
  */
-interface Entry {
-  readonly key: string;
-  slot: number;
-}
+const NONE = -1;
 
 export class StackDistanceCounter {
-  private readonly entries = new Map<string, Entry>();
-  /** The entry whose last access is at each slot; undefined where that access was not a last one. */
-  private slots: (Entry | undefined)[];
+  private readonly ids = new Map<string, number>();
+  /** Key of each id (to forget the oldest key by id); free ids are reused. */
+  private keyOfId: string[] = [];
+  private slotOfId = new Int32Array(1024).fill(NONE);
+  private readonly freeIds: number[] = [];
+  /** The id whose last access is at each slot; NONE where that access was not a last one. */
+  private idAtSlot: Int32Array;
   private tree: FenwickTree;
   private now = 0;
   /** Lowest slot that may still hold a live key (eviction starts its search there). */
@@ -39,34 +41,33 @@ export class StackDistanceCounter {
     private readonly maxKeys = Infinity,
   ) {
     this.tree = new FenwickTree(initialSlots);
-    this.slots = new Array<Entry | undefined>(initialSlots);
+    this.idAtSlot = new Int32Array(initialSlots).fill(NONE);
   }
 
   get distinctKeys(): number {
-    return this.entries.size;
+    return this.ids.size;
   }
 
   /** Records one access; returns its distance (Infinity for a first access). */
   access(key: string): number {
     if (this.now === this.tree.size) this.compact();
     const slot = this.now++;
-    let entry = this.entries.get(key);
+    let id = this.ids.get(key);
     let distance = Infinity;
-    if (entry !== undefined) {
-      const previous = entry.slot;
+    if (id !== undefined) {
+      const previous = this.slotOfId[id]!;
       // Every live key has one mark, all before `slot`: those after `previous` are the live count
       // less the marks up to it (one prefix query instead of a range).
-      distance = this.entries.size - this.tree.prefix(previous) + 1;
+      distance = this.ids.size - this.tree.prefix(previous) + 1;
       this.tree.add(previous, -1);
-      this.slots[previous] = undefined;
-      entry.slot = slot;
+      this.idAtSlot[previous] = NONE;
     } else {
-      entry = { key, slot };
-      this.entries.set(key, entry);
+      id = this.newId(key);
     }
+    this.slotOfId[id] = slot;
+    this.idAtSlot[slot] = id;
     this.tree.add(slot, 1);
-    this.slots[slot] = entry;
-    if (this.entries.size > this.maxKeys) this.evictOldest();
+    if (this.ids.size > this.maxKeys) this.evictOldest();
     if (this.counting) {
       if (distance === Infinity) this.histogram.addCold(this.weight);
       else this.histogram.add(distance * this.weight, this.weight);
@@ -76,35 +77,54 @@ export class StackDistanceCounter {
 
   /** Forgets a key; its mark goes, later ones keep their order. */
   forget(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
-    this.tree.add(entry.slot, -1);
-    this.slots[entry.slot] = undefined;
-    this.entries.delete(key);
+    const id = this.ids.get(key);
+    if (id === undefined) return;
+    const slot = this.slotOfId[id]!;
+    this.tree.add(slot, -1);
+    this.idAtSlot[slot] = NONE;
+    this.slotOfId[id] = NONE;
+    this.ids.delete(key);
+    this.keyOfId[id] = '';
+    this.freeIds.push(id);
+  }
+
+  private newId(key: string): number {
+    const id = this.freeIds.pop() ?? this.keyOfId.length;
+    if (id === this.keyOfId.length) this.keyOfId.push(key);
+    else this.keyOfId[id] = key;
+    if (id >= this.slotOfId.length) {
+      const grown = new Int32Array(this.slotOfId.length * 2).fill(NONE);
+      grown.set(this.slotOfId);
+      this.slotOfId = grown;
+    }
+    this.ids.set(key, id);
+    return id;
   }
 
   private evictOldest(): void {
-    while (this.slots[this.oldest] === undefined) this.oldest++;
-    this.forget(this.slots[this.oldest]!.key);
+    while (this.idAtSlot[this.oldest] === NONE) this.oldest++;
+    this.forget(this.keyOfId[this.idAtSlot[this.oldest]!]!);
   }
 
   /** Renumbers live keys 0..n-1 in access order, in a tree at least four times their number. */
   private compact(): void {
-    const size = Math.max(1024, 4 * this.entries.size, this.tree.size);
+    const size = Math.max(1024, 4 * this.ids.size, this.tree.size);
     // Read in order and rewritten in place: the n-th live slot is never after its old slot.
-    const slots = this.slots;
+    const idAtSlot = this.idAtSlot;
     let next = 0;
     for (let slot = 0; slot < this.now; slot++) {
-      const entry = slots[slot];
-      if (entry === undefined) continue;
-      slots[slot] = undefined;
-      slots[next] = entry;
-      entry.slot = next;
+      const id = idAtSlot[slot]!;
+      if (id === NONE) continue;
+      idAtSlot[slot] = NONE;
+      idAtSlot[next] = id;
+      this.slotOfId[id] = next;
       next++;
     }
     if (size !== this.tree.size) {
       this.tree = new FenwickTree(size);
-      slots.length = size;
+      const grown = new Int32Array(size).fill(NONE);
+      grown.set(idAtSlot.subarray(0, next));
+      this.idAtSlot = grown;
     }
     this.tree.resetToFirst(next);
     this.now = next;
