@@ -17,6 +17,8 @@ import { createCodec } from '../src/codec/index.js';
 import type { CodecOptions } from '../src/codec/types.js';
 import { connectRedis } from '../src/redis/connect.js';
 import { startPrivateRedis } from '../src/redis/private-server.js';
+import { feastRedisKey } from '../src/feast/entity-key.js';
+import { feastView } from '../src/feast/feature-view.js';
 import { createPayloadGenerator } from '../src/workload/payload.js';
 import { createRng } from '../src/workload/rng.js';
 import type { BenchSection } from './types.js';
@@ -44,7 +46,7 @@ function meanMs(task: Task | undefined): number {
 
 const TENSOR: CodecOptions = { format: 'tensor', compression: 'none', compressAboveBytes: 0, layouts: { credit: PAYLOAD } };
 
-function build(redis: Redis | null, keyPrefix: string, localEnabled: boolean, codec: CodecOptions = CODEC): Cascade {
+function build(redis: Redis | null, keyPrefix: string, localEnabled: boolean, codec: CodecOptions = CODEC, layout: CascadeOptions['layout'] = undefined): Cascade {
   const generate = createPayloadGenerator(PAYLOAD);
   const source = createSimulatedSource(
     { latency: { fixedMs: 0 }, concurrency: 1024, versions: { credit: 'v1' } },
@@ -56,6 +58,7 @@ function build(redis: Redis | null, keyPrefix: string, localEnabled: boolean, co
     local: { enabled: localEnabled, maxEntries: ENTITIES * 2, ttlMs: 3_600_000 },
     redis: { keyPrefix },
     stampede: { strategy: 'single-flight' },
+    layout,
   };
   return createCascade(options, { redis, source, clock: systemClock, rng: createRng(2), replicaId: 0 });
 }
@@ -126,8 +129,13 @@ async function redisHit(entities: string[]): Promise<BenchSection['rows']> {
   try {
     const cascade = build(redis, 'bench', false);
     const tensorCascade = build(redis, 'bench-tensor', false, TENSOR);
+    // cascade.layout feast: the same payload as Feast's hash per entity (src/feast/layout.ts).
+    const feastCascade = build(redis, 'bench-feast', false, { ...CODEC, layouts: { credit: PAYLOAD } }, { kind: 'feast' });
     for (const e of entities) await cascade.get(e, 'credit', newTrace());
     for (const e of entities) await tensorCascade.get(e, 'credit', newTrace());
+    for (const e of entities) await feastCascade.get(e, 'credit', newTrace());
+    const feastKeys = entities.map((e) => feastRedisKey('bench-feast', 'entity_id', e, 'string'));
+    const feastFields = feastView('credit', PAYLOAD).readFields;
     const keys = entities.map((e) => cascade.keyFor(e, 'credit'));
     const codec = createCodec(CODEC);
     const traces = Array.from({ length: ENTITIES }, () => newTrace());
@@ -147,20 +155,31 @@ async function redisHit(entities: string[]): Promise<BenchSection['rows']> {
       await tensorCascade.get(entities[i] as string, 'credit', trace);
       if (trace.servedBy !== 'redis') throw new Error(`expected a Redis hit, got ${trace.servedBy}`);
     }));
+    bench.add('raw hmgetBuffer of a Feast view', inFlight(async (i) => (sink += (await redis.hmgetBuffer(feastKeys[i] as Buffer, ...feastFields)).length)));
+    bench.add('cascade.get feast, Redis hit', inFlight(async (i) => {
+      const trace = resetTrace(traces[i] as ReturnType<typeof newTrace>);
+      await feastCascade.get(entities[i] as string, 'credit', trace);
+      if (trace.servedBy !== 'redis') throw new Error(`expected a Redis hit, got ${trace.servedBy}`);
+    }));
     await bench.run();
     await cascade.close();
     await tensorCascade.close();
+    await feastCascade.close();
     const opsPerSec = (task: Task | undefined) => (IN_FLIGHT * CHAIN_LENGTH) / (meanMs(task) / 1000);
     const raw = opsPerSec(bench.tasks[0]);
     const decoded = opsPerSec(bench.tasks[1]);
     const ours = opsPerSec(bench.tasks[2]);
     const tensor = opsPerSec(bench.tasks[3]);
+    const feastRaw = opsPerSec(bench.tasks[4]);
+    const feast = opsPerSec(bench.tasks[5]);
     return [
       { measure: 'Redis hit x64: raw getBuffer', value: raw, unit: 'ops/s', ratio: 1, target: '' },
       { measure: 'Redis hit x64: raw getBuffer + codec.decode', value: decoded, unit: 'ops/s', ratio: decoded / raw, target: '' },
       { measure: 'Redis hit x64: cascade.get (local off)', value: ours, unit: 'ops/s', ratio: ours / raw, target: '>= 0.9' },
       { measure: 'Redis hit x64: cascade.get vs getBuffer + decode', value: ours, unit: 'ops/s', ratio: ours / decoded, target: '' },
       { measure: 'Redis hit x64: cascade.get, codec tensor (local off)', value: tensor, unit: 'ops/s', ratio: tensor / raw, target: '>= 0.8' },
+      { measure: 'Redis hit x64: raw hmgetBuffer of a Feast view (61 fields)', value: feastRaw, unit: 'ops/s', ratio: feastRaw / raw, target: '' },
+      { measure: 'Redis hit x64: cascade.get, layout feast (local off)', value: feast, unit: 'ops/s', ratio: feast / raw, target: '' },
     ];
   } finally {
     redis.disconnect();
