@@ -111,7 +111,8 @@ export function assembleResult(input: ResultInputs): ResultDocument {
     tiers,
     stampede: { strategy: scenario.stampede.strategy, ...summary.stampede },
     freshness: input.batch ? { ...summary.freshness, ...input.batch } : summary.freshness,
-    payload: { ...summary.payload, format: scenario.codec.format, compression: scenario.codec.compression },
+    // Under cascade.layout feast the codec is not what Redis holds: each feature is a feast.types.Value.
+    payload: { ...summary.payload, ...(scenario.cascade.layout === 'feast' ? { format: 'feast-value-proto', compression: 'none' } : { format: scenario.codec.format, compression: scenario.codec.compression }) },
     redis: redisSection(input.redis),
     cost: computeCost(
       {

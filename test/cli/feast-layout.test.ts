@@ -79,6 +79,7 @@ describe('cascade.layout feast, end to end', () => {
     expect(result!.tiers.redis.hits).toBe(200 - result!.tiers.source.calls);
     // The values are the project's hashes, one per entity: what redis.keys and bytesPerKey count.
     expect(result!.redis.keys).toBe(2);
+    expect(result!.payload).toMatchObject({ format: 'feast-value-proto', compression: 'none' });
     expect(result!.redis.bytesPerKey).toBeGreaterThan(0);
     expect(result!.redis.cleanup).toMatchObject({ status: 'deleted' });
     expect(await client.dbsize()).toBe(keysBefore);
