@@ -20,7 +20,7 @@ export class StringInterner {
     const length = end - start;
     for (let i = 0; i < this.#bytes.length; i++) {
       const known = this.#bytes[i]!;
-      if (known.length === length && known.compare(source, start, end) === 0) return this.#strings[i]!;
+      if (known.length === length && sameBytes(known, source, start)) return this.#strings[i]!;
     }
     const text = source.toString('utf8', start, end);
     // Re-encode rather than copy: invalid UTF-8 maps to U+FFFD and must not match its own garbage later.
@@ -31,7 +31,7 @@ export class StringInterner {
   /** Whether `source[start, end)` holds exactly the UTF-8 bytes of `text`. */
   equals(text: string, source: Buffer, start: number, end: number): boolean {
     const bytes = this.#bytesOf(text);
-    return bytes.length === end - start && bytes.compare(source, start, end) === 0;
+    return bytes.length === end - start && sameBytes(bytes, source, start);
   }
 
   #bytesOf(text: string): Buffer {
@@ -52,4 +52,13 @@ export class StringInterner {
     this.#strings.push(text);
     this.#bytes.push(bytes);
   }
+}
+
+/**
+ * `known` equals `source[start, start + known.length)`. A loop, not Buffer.compare: names and
+ * versions are a few bytes, and the native call's fixed cost was an eighth of a tensor decode.
+ */
+function sameBytes(known: Buffer, source: Buffer, start: number): boolean {
+  for (let i = 0; i < known.length; i++) if (known[i] !== source[start + i]) return false;
+  return true;
 }
