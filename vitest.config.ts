@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config';
  * is by content, so a new file lands in the right group without a list to keep.
  */
 const STARTS_SOMETHING =
-  /helpers\/(redis|postgres)|spawn|execFile|fcbenchCliMain|chromium|playwright|Worker|child_process|startPrivateRedis|runScenario|provisionRedis|http\.|listen\(/;
+  /helpers\/(redis|postgres)|spawn|execFile|fcbenchCliMain|chromium|playwright|Worker|child_process|startPrivateRedis|startPrivateCluster|runScenario|provisionRedis|http\.|listen\(/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

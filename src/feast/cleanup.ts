@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { dataNodes, type RedisClient } from '../redis/client.js';
+import { pipelineByNode, unlinkKeys } from '../redis/slots.js';
 import { isProjectKey } from './entity-key.js';
 import { feastView, type FeastView } from './feature-view.js';
 import { feastKeyBuilder, type FeastKeyOptions } from './redis-key.js';
@@ -40,8 +41,9 @@ export function feastCleanup(options: FeastKeyOptions & { payloads: Readonly<Rec
   return {
     async deleteProject(client, batch = 500) {
       let deleted = 0;
-      await scanProject(client, batch, async (node, keys) => {
-        deleted += await node.unlink(...keys);
+      // Through the client, split by slot: a cluster node refuses a multi-key UNLINK across slots.
+      await scanProject(client, batch, async (_node, keys) => {
+        deleted += await unlinkKeys(client, keys);
       });
       return deleted;
     },
@@ -62,18 +64,15 @@ export function feastCleanup(options: FeastKeyOptions & { payloads: Readonly<Rec
       return { keys, bytesPerKey: sampled === 0 ? 0 : bytes / sampled };
     },
     async deleteWritten(client, keys) {
-      const pipeline = client.pipeline();
-      let rows = 0;
+      const rows: { key: Buffer; fields: readonly Buffer[] }[] = [];
       for (const key of keys) {
         // `${project}:${set}:${version}:${entity}`: set and version have no ':' (NAME_RE), the entity may.
         const parts = key.slice(options.project.length + 1).split(':');
         const view = views.get(parts[0] ?? '');
-        if (view === undefined || parts.length < 3) continue;
-        pipeline.hdel(keyOf(parts.slice(2).join(':')), ...view.readFields);
-        rows++;
+        if (view !== undefined && parts.length >= 3) rows.push({ key: keyOf(parts.slice(2).join(':')), fields: view.readFields });
       }
-      if (rows === 0) return 0;
-      const replies = (await pipeline.exec()) ?? [];
+      const redisKeys = rows.map((row) => row.key);
+      const replies = await pipelineByNode(client, redisKeys, (pipeline, i) => pipeline.hdel(redisKeys[i]!, ...rows[i]!.fields));
       return replies.filter(([error, removed]) => error === null && (removed as number) > 0).length;
     },
   };

@@ -4,6 +4,7 @@ import type { FeatureValues, PayloadSpec } from '../workload/types.js';
 import { makeCachedValue, type CachedValue } from '../cascade/cached-value.js';
 import { redisFailure } from '../cascade/cascade-error.js';
 import { timedWrite } from '../cascade/redis-tier.js';
+import { pipelineByNode } from '../redis/slots.js';
 import type { CascadeCore, SetState } from '../cascade/core.js';
 import type { RedisLayout } from '../cascade/redis-layout.js';
 import type { Trace } from '../cascade/trace.js';
@@ -112,9 +113,8 @@ export function createFeastLayout(options: FeastLayoutOptions): RedisLayout<Fiel
         if (groups.length === 1) {
           replies = [await redis.hmgetBuffer(keyOf(groups[0]![0]), ...fieldsOf(groups[0]![1]))];
         } else {
-          const pipeline = redis.pipeline();
-          for (const [entity, indexes] of groups) pipeline.hmgetBuffer(keyOf(entity), ...fieldsOf(indexes));
-          replies = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+          const redisKeys = groups.map(([entity]) => keyOf(entity));
+          replies = (await pipelineByNode(redis, redisKeys, (pipeline, g) => pipeline.hmgetBuffer(redisKeys[g]!, ...fieldsOf(groups[g]![1])))).map(([error, reply]) => {
             if (error !== null) throw error;
             return reply as (Buffer | null)[];
           });

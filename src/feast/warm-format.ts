@@ -1,6 +1,7 @@
 import { badInput } from '../errors.js';
 import type { ResolvedTtl } from '../cascade/options.js';
 import type { RedisClient } from '../redis/client.js';
+import { pipelineByNode } from '../redis/slots.js';
 import type { WarmRow } from '../warm/warm-input.js';
 import { warmEnvelope } from '../warm/warm-stamp.js';
 import type { PayloadSpec } from '../workload/types.js';
@@ -60,9 +61,8 @@ export function feastWarmFormat(options: FeastKeyOptions & { payloads: Readonly<
       return batch;
     },
     async write(client, batch) {
-      const pipeline = client.pipeline();
-      for (let i = 0; i < batch.rows; i++) pipeline.hset(batch.keys[i]!, ...batch.args[i]!).pexpire(batch.keys[i]!, batch.pxMs[i]!);
-      for (const [error] of (await pipeline.exec()) ?? []) {
+      const replies = await pipelineByNode(client, batch.keys, (pipeline, i) => pipeline.hset(batch.keys[i]!, ...batch.args[i]!).pexpire(batch.keys[i]!, batch.pxMs[i]!), 2);
+      for (const [error] of replies) {
         if (error !== null) throw error;
       }
     },

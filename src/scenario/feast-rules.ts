@@ -4,8 +4,8 @@ import type * as z from 'zod';
  * What `cascade.layout: feast` cannot hold, refused at validation (exit 2, file:line:field). Feast's
  * hash has no fcbench envelope: no version (versioned keys, batch publish and rollback), no soft
  * expiry (soft TTL, swr, XFetch's early refresh, expire-hot `expiry: soft`), and its values are
- * ValueProto bytes, not the codec's (tensor, compression). What is not wired yet for it: Redis
- * Cluster, HTTP replica processes, other cascade implementations, local invalidation by key name.
+ * ValueProto bytes, not the codec's (tensor, compression). What is not wired yet for it: HTTP
+ * replica processes, other cascade implementations, local invalidation by key name.
  * Runs even when other fields failed, so it reads its input defensively.
  */
 export function checkFeastLayout(scenario: Record<string, unknown>, ctx: z.RefinementCtx): void {
@@ -21,7 +21,6 @@ export function checkFeastLayout(scenario: Record<string, unknown>, ctx: z.Refin
   if (typeof cascade.implementation === 'string' && cascade.implementation !== 'fcbench') {
     refuse(['cascade', 'implementation'], cascade.implementation, "the layout is fcbench's own Redis tier; another implementation keeps its own");
   }
-  if (Array.isArray(cascade.redis?.cluster)) refuse(['cascade', 'redis', 'cluster'], cascade.redis.cluster, 'Redis Cluster is not wired for Feast keys yet');
   const invalidation = cascade.local?.invalidation;
   if (invalidation === 'pubsub' || invalidation === 'tracking') refuse(['cascade', 'local', 'invalidation'], invalidation, 'invalidations name fcbench keys; use ttl');
   const codec = scenario['codec'] as { format?: unknown; compression?: unknown } | undefined;

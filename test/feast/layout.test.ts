@@ -1,54 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/cascade/clock.js';
-import type { CascadeOptions } from '../../src/cascade/options.js';
 import { newTrace } from '../../src/cascade/trace.js';
-import { createSimulatedSource } from '../../src/cascade/simulated-source.js';
 import { feastCleanup } from '../../src/feast/cleanup.js';
 import { feastRedisKey } from '../../src/feast/entity-key.js';
 import { featureField } from '../../src/feast/feature-view.js';
 import { decodeTimestamp, decodeValue } from '../../src/feast/value-proto.js';
-import { createPayloadGenerator } from '../../src/workload/payload.js';
-import { createRng } from '../../src/workload/rng.js';
 import { freshPrefix, replica } from '../cascade/fixture.js';
 import { usePrivateRedis } from '../helpers/redis.js';
-import { hex, vectors, type FeastRow } from './vectors.js';
+import { DRIVER, RISK, VIEW, feastOptions, feastSource as source, generate, writeFeastRow as writeRow } from './layout-fixture.js';
+import { vectors } from './vectors.js';
 
 const redis = usePrivateRedis();
-const DRIVER = { floats: 2, ints: 1, strings: 1, embedding: 2, stringLength: 6 };
-const RISK = { floats: 1, ints: 0, strings: 0, embedding: 0 };
-const generate = { driver_stats: createPayloadGenerator(DRIVER), risk: createPayloadGenerator(RISK) };
-const VIEW = vectors.hashes.featureView;
-
-function feastOptions(project: string): CascadeOptions {
-  return {
-    featureSets: [
-      { name: 'driver_stats', version: 'v1', ttl: { hardMs: 60_000 } },
-      { name: 'risk', version: 'v1', ttl: { hardMs: 60_000 } },
-    ],
-    codec: { format: 'msgpack', compression: 'none', compressAboveBytes: 0, layouts: { driver_stats: DRIVER, risk: RISK } },
-    local: { enabled: false },
-    redis: { keyPrefix: project },
-    stampede: { strategy: 'single-flight' },
-    failurePolicy: 'serve-stale',
-    layout: { kind: 'feast' },
-  };
-}
-
-function source(clock: FakeClock) {
-  return createSimulatedSource(
-    { latency: { fixedMs: 0 }, concurrency: 100, errorRate: 0, timeoutMs: 60_000, versions: { driver_stats: 'v1', risk: 'v1' } },
-    { clock, rng: createRng(1).fork('source'), payload: (entity, set, version) => generate[set as keyof typeof generate](entity, set, version) },
-  );
-}
-
-/** Writes a fixture row as Feast's online_write_batch does: one HSET of every field and `_ts`. */
-async function writeFeastRow(project: string, entity: string, row: FeastRow): Promise<void> {
-  const client = await redis.client();
-  const args: Buffer[] = [];
-  for (const [feature, value] of Object.entries(row.values)) args.push(featureField(VIEW, feature), hex(value.hex));
-  args.push(Buffer.from(`_ts:${VIEW}`), hex(row.ts.hex));
-  await client.hset(feastRedisKey(project, 'entity_id', entity, 'string'), ...args);
-}
 
 /** A fresh project in which one replica filled both views of `entity` from the source. */
 async function filledBothViews(entity: string) {
@@ -69,7 +31,7 @@ const hmgetCalls = async (): Promise<number> => {
 describe('cascade.layout feast against a real Redis', () => {
   it("serves a hash written with Feast's bytes as a Redis hit, with Feast's values", async () => {
     const project = freshPrefix();
-    await writeFeastRow(project, '0', vectors.hashes.served['0']!);
+    await writeRow(await redis.client(), project, '0', vectors.hashes.served['0']!);
     const clock = new FakeClock();
     const src = source(clock);
     const cascade = replica(feastOptions(project), { redis: await redis.client(), source: src, clock });
@@ -130,7 +92,7 @@ describe('cascade.layout feast against a real Redis', () => {
     const project = freshPrefix();
     const row = structuredClone(vectors.hashes.served['1']!);
     row.values['f1']!.hex = '29ff'; // a double's tag with one byte of its eight
-    await writeFeastRow(project, '1', row);
+    await writeRow(await redis.client(), project, '1', row);
     const clock = new FakeClock();
     const src = source(clock);
     const cascade = replica(feastOptions(project), { redis: await redis.client(), source: src, clock });
@@ -156,7 +118,7 @@ describe('cascade.layout feast against a real Redis', () => {
 
   it("preloads a deploy's local tier with one pipeline of HMGETs", async () => {
     const project = freshPrefix();
-    for (const entity of ['0', '1']) await writeFeastRow(project, entity, vectors.hashes.served[entity]!);
+    for (const entity of ['0', '1']) await writeRow(await redis.client(), project, entity, vectors.hashes.served[entity]!);
     const clock = new FakeClock();
     const options = { ...feastOptions(project), local: { enabled: true, maxEntries: 100, ttlMs: 30_000 } };
     const src = source(clock);
@@ -173,8 +135,8 @@ describe('cascade.layout feast against a real Redis', () => {
     const client = await redis.client();
     const project = freshPrefix();
     const mapping = { project, joinKey: 'entity_id', entityType: 'string' as const, payloads: { driver_stats: DRIVER, risk: RISK } };
-    for (const entity of ['0', '1']) await writeFeastRow(project, entity, vectors.hashes.served[entity]!);
-    await writeFeastRow(`x${project}`, '0', vectors.hashes.served['0']!);
+    for (const entity of ['0', '1']) await writeRow(await redis.client(), project, entity, vectors.hashes.served[entity]!);
+    await writeRow(await redis.client(), `x${project}`, '0', vectors.hashes.served['0']!);
     await client.hset(feastRedisKey(project, 'entity_id', '1', 'string'), '_ts:risk', 'kept');
     // A shared run that filled driver_stats of entity 1 removes those fields only.
     expect(await feastCleanup(mapping).deleteWritten(client, [`${project}:driver_stats:v1:1`])).toBe(1);
