@@ -11,7 +11,7 @@ const files = readdirSync(SCENARIOS).filter((name) => name.endsWith('.yaml'));
 
 describe('the example scenarios', () => {
   it('are all there', () => {
-    expect(files.sort()).toEqual(['capacity-planning.yaml', 'codec-shootout.yaml', 'consistency.yaml', 'deploy-warming.yaml', 'hot-keys-cluster.yaml', 'http-replicas.yaml', 'libraries.yaml', 'postgres-source.yaml', 'quickstart.yaml', 'stampede.yaml', 'ttl-policies.yaml']);
+    expect(files.sort()).toEqual(['capacity-planning.yaml', 'codec-shootout.yaml', 'consistency.yaml', 'deploy-warming.yaml', 'feast-layout.yaml', 'hot-keys-cluster.yaml', 'http-replicas.yaml', 'libraries.yaml', 'postgres-source.yaml', 'quickstart.yaml', 'stampede.yaml', 'ttl-policies.yaml']);
   });
 
   it.each(files)('%s validates and points editors at the schema', async (name) => {
