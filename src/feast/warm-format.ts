@@ -8,6 +8,7 @@ import type { PayloadSpec } from '../workload/types.js';
 import { feastView, type FeastView } from './feature-view.js';
 import { encodeFeastRow } from './layout.js';
 import { feastKeyBuilder, type FeastKeyOptions } from './redis-key.js';
+import { decodeTimestamp } from './value-proto.js';
 
 /**
  * `fcbench warm` into Feast's layout: per row one `HSET <entity key> <fields...> _ts:<view> <ts>`
@@ -27,6 +28,11 @@ export interface FeastWarmBatch {
 }
 
 export interface FeastWarmFormat {
+  /**
+   * Which rows' views already hold their snapshot (`--resume`): a Feast hash has no version, so a
+   * row is there when its `_ts:<view>` is the snapshot's commit time, the `_ts` this job writes.
+   */
+  present(client: RedisClient, rows: readonly { entity: string; featureSet: string }[], stampOf: (set: string) => { writtenAtMs: number }): Promise<boolean[]>;
   encodeBatch(rows: readonly WarmRow[], stampOf: (set: string) => { version: string; writtenAtMs: number }, ttlOf: (set: string) => ResolvedTtl, nowMs: number): FeastWarmBatch;
   write(client: RedisClient, batch: FeastWarmBatch): Promise<void>;
 }
@@ -35,6 +41,11 @@ export function feastWarmFormat(options: FeastKeyOptions & { payloads: Readonly<
   const views = new Map<string, FeastView>(Object.entries(options.payloads).map(([name, spec]) => [name, feastView(name, spec)]));
   const keyOf = feastKeyBuilder(options);
   return {
+    async present(client, rows, stampOf) {
+      const keys = rows.map((row) => keyOf(row.entity));
+      const replies = await pipelineByNode(client, keys, (pipeline, i) => pipeline.hgetBuffer(keys[i]!, views.get(rows[i]!.featureSet)?.tsField ?? ''));
+      return replies.map(([error, ts], i) => error === null && ts instanceof Buffer && decodeTimestamp(ts) === stampOf(rows[i]!.featureSet).writtenAtMs);
+    },
     encodeBatch(rows, stampOf, ttlOf, nowMs) {
       const batch: FeastWarmBatch = { keys: [], args: [], pxMs: [], rows: 0, written: [], skipped: 0, expired: 0 };
       for (const row of rows) {

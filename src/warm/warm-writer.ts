@@ -31,7 +31,7 @@ export interface WarmWriterOptions {
   wallMs?: (() => number) | undefined;
   /** Called with each key written (a shared-layout run remembers them for its cleanup). */
   onWrite?: ((key: string) => void) | undefined;
-  /** Write Feast's Redis layout instead of fcbench's keys (`cascade.layout: feast`); `resume` then rewrites every row. @default fcbench's layout */
+  /** Write Feast's Redis layout instead of fcbench's keys (`cascade.layout: feast`); `resume` then skips rows whose `_ts` is the snapshot's. @default fcbench's layout */
   feast?: FeastWarmFormat | undefined;
 }
 
@@ -93,6 +93,7 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
 
   /** Which rows' keys already hold their snapshot version (resume): one pipelined GET. */
   const present = async (rows: readonly { entity: string; featureSet: string }[]): Promise<boolean[]> => {
+    if (options.feast !== undefined) return options.feast.present(client, rows, (set) => input.stampOf(set));
     const versions = rows.map((row) => input.stampOf(row.featureSet).version);
     const keys = rows.map((row, i) => valueKey(options.keyPrefix, row.featureSet, versions[i]!, row.entity, hashTag));
     const replies = await pipelineByNode(client, keys, (pipeline, i) => pipeline.getBuffer(keys[i]!));
@@ -108,7 +109,9 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
   if (inputChecks) input.checkPresenceWith!(present);
 
   const sendFeast = async (rows: WarmRow[], feast: FeastWarmFormat): Promise<void> => {
-    const batch = feast.encodeBatch(rows, (set) => input.stampOf(set), options.ttlOf, wallMs());
+    const skip = options.resume === true && !inputChecks ? await present(rows) : null;
+    const batch = feast.encodeBatch(skip === null ? rows : rows.filter((_, i) => !skip[i]), (set) => input.stampOf(set), options.ttlOf, wallMs());
+    if (skip !== null) progress.skipped += rows.length - skip.filter((s) => !s).length;
     progress.skipped += batch.skipped;
     progress.expired += batch.expired;
     if (batch.rows === 0) return;

@@ -109,6 +109,12 @@ describe('cascade.layout feast, end to end', () => {
       expect(await client.hlen(keyOf('feastwarm', entity))).toBe(6);
       expect(await client.pttl(keyOf('feastwarm', entity))).toBeGreaterThan(0);
     }
+    // --resume: entity 1's view holds the snapshot's _ts, entity 0's lost its _ts; only 0 is written again.
+    await client.hdel(keyOf('feastwarm', '0'), `_ts:${VIEW}`);
+    const resumed = await cli.run(['warm', manifest, '--scenario', file, '--redis', redis.url, '--set', 'featureSets[0].ttl.hard=100000h', '--resume']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/warmed 1 keys\b.*; 1 already there/);
+    expect(await readRow('feastwarm', '0')).toEqual(rowBytes(vectors.hashes.warmed['0']!));
   });
 
   it('refuses a codec Feast cannot hold: exit 2, one line with file, line and field', async () => {
