@@ -41,6 +41,8 @@ export interface WarmOutcomeLine {
   url: string;
   keyPrefix: string;
   interrupted: boolean;
+  /** `cascade.layout`: under feast the rows are hashes of project `keyPrefix`, not keys under it. @default "fcbench" */
+  layout?: 'fcbench' | 'feast' | undefined;
 }
 
 /** The closing line: what was written where, and what was not (and why). */
@@ -51,5 +53,6 @@ export function formatWarmOutcome(o: WarmOutcomeLine): string {
   const rate = Math.round(perSecond(o.written, o.elapsedMs)).toLocaleString('en-US');
   const head = o.interrupted ? 'interrupted: wrote' : 'warmed';
   const tail = o.interrupted ? '; rerun (or --resume) to finish: writes are idempotent' : '';
-  return `${head} ${o.written.toLocaleString('en-US')} keys under ${o.keyPrefix}:* at ${o.url} in ${(o.elapsedMs / 1000).toFixed(1)} s (${rate} keys/s)${extras.length > 0 ? `; ${extras.join(', ')}` : ''}${tail}`;
+  const what = o.layout === 'feast' ? `Feast rows of project ${o.keyPrefix}` : `keys under ${o.keyPrefix}:*`;
+  return `${head} ${o.written.toLocaleString('en-US')} ${what} at ${o.url} in ${(o.elapsedMs / 1000).toFixed(1)} s (${rate} keys/s)${extras.length > 0 ? `; ${extras.join(', ')}` : ''}${tail}`;
 }

@@ -63,6 +63,8 @@ them with cascade.redis.shared: true. Values: the scenario's codec; SET PX with 
 drawn from (entity, version). The envelope's version and written-at come from the input (manifest
 header; Parquet / Arrow metadata fcbench.snapshotVersion and fcbench.committedAt, else the feature
 set's version and the file's mtime), never the clock: a rerun writes identical bytes.
+With cascade.layout: feast, Feast's rows instead: a hash per entity of project <keyPrefix>, HSET of
+the view's ValueProto fields and _ts (the commit time), PEXPIRE (README "Feast's Redis layout").
 Parquet / Arrow columns: the entity column, then f0.. (float), i0.. (integer), s0.. (string), emb
 (list of float), as the feature set has them; other columns are ignored.
 Exit codes: 0 ok, 2 bad input (nothing written: bad header, missing or mistyped column, unreadable
@@ -147,7 +149,7 @@ file, remote Redis not allowed), 3 Redis or the source failed, 130 interrupted (
           });
           if (interactive) process.stderr.write('\r\u001b[K');
           const interrupted = controller.signal.aborted && !writer.done;
-          process.stdout.write(`${formatWarmOutcome({ ...outcome, elapsedMs: performance.now() - startMs, url: redis.url, keyPrefix, interrupted })}\n`);
+          process.stdout.write(`${formatWarmOutcome({ ...outcome, elapsedMs: performance.now() - startMs, url: redis.url, keyPrefix, interrupted, layout: scenario.cascade.layout })}\n`);
           if (interrupted) throw new FcbenchError('interrupted', `interrupted after ${outcome.written} keys`);
         } finally {
           await redis.close();

@@ -113,7 +113,7 @@ describe('cascade.layout feast, end to end', () => {
     await client.hdel(keyOf('feastwarm', '0'), `_ts:${VIEW}`);
     const resumed = await cli.run(['warm', manifest, '--scenario', file, '--redis', redis.url, '--set', 'featureSets[0].ttl.hard=100000h', '--resume']);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toMatch(/warmed 1 keys\b.*; 1 already there/);
+    expect(resumed.stdout).toMatch(/^warmed 1 Feast rows of project feastwarm at .*; 1 already there/);
     expect(await readRow('feastwarm', '0')).toEqual(rowBytes(vectors.hashes.warmed['0']!));
   });
 
