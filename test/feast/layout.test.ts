@@ -8,7 +8,7 @@ import { decodeTimestamp, decodeValue } from '../../src/feast/value-proto.js';
 import { freshPrefix, replica } from '../cascade/fixture.js';
 import { usePrivateRedis } from '../helpers/redis.js';
 import { DRIVER, RISK, VIEW, feastOptions, feastSource as source, generate, writeFeastRow as writeRow } from './layout-fixture.js';
-import { vectors } from './vectors.js';
+import { hex, vectors } from './vectors.js';
 
 const redis = usePrivateRedis();
 
@@ -43,6 +43,24 @@ describe('cascade.layout feast against a real Redis', () => {
     expect(Object.keys(values)).toEqual(['f0', 'f1', 'i0', 's0', 'emb']);
     // The value's age comes from Feast's _ts (2021-02-16T16:45:08Z), not from an envelope.
     expect(trace.ageMs).toBe(clock.wallMs() - 1613493908_000);
+    expect(src.stats().calls).toBe(0);
+    await cascade.close();
+  });
+
+  it("reads an int64 entity under the key Feast's Go server builds (driver_id 1001)", async () => {
+    const project = freshPrefix();
+    const client = await redis.client();
+    const row = vectors.hashes.served['0']!;
+    const args = Object.entries(row.values).flatMap(([feature, value]) => [featureField(VIEW, feature), hex(value.hex)]);
+    // go/internal/feast/onlinestore/onlinestore_test.go's serialized entity key, then the project.
+    await client.hset(Buffer.concat([hex(vectors.entityKeys[0]!.hex), Buffer.from(project)]), ...args, `_ts:${VIEW}`, hex(row.ts.hex));
+    const clock = new FakeClock();
+    const src = source(clock);
+    const options = { ...feastOptions(project), layout: { kind: 'feast' as const, joinKey: 'driver_id', entityType: 'int64' as const } };
+    const cascade = replica(options, { redis: client, source: src, clock });
+    const trace = newTrace();
+    expect(await cascade.get('1001', 'driver_stats', trace)).toEqual({ f0: 0.25, f1: -1.5, i0: 42, s0: 'alice', emb: [0.5, -0.25] });
+    expect(trace.servedBy).toBe('redis');
     expect(src.stats().calls).toBe(0);
     await cascade.close();
   });
