@@ -78,7 +78,11 @@ describe('stampede strategies on an expired hot key', () => {
     expect(traces.filter((t) => t.waited)).toHaveLength(traces.length - 1);
     expect(traces.filter((t) => t.servedBy === 'redis').length).toBeGreaterThanOrEqual(3); // the other replicas' pollers
     expect(values.every((v) => JSON.stringify(v) === JSON.stringify(payload(HOT, 'credit', 'v1')))).toBe(true);
-    expect(locks).toBe(1);
+    // One holder fetched. On a loaded machine a late replica can miss Redis just before the fill
+    // lands and take the released lock too; it then finds the value on its re-check, so the source
+    // count above stays 1 while the lock count may reach the replica count.
+    expect(locks).toBeGreaterThanOrEqual(1);
+    expect(locks).toBeLessThanOrEqual(4);
     // The lock was released: nothing left under the lock prefix.
     const redis = await redisServer.client();
     expect(await redis.keys(`${cascades[0]?.options.keyPrefix}:lock:*`)).toEqual([]);
