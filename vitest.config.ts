@@ -28,7 +28,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    maxWorkers: 2,
+    // Three files at once on two cores: most integration files spend their time in runs of a fixed
+    // duration (waiting, not computing), so a third overlaps them; measured 271 s against 315 s for two.
+    maxWorkers: 3,
     projects: [
       { extends: true, test: { name: 'unit', include: unitFiles, isolate: false } },
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: unitFiles } },
