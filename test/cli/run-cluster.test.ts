@@ -80,12 +80,13 @@ describe('multi-key commands on a cluster', () => {
 });
 
 describe('fcbench run against a Redis Cluster', () => {
-  it('serves from every master: hash-tagged keys, one MGET per request, locks, pub/sub and a batch overwrite; cleanup empties every master', async () => {
+  it('serves from every master: hash-tagged keys, one MGET per request, locks, pub/sub, a batch overwrite and a version-pointer switch; cleanup empties every master', async () => {
     const { dir, file } = scenario(`duration: 3s
 stampede: { strategy: redis-lock, lockTtl: 1s, wait: 200ms, pollInterval: 5ms }
 events:
   - { at: 1s, kind: expire-hot, top: 20 }
   - { at: 1500ms, kind: batch-publish, featureSet: user, version: v2, changed: 0.3, commitDuration: 200ms, publication: post-commit, invalidation: overwrite, publishLag: 50ms }
+  - { at: 2s, kind: batch-publish, featureSet: item, version: v2, changed: 0.3, commitDuration: 200ms, publication: post-commit, invalidation: versioned-keys, publishLag: 50ms }
 thresholds:
   requests.errors: "== 0"`);
     const out = await cli.run(args(file, dir));
@@ -101,9 +102,11 @@ thresholds:
     // Locks were taken (SET NX on the hash-tagged lock key) and the overwrite went out per master.
     expect(r.redis.commands?.['set']).toBeGreaterThan(0);
     expect(r.redis.commands?.['evalsha'] ?? r.redis.commands?.['eval'] ?? 0).toBeGreaterThan(0);
-    const publication = r.freshness.publications?.[0];
-    expect(publication?.invalidation).toBe('overwrite');
-    expect(r.events.map((e) => e.kind)).toEqual(['expire-hot', 'batch-publish']);
+    // Both publications committed: the overwrite (scripted SETs per master) and the version pointer's switch.
+    const publications = r.freshness.publications ?? [];
+    expect(publications.map((p) => p.invalidation)).toEqual(['overwrite', 'versioned-keys']);
+    expect(publications.every((p) => p.committedAt !== null)).toBe(true);
+    expect(r.events.map((e) => e.kind)).toEqual(['expire-hot', 'batch-publish', 'batch-publish']);
     // Per-node balance: three masters, each with keys and commands of its own.
     const masters = (r.redis.nodes ?? []).filter((n) => n.role === 'master');
     expect(masters).toHaveLength(3);
