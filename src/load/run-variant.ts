@@ -15,7 +15,7 @@ import { feastMappingOf } from '../feast/scenario-mapping.js';
 import { provisionRedis, urlBeforeProvisioning, type ProvisionedRedis } from '../redis/provision.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
-import { createCapacityTracker } from '../capacity/capacity-tracker.js';
+import { openCurveTracker, type CurveTracker } from '../capacity/curve-tracker.js';
 import { assembleResult } from './assemble-result.js';
 import { buildWorkload } from './build-workload.js';
 import { buildSource, type BuiltSource } from './build-source.js';
@@ -130,6 +130,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
   let cleanup: CleanupOutcome | null = null;
   let built: BuiltSource | null = null;
   let warming: RunWarming | null = null;
+  let capacity: CurveTracker | null = null;
   try {
     if (redis.privateServer === null && options.redisOwned !== true && scenario.events.some((e) => e.kind === 'redis-pause')) {
       throw badInput(
@@ -201,8 +202,8 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     const recorder = createRecorder();
     // Miss-ratio curves from this run's stream: one stack per replica's local tier, one for Redis.
     // The curves follow each get's tier, which only fcbench's own cascade reports for certain.
-    const capacity = scenario.metrics.mrc && implementation.own
-      ? createCapacityTracker({
+    capacity = scenario.metrics.mrc && implementation.own
+      ? openCurveTracker({
           replicas: replicaSlots(scenario.cascade.replicas, scenario.events),
           keySpace: workload.keySpace,
           localEnabled: scenario.cascade.local.enabled,
@@ -288,6 +289,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     const redisAfter = finished.end;
     cleanup = keepKeys || shardCleanup === null ? finished.cleanup : shardCleanup;
 
+    const capacityHistograms = capacity === null ? null : await capacity.histograms();
     const result = assembleResult({
       // A shard records the load it sent (its rate, its requests): merge adds them up.
       variant: shard === null ? variant : { ...variant, scenario },
@@ -312,7 +314,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
       replicaPids: fleet.byId.map(() => process.pid),
       sourceEnv: built.kind === 'postgres' ? { kind: 'postgres', url: built.url, serverVersion: built.serverVersion, client: built.clientVersion, table: built.table } : null,
       batch: batch?.results() ?? null,
-      capacity: capacity?.histograms() ?? null,
+      capacity: capacityHistograms,
       coldStarts: coldStartsOf(shareSnapshot, coldMarks, endUs, measureStartUs),
       coldStartSeries: coldStartSeriesOf(shareSnapshot, endUs, measureStartUs),
     });
@@ -326,6 +328,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     return result;
   } finally {
     // Also on failure and Ctrl-C: no background refresh left running, no keys left behind.
+    await capacity?.close();
     await closeReplicas();
     await warming?.finish(0).catch(() => undefined);
     await warming?.close();
