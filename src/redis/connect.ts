@@ -48,7 +48,7 @@ export function redactUrl(url: string): string {
  */
 export async function connectRedis(url: string, options: ConnectOptions = {}): Promise<Redis> {
   const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-  let connectedOnce = false;
+  const state = { connectedOnce: false };
   let client: Redis;
   try {
     client = new Redis(url, {
@@ -64,18 +64,34 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
       enableAutoPipelining: options.autoPipelining ?? false,
       connectionName: options.name ?? 'fcbench',
       ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
-      retryStrategy: (attempt) => (connectedOnce ? Math.min(50 * attempt, 500) : null),
+      retryStrategy: (attempt) => reconnectDelay(state, attempt),
     });
   } catch (error) {
     throw environmentError(`cannot use Redis URL ${redactUrl(url)}: ${(error as Error).message}`, error);
   }
-  // Errors are surfaced per command; without a listener ioredis would log every reconnect failure.
-  // Before the first connection the event is kept: the real reason (WRONGPASS, NOAUTH,
-  // ECONNREFUSED) only shows up here, while connect() itself rejects with "Connection is closed."
+  await firstConnection(client, state, connectTimeoutMs, ['error'], `${options.target ?? 'Redis'} at ${redactUrl(url)}`);
+  return client;
+}
+
+/** No retry before the first connection (it fails once, with its reason); capped backoff after. */
+function reconnectDelay(state: { connectedOnce: boolean }, attempt: number): number | null {
+  return state.connectedOnce ? Math.min(50 * attempt, 500) : null;
+}
+
+/**
+ * Connects `client` within `connectTimeoutMs` (plus a little, for ioredis' own timeout to win), or
+ * disconnects it and throws one environment error naming `what`. Errors are surfaced per command;
+ * without a listener ioredis would log every reconnect failure. Before the first connection the
+ * event is kept: the real reason (WRONGPASS, NOAUTH, ECONNREFUSED) only shows up there, while
+ * connect() itself rejects with "Connection is closed." (a cluster: "Failed to refresh slots cache").
+ */
+async function firstConnection(client: RedisClient, state: { connectedOnce: boolean }, connectTimeoutMs: number, events: readonly string[], what: string): Promise<void> {
   let firstError: unknown;
-  client.on('error', (error) => {
-    if (!connectedOnce) firstError ??= error;
-  });
+  for (const event of events) {
+    client.on(event, (error: unknown) => {
+      if (!state.connectedOnce) firstError ??= error;
+    });
+  }
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -84,14 +100,13 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
         timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs + 250);
       }),
     ]);
-    connectedOnce = true;
+    state.connectedOnce = true;
   } catch (error) {
     disconnect(client);
-    throw environmentError(`cannot connect to ${options.target ?? 'Redis'} at ${redactUrl(url)}: ${describe(firstError ?? error)}`, error);
+    throw environmentError(`cannot connect to ${what}: ${describe(firstError ?? error)}`, error);
   } finally {
     clearTimeout(timer);
   }
-  return client;
 }
 
 /**
@@ -103,7 +118,7 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
  */
 export async function connectCluster(seeds: readonly string[], options: ConnectOptions = {}): Promise<Cluster> {
   const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-  let connectedOnce = false;
+  const state = { connectedOnce: false };
   let client: Cluster;
   const shown = seeds.map(redactUrl).join(', ');
   try {
@@ -122,7 +137,7 @@ export async function connectCluster(seeds: readonly string[], options: ConnectO
         slotsRefreshTimeout: connectTimeoutMs,
         // A slot map older than this is refreshed, so a failover that sent no MOVED is noticed within a second.
         slotsRefreshInterval: 1000,
-        clusterRetryStrategy: (attempt) => (connectedOnce ? Math.min(50 * attempt, 500) : null),
+        clusterRetryStrategy: (attempt) => reconnectDelay(state, attempt),
         redisOptions: {
           commandTimeout: options.commandTimeoutMs ?? 500,
           connectTimeout: connectTimeoutMs,
@@ -139,29 +154,8 @@ export async function connectCluster(seeds: readonly string[], options: ConnectO
   } catch (error) {
     throw environmentError(`cannot use Redis Cluster seeds ${shown}: ${(error as Error).message}`, error);
   }
-  let firstError: unknown;
-  client.on('error', (error) => {
-    if (!connectedOnce) firstError ??= error;
-  });
-  client.on('node error', (error) => {
-    if (!connectedOnce) firstError ??= error;
-  });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      client.connect(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs + 250);
-      }),
-    ]);
-    connectedOnce = true;
-  } catch (error) {
-    disconnect(client);
-    const reason = (error as Error)?.message?.startsWith('Failed to refresh slots cache') && firstError !== undefined ? firstError : firstError ?? error;
-    throw environmentError(`cannot connect to Redis Cluster at ${shown}: ${describe(reason)}`, error);
-  } finally {
-    clearTimeout(timer);
-  }
+  // A node's own failure ('node error') carries the reason a refused first connection had.
+  await firstConnection(client, state, connectTimeoutMs, ['error', 'node error'], `Redis Cluster at ${shown}`);
   return client;
 }
 

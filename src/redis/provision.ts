@@ -1,6 +1,6 @@
 import type { RedisClient } from './client.js';
 import { badInput } from '../errors.js';
-import { connectCluster, connectRedis, disconnect, IOREDIS_VERSION, redactUrl, serverInfo } from './connect.js';
+import { connectCluster, connectRedis, disconnect, type ConnectOptions, IOREDIS_VERSION, redactUrl, serverInfo } from './connect.js';
 import { startPrivateRedis, type PrivateRedis } from './private-server.js';
 
 export interface ProvisionOptions {
@@ -70,17 +70,8 @@ export async function provisionRedis(options: ProvisionOptions): Promise<Provisi
     }
   }
   checkUrl(url, options.allowRemote ?? false);
-  const clients: RedisClient[] = [];
-  const connect = async (extra: { protocol?: 2 | 3; name?: string } = {}) => {
-    const client = await connectRedis(url, {
-      connectTimeoutMs: options.connectTimeoutMs,
-      commandTimeoutMs: options.commandTimeoutMs,
-      autoPipelining: options.autoPipelining,
-      ...extra,
-    });
-    clients.push(client);
-    return client;
-  };
+  const target = url;
+  const { clients, connect } = clientFactory(options, (settings) => connectRedis(target, settings));
   try {
     const client = await connect();
     const info = await serverInfo(client);
@@ -107,21 +98,22 @@ export async function provisionRedis(options: ProvisionOptions): Promise<Provisi
   }
 }
 
+/** `connect()` with the run's settings (plus a name or protocol), remembering every client it made so close() quits them all. */
+function clientFactory(options: ProvisionOptions, open: (settings: ConnectOptions) => Promise<RedisClient>) {
+  const clients: RedisClient[] = [];
+  const connect = async (extra: { protocol?: 2 | 3; name?: string } = {}) => {
+    const client = await open({ connectTimeoutMs: options.connectTimeoutMs, commandTimeoutMs: options.commandTimeoutMs, autoPipelining: options.autoPipelining, ...extra });
+    clients.push(client);
+    return client;
+  };
+  return { clients, connect };
+}
+
 /** A Redis Cluster from its seeds: every seed is checked as a URL is, before anything connects. */
 async function provisionCluster(options: ProvisionOptions, seeds: readonly string[]): Promise<ProvisionedRedis> {
   for (const seed of seeds) checkUrl(seed, options.allowRemote ?? false, 'cascade.redis.cluster');
   if (options.allowRemote !== true) await checkClusterNodes(seeds[0]!, options);
-  const clients: RedisClient[] = [];
-  const connect = async (extra: { protocol?: 2 | 3; name?: string } = {}) => {
-    const client = await connectCluster(seeds, {
-      connectTimeoutMs: options.connectTimeoutMs,
-      commandTimeoutMs: options.commandTimeoutMs,
-      autoPipelining: options.autoPipelining,
-      ...extra,
-    });
-    clients.push(client);
-    return client;
-  };
+  const { clients, connect } = clientFactory(options, (settings) => connectCluster(seeds, settings));
   try {
     const client = await connect();
     const info = await serverInfo(client);
