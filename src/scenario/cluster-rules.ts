@@ -3,19 +3,15 @@ import type * as z from 'zod';
 /**
  * What a Redis Cluster target (`cascade.redis.cluster`) cannot do yet, refused at validation so a
  * run never finds out mid-load:
- * - `load.mode: http`: replica processes connect to one URL;
  * - `cascade.local.invalidation: tracking`: CLIENT TRACKING redirects invalidations per node, and
  *   a replica's keys live on every master;
  * - `redis-pause`: fcbench pauses only a redis-server it started itself, and never a cluster.
  * Runs even when other fields failed, so it reads its input defensively.
  */
-export function checkClusterTarget(cascade: unknown, load: unknown, events: unknown, ctx: z.RefinementCtx): void {
+export function checkClusterTarget(cascade: unknown, events: unknown, ctx: z.RefinementCtx): void {
   const c = cascade as { redis?: { cluster?: unknown }; local?: { invalidation?: unknown } } | undefined;
   if (!Array.isArray(c?.redis?.cluster)) return;
   const issue = (path: (string | number)[], input: unknown, message: string) => ctx.addIssue({ code: 'custom', path, input, message });
-  if ((load as { mode?: unknown } | undefined)?.mode === 'http') {
-    issue(['load', 'mode'], 'http', 'http is not supported with cascade.redis.cluster yet (replica processes connect to one Redis URL); use load.mode open or closed');
-  }
   if (c.local?.invalidation === 'tracking') {
     issue(['cascade', 'local', 'invalidation'], 'tracking', 'tracking is not supported with cascade.redis.cluster (CLIENT TRACKING is per node); use pubsub, which a cluster broadcasts to every node');
   }

@@ -124,7 +124,7 @@ export const scenarioSchema = z
     checkTensorLayouts(scenario.codec, scenario.featureSets, ctx);
     checkSharedLayout(scenario.cascade, scenario.events, ctx);
     checkWorkers(scenario.load, ctx);
-    checkClusterTarget(scenario.cascade, scenario.load, scenario.events, ctx);
+    checkClusterTarget(scenario.cascade, scenario.events, ctx);
     checkImplementation(scenario, ctx);
   }, EVEN_WITH_ERRORS)
   .describe('An fcbench scenario: traffic, cache cascade and measurements');

@@ -7,7 +7,7 @@ import { buildSource } from '../load/build-source.js';
 import { buildWorkload } from '../load/build-workload.js';
 import { cascadeOptionsOf } from '../load/cascade-config.js';
 import { createRecorder } from '../metrics/recorder.js';
-import { connectRedis, disconnect } from '../redis/connect.js';
+import { connectCluster, connectRedis, disconnect } from '../redis/connect.js';
 import { createFeatureHandler } from './replica-handler.js';
 import { CONTROL_PATH, INTERNAL_PREFIX, METRICS_PATH, type ChildMessage, type ControlCommand, type ParentMessage, type PreloadAnswer, type ReplicaConfig, type ReplicaReport } from './replica-protocol.js';
 
@@ -72,12 +72,15 @@ async function startReplica(config: ReplicaConfig): Promise<RunningReplica> {
     scenarioDir: config.scenarioDir,
     runId: config.runId,
   });
-  const redis = await connectRedis(config.redisUrl, {
+  const settings = {
     connectTimeoutMs: scenario.cascade.redis.connectTimeout,
     commandTimeoutMs: scenario.cascade.redis.commandTimeout,
     autoPipelining: scenario.cascade.redis.autoPipelining,
     name: `fcbench-replica-${id}`,
-  });
+  };
+  // A cluster's seeds come with the scenario (the runner checked them, and every node they name).
+  const cluster = scenario.cascade.redis.cluster;
+  const redis = cluster === undefined ? await connectRedis(config.redisUrl, settings) : await connectCluster(cluster, settings);
   const cascade = createCascade(cascadeOptionsOf(scenario, config.keyPrefix), {
     redis,
     source: built.source,

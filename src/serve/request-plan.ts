@@ -37,6 +37,8 @@ const AFFINITY_ATTEMPTS_PER_REPLICA = 64;
  */
 export function createRequestPlan(scenario: Scenario, workload: Workload, keyPrefix: string, initialReplicas: number): RequestPlan {
   const versions = new Map(scenario.featureSets.map((s) => [s.name, s.version]));
+  // The replicas' key layout: on a Redis Cluster the entity is a hash tag (key-scheme.ts).
+  const hashTag = scenario.cascade.redis.cluster !== undefined;
   let replicas = initialReplicas;
   let firstId = 0;
   let router = workload.router;
@@ -50,7 +52,7 @@ export function createRequestPlan(scenario: Scenario, workload: Workload, keyPre
   };
   const plan = (drawn: { entity: string; sets: readonly string[] }, replica: number): PlannedRequest => {
     const set = drawn.sets[0]!;
-    return { entity: drawn.entity, sets: drawn.sets, replica, key: valueKey(keyPrefix, set, versions.get(set) ?? '', drawn.entity) };
+    return { entity: drawn.entity, sets: drawn.sets, replica, key: valueKey(keyPrefix, set, versions.get(set) ?? '', drawn.entity, hashTag) };
   };
   return {
     next() {

@@ -72,6 +72,7 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
     if (external === null) {
       redis = await provisionRedis({
         url: options.redisUrl ?? scenario.cascade.redis.url,
+        cluster: scenario.cascade.redis.cluster,
         env: options.env ?? process.env,
         allowRemote: scenario.cascade.redis.allowRemote,
         connectTimeoutMs: scenario.cascade.redis.connectTimeout,
@@ -158,7 +159,7 @@ export async function runHttpVariant(variant: ScenarioVariant, options: HttpRunO
               hottest: workload.hottest,
               allSets: scenario.featureSets.map((s) => s.name),
               markExpiry: (at, keys) => recorder.markExpiry(at, keys, 'event'),
-              keyFor: (entity, set) => valueKey(keyPrefix, set, scenario.featureSets.find((s) => s.name === set)?.version ?? '', entity),
+              keyFor: (entity, set) => valueKey(keyPrefix, set, scenario.featureSets.find((s) => s.name === set)?.version ?? '', entity, scenario.cascade.redis.cluster !== undefined),
               nowUs: () => clock.nowUs(),
               pauseRedis: redis?.privateServer ? (ms) => redis!.client.call('CLIENT', 'PAUSE', String(Math.round(ms)), 'ALL').then(() => undefined) : null,
               onUnreached: (event, failures) => {

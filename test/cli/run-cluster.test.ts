@@ -141,6 +141,22 @@ thresholds:
     expect(busiest(without!)).toBeGreaterThan(0.4);
   });
 
+  it('HTTP serving on the cluster: replica processes connect to it, serve Redis hits over HTTP, and the run cleans every master', async () => {
+    const { dir, file } = scenario('duration: 2s');
+    const http = ['--set', 'load={mode: http, driver: open, rate: 300, connections: 2}', '--set', 'cascade.redis.commandTimeout=2s', '--set', 'cascade.local.invalidation=ttl'];
+    const out = await cli.run(args(file, dir, http));
+    expect(out.code, out.stderr).toBe(0);
+    const r = result(dir);
+    expect(r.serving.mode).toBe('http');
+    expect(r.env.redis).toMatchObject({ mode: 'cluster', provisioned: 'cluster' });
+    expect(r.requests.errors).toBe(0);
+    // Two processes served, and their Server-Timing says Redis answered some: they read the hash-tagged keys.
+    expect(r.serving.replicas.filter((x) => x.requests > 0)).toHaveLength(2);
+    expect(r.tiers.redis.hits).toBeGreaterThan(0);
+    expect(r.redis.cleanup?.status).toBe('deleted');
+    expect(await countByPrefix(client, 'fcb-cl')).toBe(0);
+  });
+
   it('bad input before any load: --redis with a cluster, tracking, and a seed that is not loopback', async () => {
     const { dir, file } = scenario('duration: 1s');
     const both = await cli.run(args(file, dir, ['--redis', cluster.urls[0]!]));
