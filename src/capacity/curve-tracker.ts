@@ -24,7 +24,7 @@ export interface CurveTracker {
   readonly where: 'worker' | 'in-thread';
   observe(trace: Trace, replica: number): void;
   startCounting(): void;
-  /** The curves' histograms once every get so far is counted. */
+  /** The curves' histograms once every get so far is counted; rejects if the worker died. */
   histograms(): Promise<CapacityHistograms>;
   /** Stops the worker (idempotent); histograms() after it reads what was counted. */
   close(): Promise<void>;
@@ -39,6 +39,10 @@ export function openCurveTracker(options: CurveWorkerData): CurveTracker {
   const worker = new Worker(WORKER_URL, { workerData: options });
   // An idle worker must not keep a finished run's process alive.
   worker.unref();
+  // A worker that died (an error, out of memory) must fail histograms(), never leave it waiting.
+  let died: Error | null = null;
+  worker.once('error', (error) => void (died ??= error));
+  worker.once('exit', (code) => void (died ??= new Error(`the miss-ratio curve worker exited (code ${code})`)));
   const ids = new Map<string, number>();
   let newKeys: string[] = [];
   let streams = new Uint16Array(BATCH);
@@ -80,9 +84,11 @@ export function openCurveTracker(options: CurveWorkerData): CurveTracker {
     },
     histograms() {
       result ??= new Promise<CapacityHistograms>((resolve, reject) => {
+        if (died !== null) return reject(died);
         flush();
         worker.once('message', (reply: CurveWorkerReply) => resolve(fromWire(reply)));
         worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`the miss-ratio curve worker exited (code ${code}) before answering`)));
         send({ type: 'finish' });
       });
       return result;

@@ -289,7 +289,8 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     const redisAfter = finished.end;
     cleanup = keepKeys || shardCleanup === null ? finished.cleanup : shardCleanup;
 
-    const capacityHistograms = capacity === null ? null : await capacity.histograms();
+    // Curves are an extra: a curve worker that died costs the result its capacity section, not the run.
+    const capacityHistograms = capacity === null ? null : await capacity.histograms().catch(() => null);
     const result = assembleResult({
       // A shard records the load it sent (its rate, its requests): merge adds them up.
       variant: shard === null ? variant : { ...variant, scenario },
