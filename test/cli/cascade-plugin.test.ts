@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usePrivateRedis } from '../helpers/redis.js';
-import { readResultFiles, REPO_ROOT, useBuiltCli } from './cli-helpers.js';
+import { readResultFiles, REPO_ROOT, useBuiltCli, writeScenario } from './cli-helpers.js';
 
 /**
  * cascade.implementation with a plugin module, through the spawned CLI: the shipped example runs
@@ -14,11 +14,7 @@ const redis = usePrivateRedis();
 const EXAMPLE = join(REPO_ROOT, 'examples/cascade-plugin/map-ioredis.js');
 
 function scenario(implementation: string, extra = ''): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-plugin-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: plugin
+  const { dir, file } = writeScenario('fcb-plugin-', `name: plugin
 seed: 5
 warmup: 0s
 keys: { entities: 3000, distribution: { kind: zipf, exponent: 1.1 } }
@@ -29,8 +25,7 @@ cascade:
   local: { maxEntries: 300 }
   source: { kind: simulated, latency: { fixed: 1ms } }
 load: { mode: closed, concurrency: 4, requests: 1500 }
-${extra}`,
-  );
+${extra}`);
   return { dir, file };
 }
 

@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -113,6 +114,14 @@ export function useBuiltCli(): {
 }
 
 /** Every result document (`*.json`) in `dir`, parsed. */
+/** A scenario file `scenario.yaml` holding `text`, in a fresh temporary folder named after `prefix`. */
+export function writeScenario(prefix: string, text: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const file = join(dir, 'scenario.yaml');
+  writeFileSync(file, text);
+  return { dir, file };
+}
+
 export function readResultFiles(dir: string): ResultDocument[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))

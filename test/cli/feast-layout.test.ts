@@ -1,12 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { feastRedisKey, isProjectKey } from '../../src/feast/entity-key.js';
 import { featureField } from '../../src/feast/feature-view.js';
 import { usePrivateRedis } from '../helpers/redis.js';
 import { hex, vectors, type FeastRow } from '../feast/vectors.js';
-import { readResultFiles, useBuiltCli } from './cli-helpers.js';
+import { readResultFiles, useBuiltCli, writeScenario } from './cli-helpers.js';
 
 /**
  * cascade.layout feast through the spawned CLI, against a real Redis: a run serves hashes written
@@ -19,11 +18,7 @@ const VIEW = vectors.hashes.featureView;
 const FEATURES = ['f0', 'f1', 'i0', 's0', 'emb'];
 
 function scenario(redisBlock: string, extra = ''): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-feast-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: feast
+  const { dir, file } = writeScenario('fcb-feast-', `name: feast
 seed: 3
 warmup: 0s
 keys: { entities: 2, distribution: { kind: uniform } }
@@ -35,8 +30,7 @@ cascade:
   redis: ${redisBlock}
   source: { kind: simulated, latency: { fixed: 1ms } }
 load: { mode: closed, concurrency: 2, requests: 200 }
-${extra}`,
-  );
+${extra}`);
   return { dir, file };
 }
 

@@ -1,12 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countByPrefix, deleteByPrefix } from '../../src/redis/cleanup.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
 import { alive, replicaChildren } from '../helpers/processes.js';
 import { usePrivateRedis } from '../helpers/redis.js';
-import { readResultFiles, useBuiltCli } from './cli-helpers.js';
+import { readResultFiles, useBuiltCli, writeScenario } from './cli-helpers.js';
 
 /**
  * `load.mode: http` with builtin replicas, through the spawned CLI: real replica processes on
@@ -16,11 +14,7 @@ const cli = useBuiltCli();
 const redis = usePrivateRedis();
 
 function scenario(load: string, extra = ''): { dir: string; file: string; out: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-http-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: http-test
+  const { dir, file } = writeScenario('fcb-http-', `name: http-test
 seed: 5
 warmup: 0s
 keys: { entities: 5000, distribution: { kind: zipf, exponent: 1.2 } }
@@ -32,8 +26,7 @@ cascade:
   source: { kind: simulated, latency: { fixed: 1ms } }
 metrics: { mrc: false }
 ${load}
-${extra}`,
-  );
+${extra}`);
   return { dir, file, out: join(dir, 'out') };
 }
 

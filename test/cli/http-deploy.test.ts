@@ -1,11 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ColdStartSeries, ResultDocument } from '../../src/results/result-types.js';
 import { alive, replicaChildren } from '../helpers/processes.js';
 import { usePrivateRedis } from '../helpers/redis.js';
-import { readResultFiles, useBuiltCli } from './cli-helpers.js';
+import { readResultFiles, useBuiltCli, writeScenario } from './cli-helpers.js';
 
 /**
  * Deploys with `load.mode: http` and builtin replicas, through the spawned CLI: a new generation
@@ -16,11 +14,7 @@ const cli = useBuiltCli();
 const redis = usePrivateRedis();
 
 function scenario(load: string, events: string, extra = ''): { file: string; out: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-http-deploy-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: http-deploy
+  const { dir, file } = writeScenario('fcb-http-deploy-', `name: http-deploy
 seed: 5
 keys: { entities: 2000, distribution: { kind: zipf, exponent: 0.9 } }
 featureSets:
@@ -34,8 +28,7 @@ cascade:
 metrics: { mrc: false }
 ${load}
 events: ${events}
-${extra}`,
-  );
+${extra}`);
   return { file, out: join(dir, 'out') };
 }
 

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { LatencySummary, ResultDocument } from '../../src/results/result-types.js';
-import { readResultFiles, REPO_ROOT, useBuiltCli } from './cli-helpers.js';
+import { readResultFiles, REPO_ROOT, useBuiltCli, writeScenario } from './cli-helpers.js';
 
 /**
  * `load.target` set to a team's own service, through the spawned CLI: a Node stand-in service
@@ -29,18 +28,13 @@ async function startService(env: Record<string, string>): Promise<{ port: number
 }
 
 function scenario(load: string): { file: string; out: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-http-ext-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: http-external
+  const { dir, file } = writeScenario('fcb-http-ext-', `name: http-external
 seed: 9
 warmup: 0s
 keys: { entities: 1000, distribution: { kind: zipf, exponent: 1.1 } }
 metrics: { mrc: false }
 ${load}
-`,
-  );
+`);
   return { file, out: join(dir, 'out') };
 }
 

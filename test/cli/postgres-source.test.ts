@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, withDatabase } from '../helpers/postgres.js';
 import { usePrivateRedis } from '../helpers/redis.js';
-import { readResultFiles, useBuiltCli } from './cli-helpers.js';
+import { readResultFiles, useBuiltCli, writeScenario } from './cli-helpers.js';
 
 /**
  * `fcbench source load` and `fcbench run` on a PostgreSQL feature store, through the spawned CLI,
@@ -23,11 +22,7 @@ const urlWithPassword = () => {
 };
 
 function scenario(extra: { source?: string; events?: string; load?: string; entities?: number } = {}): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-pg-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: pg-cli
+  const { dir, file } = writeScenario('fcb-pg-', `name: pg-cli
 seed: 11
 warmup: 0s
 keys: { entities: ${extra.entities ?? 3000}, distribution: { kind: zipf, exponent: 1.0 } }
@@ -43,8 +38,7 @@ cascade:
     concurrency: 4
 ${extra.load ?? 'load: { mode: closed, concurrency: 4, requests: 1500 }'}
 ${extra.events ?? ''}
-`,
-  );
+`);
   return { dir, file };
 }
 

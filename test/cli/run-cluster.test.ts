@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { startPrivateCluster, type PrivateCluster } from '../../src/redis/privat
 import { startPrivateRedis } from '../../src/redis/private-server.js';
 import { mgetBuffers, pipelineByNode, unlinkKeys } from '../../src/redis/slots.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
-import { readResultFiles, useBuiltCli } from './cli-helpers.js';
+import { readResultFiles, useBuiltCli, writeScenario } from './cli-helpers.js';
 
 /**
  * `cascade.redis.cluster` against a real local Redis Cluster (3 masters, 3 replicas, formed with
@@ -32,11 +32,7 @@ afterAll(async () => {
 });
 
 function scenario(extra: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-cluster-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: cluster
+  const { dir, file } = writeScenario('fcb-cluster-', `name: cluster
 seed: 11
 warmup: 300ms
 keys: { entities: 3000, distribution: { kind: zipf, exponent: 1.1 } }
@@ -54,8 +50,7 @@ cascade:
     connectTimeout: 2s
   source: { kind: simulated, latency: { fixed: 1ms } }
 load: { mode: open, rate: 400, arrivals: constant }
-${extra}`,
-  );
+${extra}`);
   return { dir, file };
 }
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { countByPrefix } from '../../src/redis/cleanup.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
 import { usePrivateRedis } from '../helpers/redis.js';
-import { useBuiltCli } from './cli-helpers.js';
+import { useBuiltCli, writeScenario } from './cli-helpers.js';
 
 /**
  * The edges of `fcbench run` through the spawned CLI: output paths checked before any load,
@@ -35,11 +35,7 @@ const canMount = (() => {
 const isRoot = process.getuid?.() === 0;
 
 function scenario(extra = ''): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-edges-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: edges
+  const { dir, file } = writeScenario('fcb-edges-', `name: edges
 seed: 3
 warmup: 0s
 keys: { entities: 2000, distribution: { kind: zipf, exponent: 1.1 } }
@@ -48,8 +44,7 @@ cascade:
   local: { maxEntries: 100 }
   redis: { keyPrefix: fcb-edges }
   source: { kind: simulated, latency: { fixed: 1ms } }
-${extra || 'load: { mode: closed, concurrency: 2, requests: 300 }'}`,
-  );
+${extra || 'load: { mode: closed, concurrency: 2, requests: 300 }'}`);
   return { dir, file };
 }
 

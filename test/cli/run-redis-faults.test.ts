@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countByPrefix } from '../../src/redis/cleanup.js';
 import { connectRedis } from '../../src/redis/connect.js';
 import { startPrivateRedis, type PrivateRedis } from '../../src/redis/private-server.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
-import { readResultFiles, useBuiltCli } from './cli-helpers.js';
+import { readResultFiles, useBuiltCli, writeScenario } from './cli-helpers.js';
 
 /**
  * Redis faults in the middle of a real `fcbench run` (spawned CLI, real redis-servers): the run
@@ -27,11 +26,7 @@ async function server(): Promise<PrivateRedis> {
 }
 
 function scenario(extra: string, source = '{ kind: simulated, latency: { fixed: 1ms } }'): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-faults-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: faults
+  const { dir, file } = writeScenario('fcb-faults-', `name: faults
 seed: 9
 warmup: 500ms
 keys: { entities: 5000, distribution: { kind: zipf, exponent: 1.1 } }
@@ -41,8 +36,7 @@ cascade:
   redis: { commandTimeout: 150ms, connectTimeout: 1s }
   source: ${source}
 load: { mode: open, rate: 400, arrivals: constant }
-${extra}`,
-  );
+${extra}`);
   return { dir, file };
 }
 

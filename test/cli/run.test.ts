@@ -1,22 +1,18 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countByPrefix } from '../../src/redis/cleanup.js';
 import type { ResultDocument } from '../../src/results/result-types.js';
 import { usePrivateRedis } from '../helpers/redis.js';
-import { buildCli, readResultFiles, REPO_ROOT, useBuiltCli } from './cli-helpers.js';
+import { buildCli, readResultFiles, REPO_ROOT, useBuiltCli, writeScenario } from './cli-helpers.js';
 
 const cli = useBuiltCli();
 const redis = usePrivateRedis();
 
 function scenarioFile(extra: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fcb-run-'));
-  const file = join(dir, 'scenario.yaml');
-  writeFileSync(
-    file,
-    `name: run-test
+  const { dir, file } = writeScenario('fcb-run-', `name: run-test
 seed: 5
 duration: 2s
 keys: { entities: 2000, distribution: { kind: zipf, exponent: 1.1 } }
@@ -24,8 +20,7 @@ cascade:
   replicas: 2
   local: { maxEntries: 200 }
   source: { kind: simulated, latency: { fixed: 1ms } }
-${extra}`,
-  );
+${extra}`);
   return { dir, file };
 }
 
