@@ -6,7 +6,7 @@ import type { Rng } from '../workload/types.js';
 import type { Clock } from './clock.js';
 import { coarseWallMs } from './coarse-clock.js';
 import type { CachedValue } from './cached-value.js';
-import { newCascadeStats, type CascadeCore, type CascadeStats, type SetState } from './core.js';
+import { keyOf, newCascadeStats, type CascadeCore, type CascadeStats, type SetState } from './core.js';
 import { fillFromSource } from './fill.js';
 import { getMany } from './get-many.js';
 import { valueKeyPrefix, valueKeySuffix } from './key-scheme.js';
@@ -195,7 +195,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
 
   /** Everything after a local miss: kept out of `get` so the hit path stays small enough to inline. */
   const miss = (set: SetState, entity: string, trace: Trace): Promise<ServedValues> => {
-    const key = set.keyPrefix + entity + set.keySuffix;
+    const key = keyOf(set, entity);
     trace.key = key;
     return loadMiss(core, set, entity, key, trace, heldValue(core, set, entity));
   };
@@ -223,7 +223,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     evictLocal,
     async deleteKeys(entity, featureSet) {
       const set = setFor(featureSet);
-      const key = set.keyPrefix + entity + set.keySuffix;
+      const key = keyOf(set, entity);
       // Redis first: dropping the local copy first lets a request in the DEL's round trip read the
       // old value back from Redis and refill the local tier, so the expiry would never happen.
       await core.layout.remove(core, set, key, entity);
@@ -240,7 +240,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     },
     keyFor: (entity, featureSet) => {
       const set = setFor(featureSet);
-      return set.keyPrefix + entity + set.keySuffix;
+      return keyOf(set, entity);
     },
     preloadLocal: (entities, featureSet) => preloadLocal(core, setFor(featureSet), entities),
     stats: () => ({ ...core.stats }),

@@ -81,3 +81,8 @@ export function track(core: CascadeCore, work: Promise<unknown>): void {
   core.background.add(settled);
   void settled.then(() => core.background.delete(settled));
 }
+
+/** The cascade's key of `entity` in `set`: the fcbench layout's Redis key, and every layout's name for locks, refreshes and traces. */
+export function keyOf(set: SetState, entity: string): string {
+  return set.keyPrefix + entity + set.keySuffix;
+}

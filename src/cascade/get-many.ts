@@ -1,7 +1,7 @@
 import { badInput } from '../errors.js';
 import type { ServedValues } from '../codec/types.js';
 import { asCascadeError, type CascadeError } from './cascade-error.js';
-import type { CascadeCore, SetState } from './core.js';
+import { keyOf, type CascadeCore, type SetState } from './core.js';
 import { heldValue } from './local-tier.js';
 import { actionFor, loadFromSource } from './miss-path.js';
 import { serveFromRedis, serveHeldOrFail } from './serve.js';
@@ -41,7 +41,7 @@ async function loadMissing(
   results: ServedValues[],
   missing: number[],
 ): Promise<ServedValues[]> {
-  const keys = missing.map((i) => (sets[i] as SetState).keyPrefix + entity + (sets[i] as SetState).keySuffix);
+  const keys = missing.map((i) => keyOf(sets[i] as SetState, entity));
   let buffers: unknown[] | null = null;
   let redisFailure: CascadeError | null = null;
   if (core.redis !== null) {

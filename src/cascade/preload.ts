@@ -1,4 +1,4 @@
-import type { CascadeCore, SetState } from './core.js';
+import { keyOf, type CascadeCore, type SetState } from './core.js';
 import { storeLocal } from './local-tier.js';
 import { newTrace } from './trace.js';
 
@@ -39,7 +39,7 @@ export async function preloadLocal(core: CascadeCore, set: SetState, entities: r
       break;
     }
     const chunk = coldestFirst.slice(i, i + PRELOAD_KEYS_PER_MGET);
-    const keys = chunk.map((entity) => set.keyPrefix + entity + set.keySuffix);
+    const keys = chunk.map((entity) => keyOf(set, entity));
     let buffers: unknown[];
     try {
       buffers = await core.layout.readMany(core, keys, [set], null, chunk);

@@ -10,7 +10,7 @@ import type { Trace } from './trace.js';
  * cascade (`cascade.layout`), so the fcbench layout's hot path is the same calls as before plus one
  * property load; nothing branches per request.
  *
- * Keys passed in are the cascade's logical keys (`set.keyPrefix + entity + set.keySuffix`): the
+ * Keys passed in are the cascade's logical keys (`keyOf(set, entity)` in core.ts): the
  * fcbench layout's Redis keys, and for every layout the name of locks, refreshes and traces.
  * `Raw` is what one (set, entity) read returns before decoding, `Encoded` what a fill writes.
  */

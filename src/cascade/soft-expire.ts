@@ -1,5 +1,5 @@
 import { redisFailure } from './cascade-error.js';
-import type { CascadeCore, SetState } from './core.js';
+import { keyOf, type CascadeCore, type SetState } from './core.js';
 import type { ResolvedTtl } from './options.js';
 import { expiriesFromEnvelope } from './ttl-policy.js';
 
@@ -15,7 +15,7 @@ import { expiriesFromEnvelope } from './ttl-policy.js';
  * value; an event tolerates that.
  */
 export async function softExpireKey(core: CascadeCore, set: SetState, entity: string): Promise<string> {
-  const key = set.keyPrefix + entity + set.keySuffix;
+  const key = keyOf(set, entity);
   const redis = core.redis;
   if (redis !== null) {
     try {
