@@ -1,4 +1,4 @@
-import { deflateSync, gunzipSync, gzipSync, inflateSync, type DeflateOptions } from 'fflate';
+import { deflateSync, gunzipSync, gzipSync, inflateSync, type DeflateOptions, type GzipOptions } from 'fflate';
 import { asBuffer, expectRawBytes, type Compressor } from './compressor.js';
 
 /** Gzip header (10) + empty deflate block (2) + trailer (8). */
@@ -30,7 +30,9 @@ export function createDeflateCompressor(level: number): Compressor {
 
 /** Gzip (RFC 1952) through fflate, synchronous. */
 export function createGzipCompressor(level: number): Compressor {
-  const options: DeflateOptions = { level: fflateLevel(level) };
+  // mtime 0: fflate stamps the header with the clock by default, and the same value must give the
+  // same bytes (a warm job run twice, a seeded run's payloads).
+  const options: GzipOptions = { level: fflateLevel(level), mtime: 0 };
   return {
     kind: 'gzip',
     compress: (raw) => gzipSync(raw, options),
