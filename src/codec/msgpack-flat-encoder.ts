@@ -17,6 +17,11 @@ const HEADER_SLOT = 5;
 /** Map keys whose encoded form is kept; feature names repeat, so a few hundred cover every set. */
 const MAX_CACHED_KEYS = 4096;
 
+/** How `encodeColumns` reads a column. */
+const COLUMN_F64 = 0;
+const COLUMN_I32 = 1;
+const COLUMN_ANY = 2;
+
 export interface FlatMsgpackEncoder {
   /** The value's msgpack bytes as a view into a reused buffer (valid until the next call), or null when the value is not flat. */
   encode(values: unknown): Uint8Array | null;
@@ -36,6 +41,9 @@ export function createFlatMsgpackEncoder(initialBytes = 2048): FlatMsgpackEncode
   const keyCache = new Map<string, Uint8Array | null>();
   let columnKeys: readonly string[] | null = null;
   let columnKeyBytes: (Uint8Array | null)[] = [];
+  let kindsOf: readonly ArrayLike<unknown>[] | null = null;
+  let kinds = new Uint8Array(0);
+  let fixedBound = 0;
 
   const ensure = (extra: number): void => {
     if (pos + extra <= bytes.length) return;
@@ -230,19 +238,43 @@ export function createFlatMsgpackEncoder(initialBytes = 2048): FlatMsgpackEncode
           return writeAscii(key) ? bytes.slice(0, pos) : null;
         });
         columnKeys = keys;
+        kindsOf = null;
+      }
+      // Each column's kind once per column list (a row group): a float64 or int32 column is then
+      // read at a load site that only ever sees that array type, where one site for every cell saw
+      // them all and stayed megamorphic (half this function's time).
+      if (columns !== kindsOf) {
+        kinds = Uint8Array.from(columns, (column) => (column instanceof Float64Array ? COLUMN_F64 : column instanceof Int32Array ? COLUMN_I32 : COLUMN_ANY));
+        kindsOf = columns;
+        fixedBound = 0;
+        for (let c = 0; c < keys.length; c++) fixedBound += (columnKeyBytes[c]?.length ?? 0) + (kinds[c] === COLUMN_ANY ? 0 : 9);
       }
       pos = HEADER_SLOT;
+      // Room for every key and every number at its widest: the loop below checks only strings and lists.
+      ensure(fixedBound);
       for (let c = 0; c < keys.length; c++) {
         const key = columnKeyBytes[c];
         if (key === null || key === undefined) return null;
-        ensure(key.length);
         for (let i = 0; i < key.length; i++) bytes[pos++] = key[i]!;
-        const value: unknown = columns[c]![row];
-        if (typeof value === 'number') writeNumber(value);
-        else if (typeof value === 'bigint') writeNumber(Number(value));
-        else if (typeof value === 'string') {
-          if (!writeAscii(value)) return null;
-        } else if (!writeNumberList(value, listLength)) return null;
+        const kind = kinds[c];
+        if (kind === COLUMN_F64) {
+          const value = (columns[c] as Float64Array)[row]!;
+          if (Number.isSafeInteger(value)) writeNumber(value);
+          else {
+            bytes[pos++] = 0xcb;
+            view.setFloat64(pos, value);
+            pos += 8;
+          }
+        } else if (kind === COLUMN_I32) {
+          writeNumber((columns[c] as Int32Array)[row]!);
+        } else {
+          const value: unknown = columns[c]![row];
+          if (typeof value === 'number') writeNumber(value);
+          else if (typeof value === 'bigint') writeNumber(Number(value));
+          else if (typeof value === 'string') {
+            if (!writeAscii(value)) return null;
+          } else if (!writeNumberList(value, listLength)) return null;
+        }
       }
       return bytes.subarray(writeHeaderBefore(HEADER_SLOT, keys.length), pos);
     },

@@ -107,6 +107,23 @@ describe('encodeColumns: a row of file columns as the object a reader would buil
     }
   });
 
+  it('writes int32 and float64 columns (integral floats, negatives, extremes) as the library does, whatever the columns of the call before', () => {
+    const keys = ['f0', 'f1', 'i0', 's0'];
+    const f0 = Float64Array.from([0.5, 3, -7, 2 ** 40, -(2 ** 33), Number.NaN, Number.POSITIVE_INFINITY, 1e-300, -0]);
+    const f1 = Float64Array.from([127, 128, 255, 65_535, 65_536, -32, -33, -129, 2 ** 53 + 2]);
+    const i0 = Int32Array.from([0, -1, 2 ** 31 - 1, -(2 ** 31), 200, -200, 40_000, -40_000, 7]);
+    const s0 = ['a', 'bb', 'x'.repeat(40), '', 'z', 'q', 'w', 'e', 'r'];
+    const typed = [f0, f1, i0, s0];
+    // The same keys over plain arrays in between: the column kinds follow the columns, not the keys.
+    const plain = [Array.from(f0), Array.from(f1), Array.from(i0), s0];
+    for (let row = 0; row < f0.length; row++) {
+      for (const columns of [typed, plain, typed]) {
+        const reader = { f0: f0[row], f1: f1[row], i0: i0[row], s0: s0[row] };
+        expect(Buffer.from(flat.encodeColumns(keys, columns, row, 0)!).toString('hex')).toBe(library(reader));
+      }
+    }
+  });
+
   it('returns null, for the checked path, on a null cell, a non-ASCII string or a list of another length', () => {
     const keys = ['f0', 's0', 'emb'];
     expect(flat.encodeColumns(keys, [[null], ['a'], [[1, 2]]], 0, 2)).toBeNull();
