@@ -1,7 +1,8 @@
 import { FcbenchError } from '../errors.js';
 import { asBuffer, createCompressor } from './compressor.js';
 import { describeCodec } from './describe-codec.js';
-import { createEnvelopeView, readEnvelope, writeEnvelope } from './envelope.js';
+import { appendEnvelope, createEnvelopeView, readEnvelope, writeEnvelope } from './envelope.js';
+import type { ByteSink } from './byte-sink.js';
 import { resolveCodecOptions } from './resolve-options.js';
 import { createSerializer, type Serializer, type SerializerTuning } from './serializer.js';
 import { StringInterner } from './string-interner.js';
@@ -98,10 +99,11 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
     return writeEnvelope(header, serializerId, compressionId, raw.length, compressed, compressed ? compressor.compress(raw) : raw, schemaHash);
   }
 
-  function encodeSerialized(header: EnvelopeHeader, raw: Uint8Array): Buffer {
+  function appendSerialized(header: EnvelopeHeader, raw: Uint8Array, sink: ByteSink): void {
     const format = formatFor(header.featureSet);
     if (format === undefined) throw new FcbenchError('bad-input', noLayout(header.featureSet));
-    return wrap(header, raw, format.schemaHash);
+    const compressed = compresses(raw.length);
+    appendEnvelope(sink, header, serializerId, compressionId, raw.length, compressed, compressed ? compressor.compress(raw) : raw, format.schemaHash);
   }
 
   function decodeUnguarded(bytes: Buffer, expectedFeatureSet: string): DecodeResult {
@@ -152,6 +154,6 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
     options: Object.freeze({ ...resolved }),
     encode,
     decode,
-    encodeSerialized,
+    appendSerialized,
   };
 }

@@ -1,3 +1,4 @@
+import type { ByteSink } from './byte-sink.js';
 import type { FeatureValues, PayloadSpec } from '../workload/types.js';
 
 export type SerializerFormat = 'json' | 'msgpack' | 'tensor';
@@ -99,10 +100,10 @@ export interface Codec {
   decode(bytes: Buffer, expectedFeatureSet: string): DecodeResult;
   /**
    * The bytes `encode` writes for values whose serialized form the caller already made (a warm job
-   * serializing straight from file columns): compression and envelope as `encode` applies them.
-   * `raw` must be exactly what this codec's serializer makes of those values.
+   * serializing straight from file columns), appended to `sink`: compression and envelope as
+   * `encode` applies them. `raw` must be exactly what this codec's serializer makes of those values.
    */
-  encodeSerialized(header: EnvelopeHeader, raw: Uint8Array): Buffer;
+  appendSerialized(header: EnvelopeHeader, raw: Uint8Array, sink: ByteSink): void;
 }
 
 /** Filled by `encode` when given: sizes in bytes. */

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ResolvedTtl } from '../cascade/options.js';
 import type { CodecOptions } from '../codec/types.js';
 import { FcbenchError } from '../errors.js';
-import type { EncodeWorkerData, EncodeWorkerMessage } from './encode-worker.js';
+import { CREDIT_BATCHES, CREDIT_STOP, CREDIT_WAITING, type EncodeWorkerData, type EncodeWorkerMessage } from './encode-worker.js';
 // A side-effect-free import (the worker body runs only inside a worker): it puts encode-worker.js in every build.
 import './encode-worker.js';
 import type { FeatureFileOptions } from './parquet-input.js';
@@ -20,11 +20,23 @@ import type { WarmInput, WarmRow } from './warm-input.js';
 
 const WORKER_URL = new URL('./encode-worker.js', import.meta.url);
 /** Batches the worker may encode ahead of the writer. */
-const AHEAD = 3;
+const AHEAD = 8;
+/**
+ * A worker waiting for credit is woken once this much has piled up, not per batch: each wake-up is
+ * a syscall that, on a loaded machine, cost the writer its core (a seventh of its time at one per batch).
+ */
+const WAKE_AT = 4;
 
 export async function openWorkerInput(kind: 'parquet' | 'arrow', options: FeatureFileOptions, codec: CodecOptions, ttl: ResolvedTtl, batch: number): Promise<WarmInput | null> {
   if (!existsSync(fileURLToPath(WORKER_URL))) return null;
-  const data: EncodeWorkerData = { kind, options, codec, ttl, batch };
+  const credit = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const wakeIfWaiting = () => {
+    if (Atomics.exchange(credit, CREDIT_WAITING, 0) === 1) worker.postMessage({ type: 'wake' });
+  };
+  const grant = (batches: number) => {
+    if (Atomics.add(credit, CREDIT_BATCHES, batches) + batches >= WAKE_AT) wakeIfWaiting();
+  };
+  const data: EncodeWorkerData = { kind, options, codec, ttl, batch, credit: credit.buffer as SharedArrayBuffer };
   const worker = new Worker(WORKER_URL, { workerData: data });
   const queue: EncodeWorkerMessage[] = [];
   let waiting: ((message: EncodeWorkerMessage) => void) | null = null;
@@ -55,7 +67,8 @@ export async function openWorkerInput(kind: 'parquet' | 'arrow', options: Featur
   const close = async () => {
     if (closed) return;
     closed = true;
-    worker.postMessage({ type: 'stop' });
+    Atomics.store(credit, CREDIT_STOP, 1);
+    wakeIfWaiting();
     await worker.terminate();
   };
   const set = options.featureSet.name;
@@ -64,14 +77,14 @@ export async function openWorkerInput(kind: 'parquet' | 'arrow', options: Featur
     total: first.total,
     stampOf: () => ({ version: first.version, writtenAtMs: first.writtenAtMs }),
     async *batches() {
-      worker.postMessage({ type: 'more', credit: AHEAD });
+      grant(AHEAD);
       try {
         for (;;) {
           const message = await next();
           if (message.type === 'end') return;
           if (message.type === 'error') raise(message);
           if (message.type !== 'batch') continue;
-          worker.postMessage({ type: 'more' });
+          grant(1);
           const buffer = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
           const rows: WarmRow[] = message.entities.map((entity, i) => ({
             entity,
