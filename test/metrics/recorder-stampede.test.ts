@@ -150,6 +150,39 @@ describe('recorder stampede accounting', () => {
     expect(s.expiries[0]).toMatchObject({ originCalls: 2, waiting: 1, staleServed: 1 });
   });
 
+  it('beyond maxOpenExpiryKeys the longest-open key is dropped, never one already closed', () => {
+    const r = started({ maxOpenExpiryKeys: 3 });
+    r.record(fetched('k1'), 1 * MS, 1 * MS, 1 * MS, 0);
+    r.record(fetched('k2'), 2 * MS, 2 * MS, 2 * MS, 0);
+    r.record(fetched('k3'), 3 * MS, 3 * MS, 3 * MS, 0);
+    r.record(redisHit('k2'), 4 * MS, 4 * MS, 4 * MS, 0); // refilled: k2's episode closes
+    r.record(fetched('k4'), 5 * MS, 5 * MS, 5 * MS, 0); // three open: k1, k3, k4
+    r.record(fetched('k5'), 6 * MS, 6 * MS, 6 * MS, 0); // a fourth: k1, the oldest still open, goes
+    expect(r.snapshot().openExpiryKeys).toBe(3);
+    r.record(fetched('k3'), 7 * MS, 7 * MS, 7 * MS, 0); // still tracked: a second call of the same episode
+    r.record(fetched('k1'), 8 * MS, 8 * MS, 8 * MS, 0); // dropped before: a new episode (k4 goes)
+    const s = r.finish(1000 * MS).stampede;
+    expect(s.expiries.map((e) => [e.at, e.originCalls])).toEqual([[3, 2]]);
+    expect(s.episodes.cold + s.episodes.evicted + s.episodes.expired).toBe(6);
+  });
+
+  it('keeps evicting in opening order over many more keys than the cap (closed ones in between)', () => {
+    const r = started({ maxOpenExpiryKeys: 100 });
+    for (let i = 0; i < 5000; i++) {
+      r.record(fetched(`k${i}`), i * MS, i * MS, i * MS, 0);
+      if (i % 3 === 0) r.record(redisHit(`k${i}`), i * MS + 1, i * MS + 1, i * MS + 1, 0);
+    }
+    expect(r.snapshot().openExpiryKeys).toBe(100);
+    // The 100 newest keys not refilled are the ones still open: a second fetch of one joins its
+    // episode (2 origin calls: listed); the 101st newest was dropped, so its second fetch opens anew.
+    const notRefilled = Array.from({ length: 5000 }, (_, i) => i).filter((i) => i % 3 !== 0);
+    const open = notRefilled.slice(-100);
+    for (const i of open.slice(-40)) r.record(fetched(`k${i}`), 5000 * MS, 5000 * MS, 5000 * MS, 0);
+    r.record(fetched(`k${notRefilled.at(-101)!}`), 5000 * MS, 5000 * MS, 5000 * MS, 0);
+    const listed = r.finish(6000 * MS).stampede.expiries.filter((e) => e.originCalls === 2).map((e) => e.at);
+    expect(listed).toEqual(open.slice(-40));
+  });
+
   it('the window closes an episode', () => {
     const r = started({ expiryWindowMs: 100 });
     r.record(fetched('k'), 0, 0, 10 * MS, 0);
