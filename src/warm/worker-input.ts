@@ -30,6 +30,8 @@ const WAKE_AT = 4;
 export async function openWorkerInput(kind: 'parquet' | 'arrow', options: FeatureFileOptions, codec: CodecOptions, ttl: ResolvedTtl, batch: number): Promise<WarmInput | null> {
   if (!existsSync(fileURLToPath(WORKER_URL))) return null;
   const credit = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  // Encoding starts as soon as the file is open: the first batches are ready when the writer asks.
+  credit[CREDIT_BATCHES] = AHEAD;
   const wakeIfWaiting = () => {
     if (Atomics.exchange(credit, CREDIT_WAITING, 0) === 1) worker.postMessage({ type: 'wake' });
   };
@@ -77,7 +79,6 @@ export async function openWorkerInput(kind: 'parquet' | 'arrow', options: Featur
     total: first.total,
     stampOf: () => ({ version: first.version, writtenAtMs: first.writtenAtMs }),
     async *batches() {
-      grant(AHEAD);
       try {
         for (;;) {
           const message = await next();
