@@ -250,32 +250,51 @@ export function createFlatMsgpackEncoder(initialBytes = 2048): FlatMsgpackEncode
         for (let c = 0; c < keys.length; c++) fixedBound += (columnKeyBytes[c]?.length ?? 0) + (kinds[c] === COLUMN_ANY ? 0 : 9);
       }
       pos = HEADER_SLOT;
-      // Room for every key and every number at its widest: the loop below checks only strings and lists.
+      // Room for every key and every number at its widest: only strings and lists can grow the buffer.
       ensure(fixedBound);
+      // The buffer, its view and the position in locals, not the closure's slots: a context load
+      // and store per byte was a third of this loop. Synced around the helpers that use the closure's.
+      let out = bytes;
+      let dv = view;
+      let at = pos;
       for (let c = 0; c < keys.length; c++) {
         const key = columnKeyBytes[c];
         if (key === null || key === undefined) return null;
-        for (let i = 0; i < key.length; i++) bytes[pos++] = key[i]!;
+        for (let i = 0; i < key.length; i++) out[at++] = key[i]!;
         const kind = kinds[c];
         if (kind === COLUMN_F64) {
           const value = (columns[c] as Float64Array)[row]!;
-          if (Number.isSafeInteger(value)) writeNumber(value);
-          else {
-            bytes[pos++] = 0xcb;
-            view.setFloat64(pos, value);
-            pos += 8;
+          if (Number.isSafeInteger(value)) {
+            pos = at;
+            writeNumber(value);
+            at = pos;
+          } else {
+            out[at] = 0xcb;
+            dv.setFloat64(at + 1, value);
+            at += 9;
           }
         } else if (kind === COLUMN_I32) {
-          writeNumber((columns[c] as Int32Array)[row]!);
+          const value = (columns[c] as Int32Array)[row]!;
+          if (value >= 0 && value < 0x80) out[at++] = value;
+          else {
+            pos = at;
+            writeNumber(value);
+            at = pos;
+          }
         } else {
+          pos = at;
           const value: unknown = columns[c]![row];
           if (typeof value === 'number') writeNumber(value);
           else if (typeof value === 'bigint') writeNumber(Number(value));
           else if (typeof value === 'string') {
             if (!writeAscii(value)) return null;
           } else if (!writeNumberList(value, listLength)) return null;
+          at = pos;
+          out = bytes;
+          dv = view;
         }
       }
+      pos = at;
       return bytes.subarray(writeHeaderBefore(HEADER_SLOT, keys.length), pos);
     },
   };
