@@ -22,6 +22,7 @@ import type { Source } from './source.js';
 import { softExpireKey } from './soft-expire.js';
 import { createStampedeStrategy } from './stampede/registry.js';
 import type { Trace } from './trace.js';
+import { readValue } from './redis-tier.js';
 
 export interface CascadeDeps {
   /** A client from `connectRedis` (command timeout, no offline queue), or null for no Redis tier. Not closed by the cascade. */
@@ -122,7 +123,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     core,
     fill: (request, trace) => fillFromSource(core, request, trace),
     readFresh: async (request) => {
-      const value = await core.layout.read(core, request.set, request.key, request.entity, request.trace, false);
+      const value = await readValue(core, request.set, request.key, request.entity, request.trace, false);
       return value !== null && value.fetchedAtMs > request.newerThanMs && core.now() < value.staleAtMs ? value : null;
     },
   });

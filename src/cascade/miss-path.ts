@@ -1,5 +1,6 @@
 import { asCascadeError, type CascadeError } from './cascade-error.js';
 import type { CachedValue } from './cached-value.js';
+import { readValue } from './redis-tier.js';
 import type { CascadeCore, SetState } from './core.js';
 import { onRedisFailure, onSourceFailure, type FailureAction } from './failure-policy.js';
 import { serveFromRedis, serveHeldOrFail, serveLoaded } from './serve.js';
@@ -22,25 +23,28 @@ export function actionFor(core: CascadeCore, failure: CascadeError): FailureActi
 }
 
 /** Local tier missed: read Redis, then the source through the stampede strategy, applying the failure policy. */
-export async function loadMiss(core: CascadeCore, set: SetState, entity: string, key: string, trace: Trace, held: CachedValue | undefined): Promise<ServedValues> {
-  let useRedis = core.redis !== null;
-  if (useRedis) {
-    let value: CachedValue | null;
-    try {
-      value = await core.layout.read(core, set, key, entity, trace, true);
-    } catch (error) {
-      const failure = asCascadeError(error, 'redis-error', `GET ${key}`);
+export function loadMiss(core: CascadeCore, set: SetState, entity: string, key: string, trace: Trace, held: CachedValue | undefined): Promise<ServedValues> {
+  if (core.redis === null) return loadFromSource(core, { set, entity, key, trace, held, newerThanMs: 0, useRedis: false });
+  return readValue<ServedValues>(
+    core,
+    set,
+    key,
+    entity,
+    trace,
+    true,
+    (value) => {
+      if (value !== null) return serveFromRedis(core, set, value, trace);
+      trace.outcome.redis = 'miss';
+      return loadFromSource(core, { set, entity, key, trace, held, newerThanMs: 0, useRedis: true });
+    },
+    (failure) => {
       trace.outcome.redis = 'error';
       const action = actionFor(core, failure);
       if (action !== 'source') return serveHeldOrFail(core, action, failure, trace, held);
       trace.errorKind = failure.kind;
-      useRedis = false;
-      value = null;
-    }
-    if (value !== null) return serveFromRedis(core, set, value, trace);
-    if (useRedis) trace.outcome.redis = 'miss';
-  }
-  return loadFromSource(core, { set, entity, key, trace, held, newerThanMs: 0, useRedis });
+      return loadFromSource(core, { set, entity, key, trace, held, newerThanMs: 0, useRedis: false });
+    },
+  );
 }
 
 /** The source step of a miss; a Redis failure inside it (lock, poll) under `bypass` retries once without Redis. */

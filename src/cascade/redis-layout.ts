@@ -1,7 +1,7 @@
 import type { EncodeStats, EnvelopeHeader, ServedValues } from '../codec/types.js';
 import type { CachedValue } from './cached-value.js';
 import type { CascadeCore, SetState } from './core.js';
-import { decodeValue, readMany, readValue, writeValue } from './redis-tier.js';
+import { decodeValue, readMany, writeValue } from './redis-tier.js';
 import type { Trace } from './trace.js';
 
 /**
@@ -16,8 +16,14 @@ import type { Trace } from './trace.js';
  */
 export interface RedisLayout<Raw = unknown, Encoded = unknown> {
   readonly name: 'fcbench' | 'feast';
-  /** One value, or null for a miss (absent, undecodable: counted, or past its hard TTL). Throws a CascadeError on a failed command. */
-  read(core: CascadeCore, set: SetState, key: string, entity: string, trace: Trace, timing: boolean): Promise<CachedValue | null>;
+  /**
+   * The one command behind a read of (set, entity), its reply unanswered: what `decode` takes, or
+   * null for an absent key. Rejects with the client's error (`readValue` in redis-tier.ts makes it
+   * a CascadeError naming `readCommand`). Reads go through `readValue`, not this.
+   */
+  fetch(core: CascadeCore, set: SetState, key: string, entity: string): Promise<Raw | null>;
+  /** What `fetch` sends, for messages: `GET`, `HMGET`. */
+  readonly readCommand: string;
   /**
    * The raw values of `keys` in as few round trips as the layout allows. Key j is of set
    * `sets[indexes[j]]` (`sets[0]` when `indexes` is null) and entity `entities` (one for all keys,
@@ -25,8 +31,8 @@ export interface RedisLayout<Raw = unknown, Encoded = unknown> {
    * nothing more. Throws a CascadeError.
    */
   readMany(core: CascadeCore, keys: readonly string[], sets: readonly SetState[], indexes: readonly number[] | null, entities: string | readonly string[]): Promise<(Raw | null)[]>;
-  /** A raw value from `readMany` as a cached value, or null (counted as `decodeValue` counts). */
-  decode(core: CascadeCore, set: SetState, key: string, entity: string, raw: Raw, trace: Trace, timing: boolean): CachedValue | null;
+  /** A raw value from `fetch` or `readMany` as a cached value, or null (counted as `decodeValue` counts); `startUs` as in `decodeValue`. */
+  decode(core: CascadeCore, set: SetState, key: string, entity: string, raw: Raw, trace: Trace, timing: boolean, startUs?: number): CachedValue | null;
   /** A fill's values as the layout writes them; sizes go to `stats`. */
   encode(core: CascadeCore, set: SetState, header: EnvelopeHeader, values: ServedValues, stats: EncodeStats): Encoded;
   /** Writes `encoded` with the value's remaining hard TTL; failures go on the trace, never thrown. */
@@ -38,7 +44,8 @@ export interface RedisLayout<Raw = unknown, Encoded = unknown> {
 /** fcbench's own layout: the functions of redis-tier.ts, unchanged. */
 export const FCBENCH_LAYOUT: RedisLayout<Buffer, Buffer> = {
   name: 'fcbench',
-  read: readValue,
+  fetch: (core, _set, key) => core.redis!.getBuffer(key),
+  readCommand: 'GET',
   readMany: (core, keys) => readMany(core, keys as string[]),
   decode: decodeValue,
   encode: (core, _set, header, values, stats) => core.codec.encode(header, values, stats),

@@ -1,5 +1,5 @@
 import { mgetBuffers } from '../redis/slots.js';
-import { redisErrorKind, redisFailure } from './cascade-error.js';
+import { redisErrorKind, redisFailure, type CascadeError } from './cascade-error.js';
 import { makeCachedValue, type CachedValue } from './cached-value.js';
 import type { CascadeCore, SetState } from './core.js';
 import type { Trace } from './trace.js';
@@ -42,21 +42,49 @@ export function decodeValue(
   return makeCachedValue(key, entity, values, header.version, header.writtenAtMs, expiries, 0, bytes.length);
 }
 
-/** GET and decode one value. Throws a CascadeError (`redis-error` / `redis-timeout`) when the command fails. */
-export async function readValue(core: CascadeCore, set: SetState, key: string, entity: string, trace: Trace, timing: boolean): Promise<CachedValue | null> {
-  const redis = core.redis;
-  if (redis === null) return null;
+/**
+ * One value through the cascade's layout (`fetch`, then `decode`), or null for a miss; then
+ * `next(value)` in the same reaction. A read and what follows it (serving, refilling) are one
+ * promise step, not three: two async functions nested around the client's promise cost two
+ * microtask hops and their promises on every Redis hit (0.75-0.77x of a bare getBuffer at 64 in
+ * flight with tensor; 0.79-0.83x as one step). Rejects with a CascadeError (`redis-error` /
+ * `redis-timeout`) when the command fails, or answers with `onFailure(thatError)` when given; an
+ * error `next` throws passes through as it is. `timing` times the round trip into
+ * `trace.us.redisGet` and the decode into `trace.us.decode`.
+ */
+export function readValue<T = CachedValue | null>(
+  core: CascadeCore,
+  set: SetState,
+  key: string,
+  entity: string,
+  trace: Trace,
+  timing: boolean,
+  next: (value: CachedValue | null) => T | PromiseLike<T> = (value) => value as T,
+  onFailure?: (failure: CascadeError) => T | PromiseLike<T>,
+): Promise<T> {
+  if (core.redis === null) return Promise.resolve(next(null));
+  const layout = core.layout;
   const startUs = timing ? core.clock.nowUs() : 0;
-  let bytes: Buffer | null;
+  let fetched: Promise<unknown>;
   try {
-    bytes = await redis.getBuffer(key);
+    fetched = layout.fetch(core, set, key, entity);
   } catch (error) {
-    if (timing) trace.us.redisGet = core.clock.nowUs() - startUs;
-    throw redisFailure(error, `GET ${key}`);
+    // A client that throws instead of rejecting still fails the read, not the caller's stack.
+    fetched = Promise.reject(error);
   }
-  const replyUs = timing ? core.clock.nowUs() : 0;
-  if (timing) trace.us.redisGet = replyUs - startUs;
-  return bytes === null ? null : decodeValue(core, set, key, entity, bytes, trace, timing, replyUs);
+  return fetched.then(
+    (raw) => {
+      const replyUs = timing ? core.clock.nowUs() : 0;
+      if (timing) trace.us.redisGet = replyUs - startUs;
+      return next(raw === null ? null : layout.decode(core, set, key, entity, raw, trace, timing, replyUs));
+    },
+    (error: unknown) => {
+      if (timing) trace.us.redisGet = core.clock.nowUs() - startUs;
+      const failure = redisFailure(error, `${layout.readCommand} ${key}`);
+      if (onFailure === undefined) throw failure;
+      return onFailure(failure);
+    },
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { onRedisFailure } from './failure-policy.js';
 import { storeLocal } from './local-tier.js';
 import { newTrace, type Trace } from './trace.js';
 import { xfetchDue } from './ttl-policy.js';
+import { readValue } from './redis-tier.js';
 
 /**
  * Background refresh of a value that is soft-expired or due for XFetch's early refresh: at most
@@ -42,7 +43,7 @@ async function runRefresh(core: CascadeCore, set: SetState, held: CachedValue): 
   if (useRedis) {
     // Another replica may have refreshed it already: adopt that instead of calling the source.
     try {
-      const current = await core.layout.read(core, set, held.key, held.entity, trace, false);
+      const current = await readValue(core, set, held.key, held.entity, trace, false);
       if (current !== null && current.fetchedAtMs > held.fetchedAtMs && core.now() < current.staleAtMs) {
         storeLocal(core, set, current);
         return;

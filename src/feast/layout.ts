@@ -77,21 +77,8 @@ export function createFeastLayout(options: FeastLayoutOptions): RedisLayout<Fiel
 
   return {
     name: 'feast',
-    async read(core, set, key, entity, trace, timing) {
-      const redis = core.redis;
-      if (redis === null) return null;
-      const startUs = timing ? core.clock.nowUs() : 0;
-      let replies: (Buffer | null)[];
-      try {
-        replies = await redis.hmgetBuffer(keyOf(entity), ...viewOf(set).readFields);
-      } catch (error) {
-        if (timing) trace.us.redisGet = core.clock.nowUs() - startUs;
-        throw redisFailure(error, `HMGET of ${key}`);
-      }
-      const replyUs = timing ? core.clock.nowUs() : 0;
-      if (timing) trace.us.redisGet = replyUs - startUs;
-      return decode(core, set, key, entity, replies, trace, timing, replyUs);
-    },
+    fetch: (core, set, _key, entity) => core.redis!.hmgetBuffer(keyOf(entity), ...viewOf(set).readFields),
+    readCommand: 'HMGET',
 
     // One HMGET per distinct entity (its hash holds every view's fields): a request for several
     // sets is one command, a preload's many entities one pipeline.
@@ -134,7 +121,7 @@ export function createFeastLayout(options: FeastLayoutOptions): RedisLayout<Fiel
       return out;
     },
 
-    decode: (core, set, key, entity, raw, trace, timing) => decode(core, set, key, entity, raw, trace, timing),
+    decode,
 
     encode(_core, set, header: EnvelopeHeader, values: ServedValues, stats: EncodeStats) {
       const encoded = encodeFeastRow(viewOf(set), values as FeatureValues, header.writtenAtMs);
