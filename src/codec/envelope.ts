@@ -116,22 +116,25 @@ function layoutOf(header: EnvelopeHeader, schemaHash: number): EnvelopeLayout {
   return { versionBytes, featureSetBytes, stringsStart, unpadded, padding, payloadStart: unpadded + padding };
 }
 
-/**
- * One fresh Buffer holding header and payload: the payload's single copy. `schemaHash` (a uint32,
- * or -1 for none) adds the schema block and aligns the payload to `PAYLOAD_ALIGNMENT`.
- */
-export function writeEnvelope(
+/** What an envelope holds: header, codec ids, the payload and its size before compression, the schema hash (-1: none). */
+type EnvelopeArgs = [
   header: EnvelopeHeader,
   serializerId: number,
   compressionId: number,
   rawBytes: number,
   compressed: boolean,
   payload: Uint8Array,
-  schemaHash = -1,
-): Buffer {
-  const layout = layoutOf(header, schemaHash);
-  const out = Buffer.allocUnsafe(layout.payloadStart + payload.length);
-  writeAt(out, 0, layout, header, serializerId, compressionId, rawBytes, compressed, payload, schemaHash);
+  schemaHash?: number,
+];
+
+/**
+ * One fresh Buffer holding header and payload: the payload's single copy. `schemaHash` (a uint32,
+ * or -1 for none) adds the schema block and aligns the payload to `PAYLOAD_ALIGNMENT`.
+ */
+export function writeEnvelope(...args: EnvelopeArgs): Buffer {
+  const layout = layoutOf(args[0], args[6] ?? -1);
+  const out = Buffer.allocUnsafe(layout.payloadStart + args[5].length);
+  writeAt(out, 0, layout, ...args);
   return out;
 }
 
@@ -139,35 +142,15 @@ export function writeEnvelope(
  * The same bytes as `writeEnvelope`, appended to `sink` (a batch of values packed in one buffer, as
  * a warm job's worker posts them): no Buffer per value, no second copy.
  */
-export function appendEnvelope(
-  sink: ByteSink,
-  header: EnvelopeHeader,
-  serializerId: number,
-  compressionId: number,
-  rawBytes: number,
-  compressed: boolean,
-  payload: Uint8Array,
-  schemaHash = -1,
-): void {
-  const layout = layoutOf(header, schemaHash);
-  const size = layout.payloadStart + payload.length;
+export function appendEnvelope(sink: ByteSink, ...args: EnvelopeArgs): void {
+  const layout = layoutOf(args[0], args[6] ?? -1);
+  const size = layout.payloadStart + args[5].length;
   sink.reserve(size);
-  writeAt(sink.buffer, sink.length, layout, header, serializerId, compressionId, rawBytes, compressed, payload, schemaHash);
+  writeAt(sink.buffer, sink.length, layout, ...args);
   sink.length += size;
 }
 
-function writeAt(
-  out: Buffer,
-  at: number,
-  layout: EnvelopeLayout,
-  header: EnvelopeHeader,
-  serializerId: number,
-  compressionId: number,
-  rawBytes: number,
-  compressed: boolean,
-  payload: Uint8Array,
-  schemaHash: number,
-): void {
+function writeAt(out: Buffer, at: number, layout: EnvelopeLayout, ...[header, serializerId, compressionId, rawBytes, compressed, payload, schemaHash = -1]: EnvelopeArgs): void {
   const hasSchema = schemaHash >= 0;
   const { versionBytes, featureSetBytes, stringsStart, unpadded, payloadStart } = layout;
   out[at] = ENVELOPE_MAGIC_0;
