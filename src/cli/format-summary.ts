@@ -88,6 +88,7 @@ export function formatSummary(r: ResultDocument): string {
   const kinds = Object.entries(r.requests.errorsByKind);
   if (kinds.length > 0) lines.push(`  errors met by kind: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   if (r.redis.unavailableAtEnd === true) lines.push(`  Redis unavailable at the end: ${r.redis.note ?? 'no answer'}; memory and key figures not measured`);
+  if (r.capacityError !== undefined) lines.push(`  NOTE: ${r.capacityError}`);
   if (r.redis.cleanup?.status === 'skipped') {
     lines.push(`  keys under ${r.redis.keyPrefix}: were NOT deleted (${r.redis.cleanup.reason}); delete them with SCAN + UNLINK on that prefix`);
   }

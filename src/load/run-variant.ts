@@ -290,7 +290,14 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     cleanup = keepKeys || shardCleanup === null ? finished.cleanup : shardCleanup;
 
     // Curves are an extra: a curve worker that died costs the result its capacity section, not the run.
-    const capacityHistograms = capacity === null ? null : await capacity.histograms().catch(() => null);
+    let capacityError: string | null = null;
+    const capacityHistograms =
+      capacity === null
+        ? null
+        : await capacity.histograms().catch((error: unknown) => {
+            capacityError = `the miss-ratio curve worker failed (${error instanceof Error ? error.message : String(error)}): no curves; every other figure is whole`;
+            return null;
+          });
     const result = assembleResult({
       // A shard records the load it sent (its rate, its requests): merge adds them up.
       variant: shard === null ? variant : { ...variant, scenario },
@@ -321,6 +328,7 @@ export async function runVariantInProcess(variant: ScenarioVariant, options: Var
     });
     if (shard !== null) result.shard = { index: shard.index, count: shard.count };
     if (commands !== null) result.redis.commands = commands;
+    if (capacityError !== null) result.capacityError = capacityError;
     implementation.describe(result);
     if (warmed !== null) {
       result.warming = warmed.result;

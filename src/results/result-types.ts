@@ -432,6 +432,8 @@ export interface ResultDocument {
   warming?: WarmingResult;
   /** Miss-ratio curves and sizes (absent with `metrics.mrc: false` and in older results). */
   capacity?: CapacityResult;
+  /** Why `capacity` is absent although curves were on: the curve worker failed (the rest of the result is whole). */
+  capacityError?: string;
   events: ResultEvent[];
   /** The run's start and each deploy: how long until the cache served its steady share (absent in older results). */
   coldStarts?: ColdStartResult[];

@@ -6,7 +6,10 @@ import { chart, facts, note, section, table } from './parts.js';
 /** Miss-ratio curves of the run's own stream, the sizes each hit ratio needs, and cost against Redis size. */
 export function renderCapacity(result: ResultDocument, index: number, idPrefix: string): SafeHtml {
   const c = result.capacity;
-  if (c === undefined) return section(`${idPrefix}capacity`, 'Capacity', note('No miss-ratio curves in this result (metrics.mrc: false, or an older result).'));
+  if (c === undefined) {
+    const why = result.capacityError !== undefined ? `No miss-ratio curves: ${result.capacityError}.` : 'No miss-ratio curves in this result (metrics.mrc: false, or an older result).';
+    return section(`${idPrefix}capacity`, 'Capacity', note(why));
+  }
   const size = (s: SizeForResult | undefined) => (s === undefined || s.entries === null ? 'unreachable' : `${formatCount(s.entries)} (${formatBytes(s.bytes!)})`);
   const rows = c.sizeFor.redis.map((redis, i) => [formatRatio(redis.hitRatio), c.sizeFor.local === null ? '—' : size(c.sizeFor.local[i]), size(redis)]);
   const method = c.method === 'exact' ? 'exact LRU stack distances' : `SHARDS at ${formatRatio(c.sampleRate)} sampling (exact up to 65,536 entries)`;
