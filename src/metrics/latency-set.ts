@@ -66,7 +66,7 @@ export class LatencySet {
   recordLocalHits(batch: LocalHitBatch): void {
     for (const h of [this.endToEnd, this.local]) {
       h.recordCount(batch.constantUs, batch.constantCount);
-      if (batch.endToEnd.count > 0) h.merge(batch.endToEnd);
+      batch.addEndToEndTo(h);
     }
     this.localGet.recordCount(batch.constantUs, batch.total);
     this.scheduleLag.recordCount(0, batch.total);

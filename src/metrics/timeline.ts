@@ -75,7 +75,7 @@ export class Timeline {
     this.count += batch.total;
     this.localHits += batch.total;
     this.histogram.recordCount(batch.constantUs, batch.constantCount);
-    if (batch.endToEnd.count > 0) this.histogram.merge(batch.endToEnd);
+    batch.addEndToEndTo(this.histogram);
   }
 
   recordDropped(): void {

@@ -256,7 +256,7 @@ export class SimEngine {
     batch.perReplica[replica]!++;
     batch.total++;
     if (startUs === t) batch.constantCount++;
-    else batch.endToEnd.record(doneUs - t);
+    else batch.recordEndToEnd(doneUs - t);
     batch.ages.record(ageUs);
     this.lastHitEndUs = doneUs;
     if (doneUs > this.maxEndUs) this.maxEndUs = doneUs;
