@@ -3,6 +3,7 @@ import { disconnect } from '../redis/connect.js';
 import type { Clock } from '../cascade/clock.js';
 import { createHistogram, type LatencyHistogram } from '../metrics/histogram.js';
 import type { LocalInvalidationResult } from '../results/result-types.js';
+import { LateChecks } from './late-checks.js';
 
 /** What the bus needs of a replica: drop a local entry by its Redis key, or move to a new key version. */
 export interface BusReplica {
@@ -95,15 +96,9 @@ export async function createLocalBus(deps: {
   // that invalidates it (two sockets), and Redis tracks a key only until it has pushed once. Keys
   // whose push found nothing to drop are dropped again a moment later, as client-side caches do
   // with their "in flight" marks; the cost is an occasional extra miss.
-  const lateChecks: Set<string>[] = deps.replicas.map(() => new Set());
-  let lateTimer: NodeJS.Timeout | null = null;
-  const flushLate = () => {
-    lateTimer = null;
-    lateChecks.forEach((keys, id) => {
-      for (const key of keys) if (deps.replicas[id]!.evictLocal(key)) counts[id]!.dropped++;
-      keys.clear();
-    });
-  };
+  const lateChecks = new LateChecks(LATE_CHECK_MS, (id, key) => {
+    if (deps.replicas[id]!.evictLocal(key)) counts[id]!.dropped++;
+  });
 
   const timeFrom = (id: number, key: string, sentUs: number | null): void => {
     const fromUs = sentUs ?? (awaited[id]!.delete(key) ? appliedUs : null);
@@ -122,10 +117,7 @@ export async function createLocalBus(deps: {
       return;
     }
     if (deps.replicas[id]!.evictLocal(key)) c.dropped++;
-    else if (mode === 'tracking') {
-      lateChecks[id]!.add(key);
-      lateTimer ??= setTimeout(flushLate, LATE_CHECK_MS);
-    }
+    else if (mode === 'tracking') lateChecks.add(id, key);
     timeFrom(id, key, sentUs);
   };
 
@@ -223,7 +215,7 @@ export async function createLocalBus(deps: {
     async close() {
       closed.abort();
       for (const off of rearmListeners) off();
-      if (lateTimer !== null) clearTimeout(lateTimer);
+      lateChecks.close();
       for (const sub of subscribers) disconnect(sub);
       for (const c of counts) c.latency.destroy();
     },
