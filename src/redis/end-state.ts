@@ -3,6 +3,7 @@ import { countByPrefix, deleteByPrefix, deleteKeys, meanBytesPerKey } from './cl
 import { redactText } from '../redact.js';
 import { usedMemoryBytes } from './connect.js';
 import type { FeastCleanup } from '../feast/cleanup.js';
+import { redisErrorKind } from '../cascade/cascade-error.js';
 
 /** What Redis looked like after the measured phase, or null where it could not be asked. */
 export interface RedisEndState {
@@ -50,17 +51,30 @@ export async function measureRedisAtEnd(client: RedisClient, prefix: string, wai
   if (!(await whenReady(client, waitMs))) {
     return { ...state, unavailableAtEnd: true, note: `Redis was not reachable within ${waitMs} ms after the measured phase (connection ${client.status})` };
   }
+  // A reply slower than the request path's commandTimeout (a loaded machine, a long SCAN) is not a
+  // dead Redis: a step that timed out is asked again until `waitMs` has passed. A Redis still
+  // stalled by then is reported as unavailable, as before.
+  const deadline = performance.now() + waitMs;
+  const ask = async <T>(question: () => Promise<T>): Promise<T> => {
+    for (;;) {
+      try {
+        return await question();
+      } catch (error) {
+        if (redisErrorKind(error) !== 'redis-timeout' || performance.now() >= deadline) throw error;
+      }
+    }
+  };
   let step = 'INFO memory';
   try {
-    state.usedMemoryAfter = await usedMemoryBytes(client);
+    state.usedMemoryAfter = await ask(() => usedMemoryBytes(client));
     step = 'SCAN (key count)';
-    state.keys = await countByPrefix(client, prefix);
+    state.keys = await ask(() => countByPrefix(client, prefix));
     step = 'MEMORY USAGE';
-    state.bytesPerKey = await meanBytesPerKey(client, prefix);
+    state.bytesPerKey = await ask(() => meanBytesPerKey(client, prefix));
     // Feast's hashes are not under the prefix: they are the values, so they are what keys and bytes per key count.
     if (feast !== undefined) {
       step = 'SCAN (Feast hashes)';
-      ({ keys: state.keys, bytesPerKey: state.bytesPerKey } = await feast.measure(client));
+      ({ keys: state.keys, bytesPerKey: state.bytesPerKey } = await ask(() => feast.measure(client)));
     }
     return state;
   } catch (error) {
