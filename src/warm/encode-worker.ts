@@ -58,6 +58,7 @@ class BatchPacker {
     this.expiries = new Float64Array(size);
   }
 
+  /** Where the next value is appended, then marked with `added`. */
   get sinkForNext(): GrowableBytes {
     return this.sink;
   }
@@ -68,10 +69,6 @@ class BatchPacker {
     this.entities.push(entity);
     this.offsets[i + 1] = this.sink.length;
     this.expiries[i] = hardExpiresAtMs;
-  }
-
-  get count(): number {
-    return this.entities.length;
   }
 
   take(): EncodedBatch {
