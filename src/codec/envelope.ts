@@ -89,31 +89,49 @@ export function createEnvelopeView(): EnvelopeView {
   };
 }
 
-/** Header bytes for these strings; throws `bad-input` for a string too long for its uint16 length. */
-function stringBytes(name: string, value: string): number {
-  const length = Buffer.byteLength(value, 'utf8');
-  if (length > MAX_STRING_BYTES) throw badInput(`codec: ${name} is ${length} bytes of UTF-8; the envelope holds at most ${MAX_STRING_BYTES}`);
-  return length;
+/**
+ * A header string's UTF-8 bytes, remembered for the last string seen in each field: a codec
+ * writes the same version and feature set for value after value (a warm job, a set's fills), and
+ * measuring and encoding them again was four native calls per value. Throws `bad-input` for a
+ * string too long for its uint16 length.
+ */
+class HeaderString {
+  private last: string | null = null;
+  private bytes: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly field: string) {}
+
+  of(value: string): Buffer {
+    if (value === this.last) return this.bytes;
+    const bytes = Buffer.from(value, 'utf8');
+    if (bytes.length > MAX_STRING_BYTES) throw badInput(`codec: ${this.field} is ${bytes.length} bytes of UTF-8; the envelope holds at most ${MAX_STRING_BYTES}`);
+    this.last = value;
+    this.bytes = bytes;
+    return bytes;
+  }
 }
+
+const versionStrings = new HeaderString('version');
+const featureSetStrings = new HeaderString('featureSet');
 
 /** Offsets of an envelope's parts from its start, for one header. */
 interface EnvelopeLayout {
-  versionBytes: number;
-  featureSetBytes: number;
+  version: Buffer;
+  featureSet: Buffer;
   stringsStart: number;
   unpadded: number;
   padding: number;
   payloadStart: number;
 }
 
-/** Where the parts go for this header's strings (`bad-input` for one too long, via stringBytes). */
+/** Where the parts go for this header's strings (`bad-input` for one too long, via HeaderString). */
 function layoutOf(header: EnvelopeHeader, schemaHash: number): EnvelopeLayout {
-  const versionBytes = stringBytes('version', header.version);
-  const featureSetBytes = stringBytes('featureSet', header.featureSet);
+  const version = versionStrings.of(header.version);
+  const featureSet = featureSetStrings.of(header.featureSet);
   const stringsStart = schemaHash >= 0 ? FIXED_HEADER_BYTES + SCHEMA_BLOCK_BYTES : FIXED_HEADER_BYTES;
-  const unpadded = stringsStart + versionBytes + featureSetBytes;
+  const unpadded = stringsStart + version.length + featureSet.length;
   const padding = schemaHash >= 0 ? (PAYLOAD_ALIGNMENT - (unpadded % PAYLOAD_ALIGNMENT)) % PAYLOAD_ALIGNMENT : 0;
-  return { versionBytes, featureSetBytes, stringsStart, unpadded, padding, payloadStart: unpadded + padding };
+  return { version, featureSet, stringsStart, unpadded, padding, payloadStart: unpadded + padding };
 }
 
 /** What an envelope holds: header, codec ids, the payload and its size before compression, the schema hash (-1: none). */
@@ -152,7 +170,7 @@ export function appendEnvelope(sink: ByteSink, ...args: EnvelopeArgs): void {
 
 function writeAt(out: Buffer, at: number, layout: EnvelopeLayout, ...[header, serializerId, compressionId, rawBytes, compressed, payload, schemaHash = -1]: EnvelopeArgs): void {
   const hasSchema = schemaHash >= 0;
-  const { versionBytes, featureSetBytes, stringsStart, unpadded, payloadStart } = layout;
+  const { version, featureSet, stringsStart, unpadded, payloadStart } = layout;
   out[at] = ENVELOPE_MAGIC_0;
   out[at + 1] = ENVELOPE_MAGIC_1;
   out[at + 2] = ENVELOPE_VERSION;
@@ -163,14 +181,16 @@ function writeAt(out: Buffer, at: number, layout: EnvelopeLayout, ...[header, se
   out.writeDoubleLE(header.softExpiresAtMs, at + 14);
   out.writeUInt32LE(payload.length, at + 22);
   out.writeUInt32LE(rawBytes, at + 26);
-  out.writeUInt16LE(versionBytes, at + 30);
-  out.writeUInt16LE(featureSetBytes, at + 32);
+  out.writeUInt16LE(version.length, at + 30);
+  out.writeUInt16LE(featureSet.length, at + 32);
   if (hasSchema) {
     out.writeUInt32LE(schemaHash, at + FIXED_HEADER_BYTES);
     out.writeUInt32LE(layout.padding, at + FIXED_HEADER_BYTES + 4); // padding byte, then 3 reserved zero bytes
   }
-  out.write(header.version, at + stringsStart, versionBytes, 'utf8');
-  out.write(header.featureSet, at + stringsStart + versionBytes, featureSetBytes, 'utf8');
+  // Byte loops: these strings are a few bytes, below a native copy's break-even.
+  let p = at + stringsStart;
+  for (let i = 0; i < version.length; i++) out[p++] = version[i]!;
+  for (let i = 0; i < featureSet.length; i++) out[p++] = featureSet[i]!;
   out.fill(0, at + unpadded, at + payloadStart);
   out.set(payload, at + payloadStart);
 }
