@@ -63,3 +63,17 @@ describe('the same value gives the same bytes whatever the clock', () => {
     });
   }
 });
+
+describe('header strings', () => {
+  it('a version too long for the envelope is bad input naming the field, and the next value encodes as before', () => {
+    const codec = createCodec(ALL_OPTIONS[0]!);
+    const values = { f0: 1 };
+    const good = codec.encode(header(1), values).toString('hex');
+    expect(() => codec.encode({ ...header(1), version: 'v'.repeat(70_000) }, values)).toThrow(/codec: version is 70000 bytes of UTF-8; the envelope holds at most 65535/);
+    expect(() => codec.encode({ ...header(1), featureSet: 'é'.repeat(40_000) }, values)).toThrow(/codec: featureSet is 80000 bytes/);
+    expect(codec.encode(header(1), values).toString('hex')).toBe(good);
+    // Alternating strings never mix their bytes up.
+    expect(codec.decode(codec.encode(header(2), values), 'feats')).toMatchObject({ ok: true, value: { header: { version: 'v2' } } });
+    expect(codec.decode(codec.encode(header(1), values), 'feats')).toMatchObject({ ok: true, value: { header: { version: 'v1' } } });
+  });
+});
