@@ -1,7 +1,7 @@
 import { FcbenchError } from '../errors.js';
 import { asBuffer, createCompressor } from './compressor.js';
 import { describeCodec } from './describe-codec.js';
-import { appendEnvelope, createEnvelopeView, readEnvelope, writeEnvelope } from './envelope.js';
+import { appendEnvelope, createEnvelopeView, readEnvelope, writeEnvelope, type EnvelopeArgs } from './envelope.js';
 import type { ByteSink } from './byte-sink.js';
 import { resolveCodecOptions } from './resolve-options.js';
 import { createSerializer, type Serializer, type SerializerTuning } from './serializer.js';
@@ -69,9 +69,15 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
   const noLayout = (featureSet: string) =>
     `codec ${name}: no tensor layout for feature set ${JSON.stringify(featureSet)} (has: ${Object.keys(resolved.layouts).join(', ')})`;
 
+  /** The feature set's payload format, for writing: bad input for a set this codec has no layout for. */
+  function writeFormatOf(featureSet: string): PayloadFormat {
+    const format = formatFor(featureSet);
+    if (format === undefined) throw new FcbenchError('bad-input', noLayout(featureSet));
+    return format;
+  }
+
   function encode(header: EnvelopeHeader, values: ServedValues, stats?: EncodeStats): Buffer {
-    const format = formatFor(header.featureSet);
-    if (format === undefined) throw new FcbenchError('bad-input', noLayout(header.featureSet));
+    const format = writeFormatOf(header.featureSet);
     let raw: Uint8Array;
     try {
       raw = format.serializer.serialize(values);
@@ -80,7 +86,7 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
         cause: error,
       });
     }
-    const bytes = wrap(header, raw, format.schemaHash);
+    const bytes = writeEnvelope(...envelopeOf(header, raw, format.schemaHash));
     if (stats !== undefined) {
       stats.rawBytes = raw.length;
       stats.encodedBytes = bytes.length;
@@ -89,21 +95,18 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
     return bytes;
   }
 
-  /** Compression above the threshold, then the envelope: everything after serializing. */
   function compresses(rawBytes: number): boolean {
     return canCompress && rawBytes >= resolved.compressAboveBytes;
   }
 
-  function wrap(header: EnvelopeHeader, raw: Uint8Array, schemaHash: number): Buffer {
+  /** Compression above the threshold, then what the envelope holds: everything after serializing. */
+  function envelopeOf(header: EnvelopeHeader, raw: Uint8Array, schemaHash: number): EnvelopeArgs {
     const compressed = compresses(raw.length);
-    return writeEnvelope(header, serializerId, compressionId, raw.length, compressed, compressed ? compressor.compress(raw) : raw, schemaHash);
+    return [header, serializerId, compressionId, raw.length, compressed, compressed ? compressor.compress(raw) : raw, schemaHash];
   }
 
   function appendSerialized(header: EnvelopeHeader, raw: Uint8Array, sink: ByteSink): void {
-    const format = formatFor(header.featureSet);
-    if (format === undefined) throw new FcbenchError('bad-input', noLayout(header.featureSet));
-    const compressed = compresses(raw.length);
-    appendEnvelope(sink, header, serializerId, compressionId, raw.length, compressed, compressed ? compressor.compress(raw) : raw, format.schemaHash);
+    appendEnvelope(sink, ...envelopeOf(header, raw, writeFormatOf(header.featureSet).schemaHash));
   }
 
   function decodeUnguarded(bytes: Buffer, expectedFeatureSet: string): DecodeResult {

@@ -135,7 +135,7 @@ function layoutOf(header: EnvelopeHeader, schemaHash: number): EnvelopeLayout {
 }
 
 /** What an envelope holds: header, codec ids, the payload and its size before compression, the schema hash (-1: none). */
-type EnvelopeArgs = [
+export type EnvelopeArgs = [
   header: EnvelopeHeader,
   serializerId: number,
   compressionId: number,
