@@ -112,7 +112,6 @@ export async function openParquetInput(options: FeatureFileOptions): Promise<War
   };
 }
 
-/** Each column's values for rows [rowStart, rowEnd), from hyparquet's column chunks (which may start before or run past the range). */
 /**
  * Snappy (what pyarrow and Spark write by default) through hysnappy's WebAssembly build: 5-7x the
  * throughput of hyparquet's built-in JavaScript decoder on float columns, which was a seventh of a
@@ -121,6 +120,7 @@ export async function openParquetInput(options: FeatureFileOptions): Promise<War
 let compressors: Compressors | undefined;
 const parquetCompressors = (): Compressors => (compressors ??= { SNAPPY: snappyUncompressor() });
 
+/** Each column's values for rows [rowStart, rowEnd), from hyparquet's column chunks (which may start before or run past the range). */
 async function readGroupColumns(file: Parameters<typeof parquetRead>[0]['file'], metadata: FileMetaData, names: string[], rowStart: number, rowEnd: number): Promise<Map<string, ArrayLike<unknown>>> {
   const chunks = new Map<string, ColumnData[]>(names.map((name) => [name, []]));
   await parquetRead({ file, metadata, columns: names, rowStart, rowEnd, compressors: parquetCompressors(), onChunk: (chunk) => chunks.get(chunk.columnName)?.push(chunk) });
