@@ -1,18 +1,18 @@
 import type { StampedeCause, StampedeExpiry } from '../results/result-types.js';
-import { createHistogram, type LatencyHistogram } from './histogram.js';
+import { createHistogram, type HistogramFactory, type MicrosHistogram } from './histogram.js';
 
 /**
  * One episode: keys that expired together (an expire-hot event) or one key a request had to fetch
  * (cold, expired or evicted), and what the requests for them did until they were refilled.
  */
-export interface ExpiryEpisode {
+export interface ExpiryEpisode<K = string> {
   cause: StampedeCause;
   /** Clock µs the episode started (the event time, or the opening request's intended start). */
   openUs: number;
   /** Keys that expired together. */
   keyCount: number;
   /** The keys, so closing the episode can drop their tracking entries. */
-  keys: readonly string[];
+  keys: readonly K[];
   /** Keys still tracked (not refilled, evicted or closed). */
   openKeys: number;
   originCalls: number;
@@ -22,10 +22,10 @@ export interface ExpiryEpisode {
   requests: number;
   /** Latency of the first request: most one-key episodes have one request, and need no histogram. */
   firstLatencyUs: number;
-  latency: LatencyHistogram | null;
+  latency: MicrosHistogram | null;
 }
 
-export function newEpisode(cause: StampedeCause, openUs: number, keys: readonly string[]): ExpiryEpisode {
+export function newEpisode<K>(cause: StampedeCause, openUs: number, keys: readonly K[]): ExpiryEpisode<K> {
   return {
     cause,
     openUs,
@@ -50,28 +50,30 @@ const MAX_POOLED_HISTOGRAMS = 64;
  * request and taken back when it closes, so only episodes with several requests hold one.
  */
 export class EpisodeHistogramPool {
-  private free: LatencyHistogram[] = [];
+  private free: MicrosHistogram[] = [];
 
-  record(episode: ExpiryEpisode, latencyUs: number): void {
+  constructor(private readonly histogram: HistogramFactory = createHistogram) {}
+
+  record(episode: ExpiryEpisode<unknown>, latencyUs: number): void {
     episode.requests++;
     if (episode.requests === 1) {
       episode.firstLatencyUs = latencyUs;
       return;
     }
     if (episode.latency === null) {
-      episode.latency = this.free.pop() ?? createHistogram({ significantDigits: 2 });
+      episode.latency = this.free.pop() ?? this.histogram({ significantDigits: 2 });
       episode.latency.record(episode.firstLatencyUs);
     }
     episode.latency.record(latencyUs);
   }
 
   /** p99 of the episode's requests in ms (0 with no requests). */
-  p99Ms(episode: ExpiryEpisode): number {
+  p99Ms(episode: ExpiryEpisode<unknown>): number {
     if (episode.latency !== null) return episode.latency.valueAtPercentileUs(99) / 1000;
     return episode.requests === 0 ? 0 : Math.max(0, Math.round(episode.firstLatencyUs)) / 1000;
   }
 
-  release(episode: ExpiryEpisode): void {
+  release(episode: ExpiryEpisode<unknown>): void {
     const h = episode.latency;
     if (h === null) return;
     episode.latency = null;
@@ -89,7 +91,7 @@ export class EpisodeHistogramPool {
   }
 }
 
-export function toStampedeExpiry(episode: ExpiryEpisode, originUs: number, p99Ms: number): StampedeExpiry {
+export function toStampedeExpiry(episode: ExpiryEpisode<unknown>, originUs: number, p99Ms: number): StampedeExpiry {
   return {
     at: Math.max(0, (episode.openUs - originUs) / 1000),
     cause: episode.cause,

@@ -31,6 +31,28 @@ export interface HistogramOptions {
   significantDigits?: 1 | 2 | 3;
 }
 
+/**
+ * What the recorder's parts need of a microsecond histogram: {@link LatencyHistogram} (HDR, the
+ * default) or a simulation's plain-JS `BucketHistogram` with the same buckets.
+ */
+export interface MicrosHistogram {
+  record(valueUs: number): void;
+  recordCount(valueUs: number, count: number): void;
+  readonly count: number;
+  readonly clampedCount: number;
+  valueAtPercentileUs(percentile: number): number;
+  readonly maxUs: number;
+  /** Adds every value of `other` (of the same kind) to this histogram. */
+  merge(other: MicrosHistogram): void;
+  reset(): void;
+  encode(): string;
+  summary(): LatencySummary;
+  destroy(): void;
+}
+
+/** Makes the histograms of a recorder's parts (`createHistogram` unless a simulation says otherwise). */
+export type HistogramFactory = (options?: HistogramOptions) => MicrosHistogram;
+
 /** All zeros, `hdr: ''`: the summary of a histogram with no values. */
 export const EMPTY_LATENCY_SUMMARY: Readonly<LatencySummary> = Object.freeze({
   count: 0,
@@ -71,7 +93,7 @@ export function histogramImplementation(): 'wasm' | 'js' {
 const finalizer = new FinalizationRegistry<hdr.Histogram>((inner) => inner.destroy());
 
 /** Microsecond HDR histogram with clamping; see the module comment. */
-export class LatencyHistogram {
+export class LatencyHistogram implements MicrosHistogram {
   private inner: hdr.Histogram;
   private clamped = 0;
   private destroyed = false;
@@ -139,7 +161,19 @@ export class LatencyHistogram {
   }
 
   /** Adds every value of `other` to this histogram (`other` is unchanged). */
-  merge(other: LatencyHistogram): void {
+  merge(other: MicrosHistogram): void {
+    if (!(other instanceof LatencyHistogram)) {
+      // Another kind (a simulation's BucketHistogram): through its HDR encoding.
+      if (other.count === 0) return;
+      const copy = decodeHistogram(other.encode());
+      try {
+        this.merge(copy);
+      } finally {
+        copy.destroy();
+      }
+      this.clamped += other.clampedCount;
+      return;
+    }
     const source = other.inner;
     if (source.totalCount === 0) return;
     if (source.constructor === this.inner.constructor) {

@@ -1,6 +1,6 @@
 import type { Trace } from '../cascade/trace.js';
 import type { ResultDocument } from '../results/result-types.js';
-import { createHistogram, type LatencyHistogram } from './histogram.js';
+import { createHistogram, type HistogramFactory, type MicrosHistogram } from './histogram.js';
 import type { LocalHitBatch } from './local-hit-batch.js';
 
 type Components = ResultDocument['latency']['components'];
@@ -11,22 +11,40 @@ type Components = ResultDocument['latency']['components'];
  * between phases, so their memory is fixed.
  */
 export class LatencySet {
-  readonly endToEnd = createHistogram();
-  private readonly local = createHistogram();
-  private readonly redis = createHistogram();
-  private readonly source = createHistogram();
-  private readonly localGet = createHistogram();
-  private readonly redisGet = createHistogram();
-  private readonly redisSet = createHistogram();
-  private readonly decode = createHistogram();
-  private readonly encode = createHistogram();
-  private readonly sourceFetch = createHistogram();
-  private readonly sourceQueue = createHistogram();
-  private readonly lockWait = createHistogram();
-  readonly scheduleLag = createHistogram();
-  readonly age = createHistogram();
+  readonly endToEnd: MicrosHistogram;
+  private readonly local: MicrosHistogram;
+  private readonly redis: MicrosHistogram;
+  private readonly source: MicrosHistogram;
+  private readonly localGet: MicrosHistogram;
+  private readonly redisGet: MicrosHistogram;
+  private readonly redisSet: MicrosHistogram;
+  private readonly decode: MicrosHistogram;
+  private readonly encode: MicrosHistogram;
+  private readonly sourceFetch: MicrosHistogram;
+  private readonly sourceQueue: MicrosHistogram;
+  private readonly lockWait: MicrosHistogram;
+  readonly scheduleLag: MicrosHistogram;
+  readonly age: MicrosHistogram;
 
-  private all(): LatencyHistogram[] {
+  /** `histogram` makes each of them: the HDR histogram, or a simulation's plain-JS one with the same buckets. */
+  constructor(histogram: HistogramFactory = createHistogram) {
+    this.endToEnd = histogram();
+    this.local = histogram();
+    this.redis = histogram();
+    this.source = histogram();
+    this.localGet = histogram();
+    this.redisGet = histogram();
+    this.redisSet = histogram();
+    this.decode = histogram();
+    this.encode = histogram();
+    this.sourceFetch = histogram();
+    this.sourceQueue = histogram();
+    this.lockWait = histogram();
+    this.scheduleLag = histogram();
+    this.age = histogram();
+  }
+
+  private all(): MicrosHistogram[] {
     return [
       this.endToEnd, this.local, this.redis, this.source, this.localGet, this.redisGet, this.redisSet,
       this.decode, this.encode, this.sourceFetch, this.sourceQueue, this.lockWait, this.scheduleLag, this.age,

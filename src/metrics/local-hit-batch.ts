@@ -1,4 +1,4 @@
-import { createHistogram, type LatencyHistogram } from './histogram.js';
+import { createHistogram, type HistogramFactory, type MicrosHistogram } from './histogram.js';
 
 /**
  * Fresh local hits counted rather than traced, for a simulation that serves millions of them a
@@ -21,16 +21,17 @@ export class LocalHitBatch {
    */
   private readonly delayed = new Float64Array(256);
   private delayedCount = 0;
-  private readonly endToEnd = createHistogram();
+  private readonly endToEnd: MicrosHistogram;
   /**
    * Ages of the values served, µs: the recorder's own age histogram (`Recorder.localHitBatch`),
    * recorded into directly, since the order of ages does not matter and a merge per bucket would cost more.
    */
-  readonly ages: LatencyHistogram;
+  readonly ages: MicrosHistogram;
   total = 0;
 
-  constructor(replicas: number, constantUs: number, ages: LatencyHistogram) {
+  constructor(replicas: number, constantUs: number, ages: MicrosHistogram, histogram: HistogramFactory = createHistogram) {
     this.perReplica = new Float64Array(replicas);
+    this.endToEnd = histogram();
     this.constantUs = constantUs;
     this.ages = ages;
   }
@@ -42,7 +43,7 @@ export class LocalHitBatch {
   }
 
   /** Adds the end-to-end times recorded with `recordEndToEnd` since the last clear to `target`. */
-  addEndToEndTo(target: LatencyHistogram): void {
+  addEndToEndTo(target: MicrosHistogram): void {
     for (let i = 0; i < this.delayedCount; i++) target.record(this.delayed[i]!);
     if (this.endToEnd.count > 0) target.merge(this.endToEnd);
   }

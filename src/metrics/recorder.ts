@@ -107,7 +107,7 @@ class MetricsRecorder implements Recorder {
     this.latency.record(trace, endToEndUs, actualStartUs - intendedStartUs);
     this.advance(endUs);
     this.timeline.record(trace, endToEndUs);
-    this.stampede.observe(trace, intendedStartUs, endToEndUs, actualStartUs);
+    this.stampede.observe(trace, trace.key, intendedStartUs, endToEndUs, actualStartUs);
   }
 
   recordLocalHits(batch: LocalHitBatch, endUs: number): void {
@@ -135,45 +135,11 @@ class MetricsRecorder implements Recorder {
   }
 
   snapshot(): MetricsSnapshot {
-    const c = this.counters;
-    const elapsedMs = (this.lastUs - this.originUs) / 1000;
-    return {
-      elapsedMs,
-      requests: c.total,
-      failed: c.failed,
-      erred: c.erred,
-      dropped: this.dropped,
-      achievedRps: elapsedMs > 0 ? c.total / (elapsedMs / 1000) : 0,
-      p99: this.latency.endToEnd.valueAtPercentileUs(99) / 1000,
-      localHitRatio: c.localLookups === 0 ? 0 : c.localHits / c.localLookups,
-      redisHitRatio: c.redisLookups === 0 ? 0 : c.redisHits / c.redisLookups,
-      sourceCalls: c.sourceCalls,
-      staleServed: c.staleServed,
-      lastBucket: this.timeline.closed.at(-1) ?? null,
-      openExpiryKeys: this.stampede.openKeys,
-    };
+    return snapshotOf(this.parts(), this.originUs, this.lastUs, this.dropped);
   }
 
   finish(endUs: number): MetricsSummary {
-    const durationMs = Math.max(0, (endUs - this.originUs) / 1000);
-    const timeline = this.timeline.finish(endUs);
-    const stampede = this.stampede.finish();
-    const sections = this.counters.sections();
-    const latency = this.latency.latency();
-    return {
-      durationMs,
-      requests: sections.requests,
-      throughput: { achievedRps: durationMs > 0 ? sections.requests.total / (durationMs / 1000) : 0 },
-      load: { dropped: this.dropped, scheduleLagP99: latency.components.scheduleLag.p99 },
-      serving: { replicas: sections.replicas },
-      latency,
-      tiers: sections.tiers,
-      stampede,
-      freshness: { ...sections.freshness, age: this.latency.age.summary() },
-      payload: sections.payload,
-      timeline,
-      clampedValues: this.latency.clampedValues(),
-    };
+    return summarize(this.parts(), this.originUs, endUs, this.dropped);
   }
 
   close(): void {
@@ -182,9 +148,65 @@ class MetricsRecorder implements Recorder {
     this.stampede.destroy();
   }
 
+  private parts(): RecorderParts {
+    return { counters: this.counters, latency: this.latency, timeline: this.timeline, stampede: this.stampede };
+  }
+
   /** Time only moves forward here; a bucket rollover is also when expired episodes are closed. */
   private advance(nowUs: number): void {
     if (nowUs > this.lastUs) this.lastUs = nowUs;
     if (this.timeline.advance(nowUs)) this.stampede.sweep(nowUs);
   }
+}
+
+/** What a recorder summarises: the simulation's recorder builds the same parts with its own histograms and keys. */
+export interface RecorderParts {
+  counters: RequestCounters;
+  latency: LatencySet;
+  timeline: Timeline;
+  stampede: StampedeTracker<unknown>;
+}
+
+/** {@link Recorder.snapshot} of a recorder's parts. */
+export function snapshotOf(parts: RecorderParts, originUs: number, lastUs: number, dropped: number): MetricsSnapshot {
+  const c = parts.counters;
+  const elapsedMs = (lastUs - originUs) / 1000;
+  return {
+    elapsedMs,
+    requests: c.total,
+    failed: c.failed,
+    erred: c.erred,
+    dropped,
+    achievedRps: elapsedMs > 0 ? c.total / (elapsedMs / 1000) : 0,
+    p99: parts.latency.endToEnd.valueAtPercentileUs(99) / 1000,
+    localHitRatio: c.localLookups === 0 ? 0 : c.localHits / c.localLookups,
+    redisHitRatio: c.redisLookups === 0 ? 0 : c.redisHits / c.redisLookups,
+    sourceCalls: c.sourceCalls,
+    staleServed: c.staleServed,
+    lastBucket: parts.timeline.closed.at(-1) ?? null,
+    openExpiryKeys: parts.stampede.openKeys,
+  };
+}
+
+/** {@link Recorder.finish} of a recorder's parts: closes the timeline and the open episodes at `endUs`. */
+export function summarize(parts: RecorderParts, originUs: number, endUs: number, dropped: number): MetricsSummary {
+  const durationMs = Math.max(0, (endUs - originUs) / 1000);
+  const timeline = parts.timeline.finish(endUs);
+  const stampede = parts.stampede.finish();
+  const sections = parts.counters.sections();
+  const latency = parts.latency.latency();
+  return {
+    durationMs,
+    requests: sections.requests,
+    throughput: { achievedRps: durationMs > 0 ? sections.requests.total / (durationMs / 1000) : 0 },
+    load: { dropped, scheduleLagP99: latency.components.scheduleLag.p99 },
+    serving: { replicas: sections.replicas },
+    latency,
+    tiers: sections.tiers,
+    stampede,
+    freshness: { ...sections.freshness, age: parts.latency.age.summary() },
+    payload: sections.payload,
+    timeline,
+    clampedValues: parts.latency.clampedValues(),
+  };
 }

@@ -1,10 +1,11 @@
 import type { Trace } from '../cascade/trace.js';
 import type { StampedeCause, StampedeExpiry } from '../results/result-types.js';
 import { EpisodeHistogramPool, newEpisode, toStampedeExpiry, type ExpiryEpisode } from './expiry-episode.js';
+import { createHistogram, type HistogramFactory } from './histogram.js';
 
-interface KeyState {
-  key: string;
-  episode: ExpiryEpisode;
+interface KeyState<K> {
+  key: K;
+  episode: ExpiryEpisode<K>;
   /** Origin calls for this key within the episode. */
   originCalls: number;
 }
@@ -13,6 +14,23 @@ export interface StampedeTrackerOptions {
   windowUs: number;
   maxListed: number;
   maxOpenKeys: number;
+}
+
+/**
+ * When each filled key's value hard-expires, clock µs (`StampedeTracker`'s `filled`): a Map by
+ * default; a simulation keys by integer ids and keeps them in a typed array.
+ */
+export interface FillTimes<K> {
+  get(key: K): number | undefined;
+  has(key: K): boolean;
+  set(key: K, expiresUs: number): unknown;
+  clear(): void;
+}
+
+/** How a tracker is built: its histograms and its fill store (HDR histograms and a Map unless a simulation says otherwise). */
+export interface StampedeTrackerParts<K> {
+  histogram: HistogramFactory;
+  filled: FillTimes<K>;
 }
 
 export interface StampedeTotals {
@@ -46,10 +64,10 @@ export interface StampedeTotals {
  * event episodes plus the `maxListed` worst others by origin calls (then waiters), and one
  * number per key ever filled (see `filled`).
  */
-export class StampedeTracker {
+export class StampedeTracker<K = string> {
   private readonly options: StampedeTrackerOptions;
-  private readonly pool = new EpisodeHistogramPool();
-  private open = new Map<string, KeyState>();
+  private readonly pool: EpisodeHistogramPool;
+  private open = new Map<K, KeyState<K>>();
   /**
    * Tracked states in opening order, so the oldest (for eviction and the window sweep) is found at
    * the front. A state no longer in `open` is skipped when met, and the queue is rebuilt from
@@ -57,7 +75,7 @@ export class StampedeTracker {
    * until it rehashes, and finding the first live entry of a 10,000-key map cost ~7 µs an
    * eviction (a simulated high-miss run spent a ninth of its time there).
    */
-  private order: KeyState[] = [];
+  private order: KeyState<K>[] = [];
   private orderHead = 0;
   private originUs = 0;
   private events: StampedeExpiry[] = [];
@@ -70,10 +88,12 @@ export class StampedeTracker {
    * Bounded by the key space (entities x feature sets x versions), not by time: a key filled again
    * overwrites its entry. Kept across `start`, so a key filled in warmup is not cold afterwards.
    */
-  private readonly filled = new Map<string, number>();
+  private readonly filled: FillTimes<K>;
 
-  constructor(options: StampedeTrackerOptions) {
+  constructor(options: StampedeTrackerOptions, parts?: StampedeTrackerParts<K>) {
     this.options = options;
+    this.pool = new EpisodeHistogramPool(parts?.histogram ?? createHistogram);
+    this.filled = parts?.filled ?? new Map<K, number>();
   }
 
   start(originUs: number): void {
@@ -94,7 +114,7 @@ export class StampedeTracker {
   }
 
   /** An expire-hot event: one episode over all `keys`, replacing any open episodes of those keys. */
-  markExpiry(atUs: number, keys: readonly string[]): void {
+  markExpiry(atUs: number, keys: readonly K[]): void {
     const unique = [...new Set(keys)];
     const episode = newEpisode('event', atUs, unique);
     // Counted up front so that evicting this episode's own first keys (more keys than the cap)
@@ -111,22 +131,22 @@ export class StampedeTracker {
   }
 
   /**
+   * `key` is the trace's key (`trace.key`, or the integer id a simulation names it by).
    * `actualStartUs` (default: the intended start) is when the request looked at the cache: an open
    * loop that fell behind issues arrivals due before an event after it, and those saw the expired key.
    */
-  observe(trace: Trace, intendedStartUs: number, endToEndUs: number, actualStartUs = intendedStartUs): void {
+  observe(trace: Trace, key: K, intendedStartUs: number, endToEndUs: number, actualStartUs = intendedStartUs): void {
     if (this.open.size === 0 && trace.originCalls === 0 && !trace.waited) return;
-    this.account(trace, intendedStartUs, endToEndUs, actualStartUs);
+    this.account(trace, key, intendedStartUs, endToEndUs, actualStartUs);
     // After the episode is placed: the opening fetch must be judged by the fill before it. The TTL
     // runs from the fetch, which ended before the encode and write-back that close the request.
     if (trace.filledTtlMs > 0) {
       const fetchedUs = intendedStartUs + endToEndUs - trace.us.encode - trace.us.redisSet;
-      this.filled.set(trace.key, fetchedUs + trace.filledTtlMs * 1000);
+      this.filled.set(key, fetchedUs + trace.filledTtlMs * 1000);
     }
   }
 
-  private account(trace: Trace, intendedStartUs: number, endToEndUs: number, actualStartUs: number): void {
-    const key = trace.key;
+  private account(trace: Trace, key: K, intendedStartUs: number, endToEndUs: number, actualStartUs: number): void {
     let state = this.open.get(key);
     if (state !== undefined && intendedStartUs > state.episode.openUs + this.options.windowUs) {
       this.closeEpisode(state.episode);
@@ -194,25 +214,25 @@ export class StampedeTracker {
   }
 
   /** Why `key` needed the source at `atUs`, judged by the last fill this tracker saw. */
-  private causeOf(key: string, atUs: number): StampedeCause {
+  private causeOf(key: K, atUs: number): StampedeCause {
     const expiresUs = this.filled.get(key);
     if (expiresUs === undefined) return 'cold';
     return atUs >= expiresUs ? 'expired' : 'evicted';
   }
 
-  private track(key: string, episode: ExpiryEpisode): KeyState {
+  private track(key: K, episode: ExpiryEpisode<K>): KeyState<K> {
     if (this.open.size >= this.options.maxOpenKeys) {
       const oldest = this.oldest();
       if (oldest !== undefined) this.closeKey(oldest.key, oldest);
     }
-    const state: KeyState = { key, episode, originCalls: 0 };
+    const state: KeyState<K> = { key, episode, originCalls: 0 };
     this.open.set(key, state);
     this.order.push(state);
     return state;
   }
 
   /** The longest-tracked state still open (the front of `order`, past states closed since). */
-  private oldest(): KeyState | undefined {
+  private oldest(): KeyState<K> | undefined {
     const order = this.order;
     while (this.orderHead < order.length) {
       const state = order[this.orderHead]!;
@@ -236,7 +256,7 @@ export class StampedeTracker {
     this.orderHead = 0;
   }
 
-  private closeKey(key: string, state: KeyState): void {
+  private closeKey(key: K, state: KeyState<K>): void {
     this.open.delete(key);
     const episode = state.episode;
     if (state.originCalls > episode.maxOriginCallsPerKey) episode.maxOriginCallsPerKey = state.originCalls;
@@ -244,14 +264,14 @@ export class StampedeTracker {
     if (episode.openKeys === 0) this.finalize(episode);
   }
 
-  private closeEpisode(episode: ExpiryEpisode): void {
+  private closeEpisode(episode: ExpiryEpisode<K>): void {
     for (const key of episode.keys) {
       const state = this.open.get(key);
       if (state !== undefined && state.episode === episode) this.closeKey(key, state);
     }
   }
 
-  private finalize(episode: ExpiryEpisode): void {
+  private finalize(episode: ExpiryEpisode<K>): void {
     const cause = episode.cause;
     this.counts[cause]++;
     this.waiting += episode.waiting;
@@ -269,7 +289,7 @@ export class StampedeTracker {
   }
 
   /** Keeps the `maxListed` worst non-event episodes; the p99 is only computed for those that get in. */
-  private offerListed(episode: ExpiryEpisode): void {
+  private offerListed(episode: ExpiryEpisode<K>): void {
     const list = this.listed;
     if (list.length < this.options.maxListed) {
       list.push(toStampedeExpiry(episode, this.originUs, this.pool.p99Ms(episode)));

@@ -1,6 +1,6 @@
 import type { Trace } from '../cascade/trace.js';
 import type { TimelineBucket } from '../results/result-types.js';
-import { createHistogram } from './histogram.js';
+import { createHistogram, type HistogramFactory, type MicrosHistogram } from './histogram.js';
 import type { LocalHitBatch } from './local-hit-batch.js';
 
 /**
@@ -16,9 +16,9 @@ import type { LocalHitBatch } from './local-hit-batch.js';
  */
 export class Timeline {
   private readonly bucketUs: number;
-  private histogram = createHistogram();
+  private histogram: MicrosHistogram;
   /** The last closed bucket's values, kept so a short trailing bucket can be folded into it. */
-  private previous = createHistogram();
+  private previous: MicrosHistogram;
   /** Requests in the last closed bucket (its rate times its length, without the float round trip). */
   private previousCount = 0;
   private originUs = 0;
@@ -34,8 +34,10 @@ export class Timeline {
   private outdated = 0;
   private uncommitted = 0;
 
-  constructor(bucketMs: number) {
+  constructor(bucketMs: number, histogram: HistogramFactory = createHistogram) {
     this.bucketUs = bucketMs * 1000;
+    this.histogram = histogram();
+    this.previous = histogram();
   }
 
   start(originUs: number): void {

@@ -4,12 +4,12 @@ import type { PhaseBound } from '../load/issuer.js';
 import { mergeTraces } from '../load/merge-traces.js';
 import { TracePool } from '../load/trace-pool.js';
 import type { LocalHitBatch } from '../metrics/local-hit-batch.js';
-import type { Recorder } from '../metrics/recorder.js';
 import type { LoadConfig } from '../scenario/schema.js';
 import type { IndexChooser } from '../workload/key-chooser.js';
 import type { IndexLru } from './index-lru.js';
 import { TimeHeap } from './event-queue.js';
 import type { SimCascade } from './sim-cascade.js';
+import type { SimRecorder } from './sim-recorder.js';
 import { sharedKey, type SimContext } from './sim-context.js';
 
 export interface EngineDeps {
@@ -25,13 +25,15 @@ export interface EngineDeps {
   load: LoadConfig;
   /** Open loop: µs to the next arrival (the workload's arrival stream). */
   nextGapUs: (() => number) | null;
-  recorder: Recorder;
+  recorder: SimRecorder;
   batch: LocalHitBatch;
   timelineBucketMs: number;
 }
 
 interface PendingRecord {
   trace: Trace;
+  /** The key id the request is recorded under (`sharedKey`; set 0's for a request for every set). */
+  key: number;
   t: number;
   endUs: number;
   replica: number;
@@ -271,8 +273,10 @@ export class SimEngine {
     if (s >= 0) this.markEpisode(trace, sharedKey(ctx, s, e));
     if (endUs > this.maxEndUs) this.maxEndUs = endUs;
     if (endUs > t) this.inFlight.push(endUs);
-    const pending = this.pendingPool.pop() ?? { trace, t, endUs, replica };
+    const key = sharedKey(ctx, s >= 0 ? s : 0, e);
+    const pending = this.pendingPool.pop() ?? { trace, key, t, endUs, replica };
     pending.trace = trace;
+    pending.key = key;
     pending.t = t;
     pending.endUs = endUs;
     pending.replica = replica;
@@ -284,7 +288,7 @@ export class SimEngine {
   private readonly pendingPool: PendingRecord[] = [];
 
   private readonly recordPending = (p: PendingRecord): void => {
-    this.deps.recorder.record(p.trace, p.t, p.t, p.endUs, p.replica);
+    this.deps.recorder.record(p.trace, p.key, p.t, p.endUs, p.replica);
     this.pool.release(p.trace);
     this.pendingPool.push(p);
   };

@@ -1,14 +1,14 @@
 import { agedToSoftExpiry } from '../cascade/soft-expire.js';
 import type { RunEvent } from '../load/events.js';
-import type { Recorder } from '../metrics/recorder.js';
 import type { ResultEvent } from '../results/result-types.js';
 import type { IndexChooser } from '../workload/key-chooser.js';
 import { sharedKey, type SimContext } from './sim-context.js';
+import type { SimRecorder } from './sim-recorder.js';
 
 export interface SimEventsDeps {
   ctx: SimContext;
   chooser: IndexChooser;
-  recorder: Recorder;
+  recorder: SimRecorder;
   /** Keys whose next local hit must be traced (the engine's `episodeKeys`). */
   episodeKeys: Uint8Array;
 }
@@ -87,7 +87,7 @@ function expireHot(deps: SimEventsDeps, atUs: number, top: number, featureSet: s
   const { ctx, chooser, recorder } = deps;
   const sets = featureSet === undefined ? ctx.sets : ctx.sets.filter((s) => s.name === featureSet);
   const nowMs = atUs / 1000;
-  const keys: string[] = [];
+  const keys: number[] = [];
   const count = Math.min(top, chooser.size);
   for (let rank = 0; rank < count; rank++) {
     const e = chooser.indexOfRank(rank);
@@ -100,10 +100,11 @@ function expireHot(deps: SimEventsDeps, atUs: number, top: number, featureSet: s
         if (aged !== null) redis.set(e, aged.writtenAtMs, nowMs, aged.hardExpiresAtMs);
       }
       for (const replica of ctx.replicas) replica.lru[set.index]!.delete(e);
-      keys.push(set.keyPrefix + ctx.idOf(e));
-      deps.episodeKeys[sharedKey(ctx, set.index, e)] = 1;
+      const key = sharedKey(ctx, set.index, e);
+      keys.push(key);
+      deps.episodeKeys[key] = 1;
     }
   }
-  recorder.markExpiry(atUs, keys, 'event');
+  recorder.markExpiry(atUs, keys);
   return keys.length;
 }

@@ -3,7 +3,7 @@ import { assembleResult } from '../load/assemble-result.js';
 import { buildWorkload } from '../load/build-workload.js';
 import { createFeatureSetIndexPicker } from '../load/feature-set-picker.js';
 import { measuredBound, warmupBound } from '../load/phase.js';
-import { createRecorder, DEFAULT_RECORDER_OPTIONS, type MetricsSnapshot } from '../metrics/recorder.js';
+import { DEFAULT_RECORDER_OPTIONS, type MetricsSnapshot } from '../metrics/recorder.js';
 import type { ResultDocument } from '../results/result-types.js';
 import type { ScenarioVariant } from '../scenario/load.js';
 import { createIndexChooser } from '../workload/key-chooser.js';
@@ -11,6 +11,7 @@ import { buildSimContext, indexRouter } from './build-sim.js';
 import { SimEngine } from './engine.js';
 import { defaultLatencies, type SimLatencies } from './latency-models.js';
 import { SimCascade } from './sim-cascade.js';
+import { SimRecorder } from './sim-recorder.js';
 import { scheduleSimEvents } from './sim-events.js';
 
 export interface SimulateOptions {
@@ -57,7 +58,7 @@ export function simulateVariant(variant: ScenarioVariant, options: SimulateOptio
     ...(workload.trace ? { trace: workload.trace } : {}),
   });
   const ctx = buildSimContext(scenario, workload, chooser, latencies, keyPrefix);
-  const recorder = createRecorder();
+  const recorder = new SimRecorder(ctx.sets.length * ctx.entities);
   const batch = recorder.localHitBatch(scenario.cascade.replicas, latencies.localHitUs);
   const engine = new SimEngine({
     ctx,
