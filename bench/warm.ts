@@ -6,11 +6,9 @@
  * a child process of its own, which reports its peak RSS and heap growth over its start, for two
  * input sizes, so "flat in the input's size" is a comparison of two numbers.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connectRedis } from '../src/redis/connect.js';
 import { deleteByPrefix } from '../src/redis/cleanup.js';
 import { startPrivateRedis } from '../src/redis/private-server.js';
@@ -25,6 +23,7 @@ import { warmEnvelope } from '../src/warm/warm-stamp.js';
 import { createPayloadGenerator } from '../src/workload/payload.js';
 import { writeFeatureParquet } from './feature-files.js';
 import type { BenchSection } from './types.js';
+import { median, runJsonChild } from './child.js';
 
 const SIZES = (process.env['FCBENCH_WARM_ROWS'] ?? '20000,100000').split(',').map(Number);
 const ROUNDS = 3;
@@ -106,19 +105,7 @@ async function child(mode: 'warm' | 'raw', scenarioFile: string, file: string, u
   process.stdout.write(JSON.stringify(report));
 }
 
-function runChild(args: string[]): Promise<ChildReport> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), 'child', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    proc.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as ChildReport) : reject(new Error(`child exited ${code}`))));
-  });
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+const runChild = (args: string[]) => runJsonChild<ChildReport>(import.meta.url, ['child', ...args], ['--expose-gc']);
 
 export async function runBench(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'fcbench-warm-bench-'));
