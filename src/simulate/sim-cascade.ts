@@ -19,24 +19,20 @@ export class SimCascade {
   private readonly refreshing = new Map<number, number>();
   private readonly call: RedisCall = { endUs: 0, timedOut: false };
   private readonly refreshTrace = newTrace();
-  /** Key strings by (set, entity), built on first use: the stampede tracker keys by them. */
-  private readonly keys: (string | undefined)[];
 
+  /**
+   * Traces keep `key` empty: the simulation's recorder names keys by integer id (`sharedKey`), and
+   * building a string per key touched kept one live string per key (most of the heap's growth in a
+   * 1M-entity run).
+   */
   constructor(private readonly ctx: SimContext) {
     this.stampede = new SimStampede(ctx);
-    this.keys = new Array<string | undefined>(ctx.sets.length * ctx.entities);
-  }
-
-  private keyOf(setIndex: number, e: number): string {
-    const id = setIndex * this.ctx.entities + e;
-    return (this.keys[id] ??= this.ctx.sets[setIndex]!.keyPrefix + this.ctx.idOf(e));
   }
 
   get(atUs: number, replica: number, setIndex: number, e: number, trace: Trace): number {
     const ctx = this.ctx;
     const set = ctx.sets[setIndex]!;
     const lru = ctx.replicas[replica]!.lru[setIndex]!;
-    trace.key = this.keyOf(setIndex, e);
     let nowMs = atUs / 1000;
     if (ctx.local.enabled) {
       const slot = lru.get(e);
