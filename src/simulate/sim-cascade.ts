@@ -19,6 +19,13 @@ export class SimCascade {
   private readonly refreshing = new Map<number, number>();
   private readonly call: RedisCall = { endUs: 0, timedOut: false };
   private readonly refreshTrace = newTrace();
+  /**
+   * The request of the get in progress and of a refresh it starts, reused: nothing keeps a request
+   * past the load it describes (a flight or landing copies what it needs), and a get allocated one
+   * per local miss, most of them Redis hits that never read it.
+   */
+  private readonly request = newRequest();
+  private readonly refreshRequest = newRequest();
 
   /**
    * Traces keep `key` empty: the simulation's recorder names keys by integer id (`sharedKey`), and
@@ -54,7 +61,16 @@ export class SimCascade {
       trace.outcome.local = 'miss';
     }
     // The held value (heldValue): past the local TTL, within the hard TTL; a hard-expired one is dropped.
-    const request: SimRequest = { replica, set: setIndex, e, heldFetchedAtMs: 0, heldSoftAtMs: 0, heldHardAtMs: 0, newerThanMs: 0, useRedis: true, background: false };
+    const request = this.request;
+    request.replica = replica;
+    request.set = setIndex;
+    request.e = e;
+    request.heldFetchedAtMs = 0;
+    request.heldSoftAtMs = 0;
+    request.heldHardAtMs = 0;
+    request.newerThanMs = 0;
+    request.useRedis = true;
+    request.background = false;
     const heldSlot = lru.peek(e);
     if (heldSlot >= 0) {
       if (nowMs >= lru.hardAt[heldSlot]!) {
@@ -113,7 +129,9 @@ export class SimCascade {
     const action = actionFor(this.ctx, kind);
     if (action === 'source' && request.useRedis) {
       trace.errorKind = kind;
-      return this.loadFromSource(loaded.endUs, { ...request, useRedis: false }, trace);
+      // The retry without Redis; nothing reads the request's useRedis after it.
+      request.useRedis = false;
+      return this.loadFromSource(loaded.endUs, request, trace);
     }
     return this.serveHeldOrFail(loaded.endUs, action === 'source' ? 'fail' : action, kind, trace, request);
   }
@@ -182,17 +200,16 @@ export class SimCascade {
     stats.refreshes++;
     const lru = ctx.replicas[replica]!.lru[setIndex]!;
     const slot = lru.peek(e);
-    const request: SimRequest = {
-      replica,
-      set: setIndex,
-      e,
-      heldFetchedAtMs,
-      heldSoftAtMs: slot >= 0 && lru.staleAt[slot]! !== Number.POSITIVE_INFINITY ? lru.staleAt[slot]! : 0,
-      heldHardAtMs: slot >= 0 ? lru.hardAt[slot]! : 0,
-      newerThanMs: heldFetchedAtMs,
-      useRedis: true,
-      background: true,
-    };
+    const request = this.refreshRequest;
+    request.replica = replica;
+    request.set = setIndex;
+    request.e = e;
+    request.heldFetchedAtMs = heldFetchedAtMs;
+    request.heldSoftAtMs = slot >= 0 && lru.staleAt[slot]! !== Number.POSITIVE_INFINITY ? lru.staleAt[slot]! : 0;
+    request.heldHardAtMs = slot >= 0 ? lru.hardAt[slot]! : 0;
+    request.newerThanMs = heldFetchedAtMs;
+    request.useRedis = true;
+    request.background = true;
     const read = ctx.link.get(atUs, this.call);
     let endUs = read.endUs;
     if (read.timedOut) {
@@ -229,4 +246,8 @@ function actionFor(ctx: SimContext, kind: ErrorKind): FailureAction {
     default:
       return onSourceFailure(ctx.failurePolicy);
   }
+}
+
+function newRequest(): SimRequest {
+  return { replica: 0, set: 0, e: 0, heldFetchedAtMs: 0, heldSoftAtMs: 0, heldHardAtMs: 0, newerThanMs: 0, useRedis: true, background: false };
 }

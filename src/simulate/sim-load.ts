@@ -36,25 +36,47 @@ export interface SimRequest {
   background: boolean;
 }
 
-export function failed(endUs: number, errorKind: ErrorKind): SimLoaded {
-  return { endUs, ok: false, errorKind, servedBy: 'source', stale: false, fetchedAtMs: 0, softAtMs: 0, hardAtMs: 0, id: -1 };
+/** A blank outcome, for the callers that pass one in to be filled (scratch and pooled outcomes). */
+export function newLoaded(): SimLoaded {
+  return { endUs: 0, ok: false, errorKind: null, servedBy: 'source', stale: false, fetchedAtMs: 0, softAtMs: 0, hardAtMs: 0, id: -1 };
 }
 
-/** The held value served in place of a load (swr, a lock timeout), or null when nothing usable is held. */
-export function heldLoaded(request: SimRequest, atUs: number): SimLoaded | null {
+/** Writes every field of an outcome into `out` (returns `out`). */
+export function setLoaded(
+  out: SimLoaded,
+  endUs: number,
+  ok: boolean,
+  errorKind: ErrorKind | null,
+  servedBy: Tier,
+  stale: StaleReason | false,
+  fetchedAtMs: number,
+  softAtMs: number,
+  hardAtMs: number,
+): SimLoaded {
+  out.endUs = endUs;
+  out.ok = ok;
+  out.errorKind = errorKind;
+  out.servedBy = servedBy;
+  out.stale = stale;
+  out.fetchedAtMs = fetchedAtMs;
+  out.softAtMs = softAtMs;
+  out.hardAtMs = hardAtMs;
+  out.id = -1;
+  return out;
+}
+
+export function failed(endUs: number, errorKind: ErrorKind, out: SimLoaded = newLoaded()): SimLoaded {
+  return setLoaded(out, endUs, false, errorKind, 'source', false, 0, 0, 0);
+}
+
+/**
+ * The held value served in place of a load (swr, a lock timeout), or null when nothing usable is
+ * held. Written into `out` (a new outcome unless given: the caller owns it).
+ */
+export function heldLoaded(request: SimRequest, atUs: number, out: SimLoaded = newLoaded()): SimLoaded | null {
   const nowMs = atUs / 1000;
   if (request.heldHardAtMs === 0 || nowMs >= request.heldHardAtMs) return null;
-  return {
-    endUs: atUs,
-    ok: true,
-    errorKind: null,
-    servedBy: 'local',
-    stale: staleReasonAt(request.heldSoftAtMs, nowMs),
-    fetchedAtMs: request.heldFetchedAtMs,
-    softAtMs: request.heldSoftAtMs,
-    hardAtMs: request.heldHardAtMs,
-    id: -1,
-  };
+  return setLoaded(out, atUs, true, null, 'local', staleReasonAt(request.heldSoftAtMs, nowMs), request.heldFetchedAtMs, request.heldSoftAtMs, request.heldHardAtMs);
 }
 
 const scratchCall: RedisCall = { endUs: 0, timedOut: false };
@@ -65,9 +87,10 @@ const scratchFetch = { queueUs: 0, endUs: 0, error: null as ErrorKind | null };
  * limit), TTLs with the shared jitter draw (ttl-policy.ts), encode, `SET PX` unless Redis was
  * bypassed, local store. The value lands in Redis when the SET is answered and in the replica's
  * local tier when the fill returns, each as an event on the queue, so concurrent misses in between
- * see what they would see in a real run.
+ * see what they would see in a real run. The outcome is written into `out` (a new one unless
+ * given: a caller that keeps it past the next fill, as a lock does, owns it).
  */
-export function fillAt(ctx: SimContext, atUs: number, request: SimRequest, trace: Trace): SimLoaded {
+export function fillAt(ctx: SimContext, atUs: number, request: SimRequest, trace: Trace, out: SimLoaded = newLoaded()): SimLoaded {
   const replica = ctx.replicas[request.replica]!;
   const set = ctx.sets[request.set]!;
   trace.originCalls = 1;
@@ -76,7 +99,7 @@ export function fillAt(ctx: SimContext, atUs: number, request: SimRequest, trace
   trace.us.sourceFetch = fetchUs;
   if (fetch.error !== null) {
     trace.outcome.source = 'error';
-    return failed(fetch.endUs, fetch.error);
+    return failed(fetch.endUs, fetch.error, out);
   }
   trace.outcome.source = 'hit';
   trace.us.sourceQueue = fetch.queueUs;
@@ -119,7 +142,7 @@ export function fillAt(ctx: SimContext, atUs: number, request: SimRequest, trace
   landing.hardAtMs = hardAtMs;
   landing.recomputeMs = recomputeMs;
   ctx.queue.pushWith(endUs, land, landing);
-  return { endUs, ok: true, errorKind: null, servedBy: 'source', stale: false, fetchedAtMs, softAtMs, hardAtMs, id: -1 };
+  return setLoaded(out, endUs, true, null, 'source', false, fetchedAtMs, softAtMs, hardAtMs);
 }
 
 /** A fill's value arriving in Redis (when written there) and the replica's local tier. Pooled. */
@@ -150,9 +173,14 @@ function land(l: Landing): void {
   landings.push(l);
 }
 
-/** In-replica single flight: loads in progress per (replica, set, entity), dropped once they settle. */
+/**
+ * In-replica single flight: loads in progress per (replica, set, entity), dropped once they settle.
+ * A flight is a pooled copy of the load's outcome, back in the pool when it settles: callers read a
+ * flight at once and keep nothing, and the map no longer holds it by then.
+ */
 export class SimFlights {
   private readonly running = new Map<number, SimLoaded>();
+  private readonly free: SimLoaded[] = [];
 
   constructor(private readonly ctx: SimContext) {}
 
@@ -168,7 +196,7 @@ export class SimFlights {
 
   start(request: SimRequest, loaded: SimLoaded): SimLoaded {
     const id = replicaKey(this.ctx, request.replica, request.set, request.e);
-    const flight = loaded.id === -1 ? loaded : { ...loaded };
+    const flight = setLoaded(this.free.pop() ?? newLoaded(), loaded.endUs, loaded.ok, loaded.errorKind, loaded.servedBy, loaded.stale, loaded.fetchedAtMs, loaded.softAtMs, loaded.hardAtMs);
     flight.id = id;
     this.running.set(id, flight);
     // Dropped when it settles, so the map holds only loads in progress.
@@ -178,6 +206,7 @@ export class SimFlights {
 
   private readonly settle = (flight: SimLoaded): void => {
     if (this.running.get(flight.id) === flight) this.running.delete(flight.id);
+    this.free.push(flight);
   };
 }
 

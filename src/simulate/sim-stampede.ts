@@ -2,7 +2,7 @@ import { POLL_BACKOFF_CAP } from '../cascade/stampede/redis-lock.js';
 import { newTrace, resetTrace, type Trace } from '../cascade/trace.js';
 import type { RedisCall } from './redis-model.js';
 import { sharedKey, type SimContext } from './sim-context.js';
-import { failed, fillAt, heldLoaded, joinAt, SimFlights, type SimLoaded, type SimRequest } from './sim-load.js';
+import { failed, fillAt, heldLoaded, joinAt, newLoaded, SimFlights, type SimLoaded, type SimRequest } from './sim-load.js';
 import { storeLocalAt } from './sim-local.js';
 
 /** The lock on one key: who may fill it until when, and what that fill produced. */
@@ -30,6 +30,12 @@ export class SimStampede {
   private readonly flights: SimFlights;
   private readonly locks = new Map<number, LockState>();
   private readonly call: RedisCall = { endUs: 0, timedOut: false };
+  /**
+   * Outcomes read at once and not kept (a flight copies its own): one for a fill, one for a held
+   * value swr serves while it fills. The lock's paths allocate theirs, since a lock keeps its holder's.
+   */
+  private readonly filled = newLoaded();
+  private readonly held = newLoaded();
 
   constructor(private readonly ctx: SimContext) {
     this.flights = new SimFlights(ctx);
@@ -37,21 +43,21 @@ export class SimStampede {
 
   load(atUs: number, request: SimRequest, trace: Trace): SimLoaded {
     const strategy = this.ctx.stampede.strategy;
-    if (strategy === 'none') return fillAt(this.ctx, atUs, request, trace);
+    if (strategy === 'none') return fillAt(this.ctx, atUs, request, trace, this.filled);
     if (strategy === 'swr') return this.swr(atUs, request, trace);
     const running = this.flights.get(request, atUs);
     if (running !== undefined) return joinAt(running, atUs, trace);
-    const loaded = strategy === 'single-flight' ? fillAt(this.ctx, atUs, request, trace) : this.lockAndLoad(atUs, request, trace);
+    const loaded = strategy === 'single-flight' ? fillAt(this.ctx, atUs, request, trace, this.filled) : this.lockAndLoad(atUs, request, trace);
     return this.flights.start(request, loaded);
   }
 
   private swr(atUs: number, request: SimRequest, trace: Trace): SimLoaded {
-    const stale = request.background ? null : heldLoaded(request, atUs);
+    const stale = request.background ? null : heldLoaded(request, atUs, this.held);
     const running = this.flights.get(request, atUs);
     if (running !== undefined) return stale ?? joinAt(running, atUs, trace);
-    if (stale === null) return this.flights.start(request, fillAt(this.ctx, atUs, request, trace));
+    if (stale === null) return this.flights.start(request, fillAt(this.ctx, atUs, request, trace, this.filled));
     // Revalidate in the background on a trace of its own (never recorded; the source counts it).
-    this.flights.start(request, fillAt(this.ctx, atUs, request, resetTrace(backgroundTrace)));
+    this.flights.start(request, fillAt(this.ctx, atUs, request, resetTrace(backgroundTrace), this.filled));
     trace.originCalls = 1;
     trace.refreshStarted = true;
     return stale;
