@@ -1,4 +1,6 @@
+import type { Redis } from 'ioredis';
 import { isCluster, type RedisClient } from '../redis/client.js';
+import { openBulkSet, RedisReplyError, type BulkSetConnection } from '../redis/bulk-set.js';
 import { pipelineByNode } from '../redis/slots.js';
 import type { ResolvedTtl } from '../cascade/options.js';
 import { valueKey } from '../cascade/key-scheme.js';
@@ -11,7 +13,9 @@ import type { FeastWarmFormat } from '../feast/warm-format.js';
 /**
  * The warm job's loop: encode each row with the scenario's codec, `SET key value PX ttl` in one
  * pipeline per batch, with one batch in flight while the next is read and encoded (so Redis and
- * this process work at the same time). Stops between batches on `signal` (every key written so far
+ * this process work at the same time). To a single server the batch goes framed by hand over a
+ * connection of its own, opened per `drive` (src/redis/bulk-set.ts: ioredis' per-command cost was
+ * the job's bottleneck); to a cluster, and in Feast's layout, through ioredis pipelines. Stops between batches on `signal` (every key written so far
  * is whole: a rerun or `--resume` finishes the job), paces to `ratePerSec`, and can stop after
  * `limit` keys and carry on later from the same input (progressive warming).
  */
@@ -75,6 +79,37 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
   let leftover: WarmRow[] = [];
   let done = false;
   let inFlight: Promise<void> | null = null;
+  const failedAfter = (error: unknown) => environmentError(`Redis failed during the warm job after ${progress.written} keys: ${(error as Error).message}`, error);
+  const refused = (error: Error) => environmentError(`Redis refused a warm write: ${error.message}`, error);
+  const useBulk = options.feast === undefined && !isCluster(client);
+  let bulk: Promise<BulkSetConnection> | null = null;
+  const closeBulk = async () => {
+    const opened = bulk;
+    bulk = null;
+    if (opened !== null) (await opened.catch(() => null))?.close();
+  };
+
+  /** One batch's SETs; throws the job's environment error. */
+  const write = async (keys: string[], values: Buffer[], pxMs: number[]): Promise<void> => {
+    if (useBulk) {
+      try {
+        bulk ??= openBulkSet(client as Redis);
+        await (await bulk).send(keys, values, pxMs);
+      } catch (error) {
+        throw error instanceof RedisReplyError ? refused(error) : failedAfter(error);
+      }
+      return;
+    }
+    let replies;
+    try {
+      replies = await pipelineByNode(client, keys, (pipeline, j) => pipeline.set(keys[j]!, values[j]!, 'PX', pxMs[j]!));
+    } catch (error) {
+      throw failedAfter(error);
+    }
+    for (const [error] of replies) {
+      if (error !== null) throw refused(error);
+    }
+  };
 
   const nextRows = async (max: number): Promise<WarmRow[]> => {
     if (leftover.length === 0) {
@@ -120,7 +155,7 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
       progress.written += batch.rows;
       if (options.onWrite !== undefined) for (const row of batch.written) options.onWrite(valueKey(options.keyPrefix, row.featureSet, input.stampOf(row.featureSet).version, row.entity));
     }, (error: unknown) => {
-      throw environmentError(`Redis failed during the warm job after ${progress.written} keys: ${(error as Error).message}`, error);
+      throw failedAfter(error);
     });
     inFlight.catch(() => undefined);
   };
@@ -167,14 +202,9 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
     if (sent.length === 0) return;
     // The previous batch must be acknowledged before this one counts: a failure stops the job there.
     if (inFlight !== null) await inFlight;
-    inFlight = pipelineByNode(client, sent, (pipeline, j) => pipeline.set(sent[j]!, sentBytes[j]!, 'PX', sentPx[j]!)).then((replies) => {
-      for (const [error] of replies) {
-        if (error !== null) throw environmentError(`Redis refused a warm write: ${error.message}`, error);
-      }
+    inFlight = write(sent, sentBytes, sentPx).then(() => {
       progress.written += sent.length;
       if (options.onWrite !== undefined) for (const key of sent) options.onWrite(key);
-    }, (error: unknown) => {
-      throw environmentError(`Redis failed during the warm job after ${progress.written} keys: ${(error as Error).message}`, error);
     });
     // Unhandled until awaited: keep the rejection observed, it is rethrown by the next await.
     inFlight.catch(() => undefined);
@@ -190,22 +220,26 @@ export function createWarmWriter(options: WarmWriterOptions): WarmWriter {
       const sleep = driveOptions.sleepMs ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
       const startMs = performance.now();
       let handled = 0;
-      while (!done && handled < limit && driveOptions.signal?.aborted !== true) {
-        const rows = await nextRows(Math.min(batchSize, limit - handled));
-        if (rows.length === 0) break;
-        handled += rows.length;
-        await send(rows);
-        driveOptions.onProgress?.(progress);
-        const rate = driveOptions.ratePerSec;
-        if (rate !== undefined) {
-          const aheadMs = (handled * 1000) / rate - (performance.now() - startMs);
-          if (aheadMs > 0) await sleep(aheadMs);
+      try {
+        while (!done && handled < limit && driveOptions.signal?.aborted !== true) {
+          const rows = await nextRows(Math.min(batchSize, limit - handled));
+          if (rows.length === 0) break;
+          handled += rows.length;
+          await send(rows);
+          driveOptions.onProgress?.(progress);
+          const rate = driveOptions.ratePerSec;
+          if (rate !== undefined) {
+            const aheadMs = (handled * 1000) / rate - (performance.now() - startMs);
+            if (aheadMs > 0) await sleep(aheadMs);
+          }
         }
-      }
-      if (inFlight !== null) {
-        const last = inFlight;
-        inFlight = null;
-        await last;
+        if (inFlight !== null) {
+          const last = inFlight;
+          inFlight = null;
+          await last;
+        }
+      } finally {
+        await closeBulk();
       }
       driveOptions.onProgress?.(progress);
       return progress;

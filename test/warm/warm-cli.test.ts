@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usePrivateRedis } from '../helpers/redis.js';
+import { startPrivateRedis } from '../../src/redis/private-server.js';
 import { useBuiltCli } from '../cli/cli-helpers.js';
 import { COMMITTED_AT, featureRows, snapshotPrefix, tempDir, WARM_SCENARIO, writeBoth } from './warm-helpers.js';
 
@@ -60,6 +61,27 @@ describe('fcbench warm (spawned CLI, private Redis)', () => {
     const whole = await warm(file, 'whole');
     expect(whole.code).toBe(0);
     expect(await snapshotPrefix(client, 'cut')).toEqual(await snapshotPrefix(client, 'whole'));
+  });
+
+  it('a Redis killed mid-warm ends the job with exit 3 and one line saying how many keys were written', async () => {
+    const dir = tempDir();
+    const file = await manifest(dir, 3000);
+    const doomed = await startPrivateRedis();
+    try {
+      const running = cli.start(['warm', file, '--scenario', WARM_SCENARIO, '--redis', doomed.url, '--set', 'cascade.redis.shared=true', '--set', 'cascade.redis.keyPrefix=dies', '--rate', '1000', '--batch', '100']);
+      await running.stderrMatches(/\s[1-9][\d,]*\/[\d,]+ keys/);
+      await doomed.kill();
+      const failed = await running.done;
+      expect(failed.code, failed.stderr).toBe(3);
+      const lines = failed.stderr.split('\n').filter((line) => line.startsWith('fcbench:'));
+      expect(lines).toHaveLength(1);
+      const written = Number(/Redis failed during the warm job after ([\d,]+) keys/.exec(lines[0]!)?.[1]?.replace(/,/g, ''));
+      expect(written).toBeGreaterThan(0);
+      expect(written).toBeLessThan(3000);
+      expect(failed.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await doomed.stop();
+    }
   });
 
   it('writes the same keys and bytes from a Parquet file and an Arrow file of the same rows, and the source\'s bytes', async () => {
