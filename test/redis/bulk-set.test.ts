@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { openBulkSet, RedisReplyError } from '../../src/redis/bulk-set.js';
+import { openBulkSet, RedisReplyError, type BulkSetConnection } from '../../src/redis/bulk-set.js';
 import { connectRedis } from '../../src/redis/connect.js';
 import { startPrivateRedis, type PrivateRedis } from '../../src/redis/private-server.js';
 import { usePrivateRedis } from '../helpers/redis.js';
@@ -11,11 +11,20 @@ const redis = usePrivateRedis();
 /** Values that would break a framing mistake: empty, CR LF inside, every byte value, a long one. */
 const awkward = [Buffer.alloc(0), Buffer.from('a\r\nb\r\n'), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.alloc(70_000, 7)];
 
+/** `body` with a bulk connection to the file's server and a client of it; the connection is closed after. */
+async function withBulk(body: (bulk: BulkSetConnection, client: Redis) => Promise<void>): Promise<void> {
+  const client = await redis.client();
+  const bulk = await openBulkSet(client);
+  try {
+    await body(bulk, client);
+  } finally {
+    bulk.close();
+  }
+}
+
 describe('openBulkSet', () => {
-  it('writes exactly the bytes and TTLs given, keys in UTF-8, in overlapping batches answered in order', async () => {
-    const client = await redis.client();
-    const bulk = await openBulkSet(client);
-    try {
+  it('writes exactly the bytes and TTLs given, keys in UTF-8, in overlapping batches answered in order', () =>
+    withBulk(async (bulk, client) => {
       const keys = ['bulk:plain', 'bulk:entité', 'bulk:\u{1F600}', 'bulk:long'];
       const first = bulk.send(keys, awkward, [60_000, 60_000, 60_000, 60_000]);
       const many = Array.from({ length: 2000 }, (_, i) => `bulk:many:${i}`);
@@ -27,22 +36,14 @@ describe('openBulkSet', () => {
       expect(pttl).toBeGreaterThan(0);
       expect(pttl).toBeLessThanOrEqual(2999);
       expect(await client.pttl('bulk:plain')).toBeGreaterThan(2999);
-    } finally {
-      bulk.close();
-    }
-  });
+    }));
 
-  it('refuses a PX that is not a positive integer before sending anything', async () => {
-    const client = await redis.client();
-    const bulk = await openBulkSet(client);
-    try {
+  it('refuses a PX that is not a positive integer before sending anything', () =>
+    withBulk(async (bulk, client) => {
       await expect(bulk.send(['bulk:bad-px'], [Buffer.from('x')], [0])).rejects.toThrow(/PX must be a positive integer/);
       await expect(bulk.send(['bulk:bad-px'], [Buffer.from('x')], [1.5])).rejects.toThrow(/PX must be a positive integer/);
       expect(await client.exists('bulk:bad-px')).toBe(0);
-    } finally {
-      bulk.close();
-    }
-  });
+    }));
 
   it('an error reply in the middle of a batch rejects it with the server\'s words after all replies, and the connection goes on', async () => {
     const admin = await redis.client();
