@@ -206,8 +206,8 @@ export class SimEngine {
         const slot = lru.get(e);
         if (slot >= 0) {
           const nowMs = startUs / 1000;
-          if (nowMs < lru.freshUntil[slot]! && nowMs < lru.staleAt[slot]! && this.fastSets[s] === 1 && this.episodeKeys[s * this.entities + e] === 0) {
-            return this.countHit(t, startUs, replica, (nowMs - lru.fetchedAt[slot]!) * 1000);
+          if (nowMs < lru.freshUntilOf(slot) && nowMs < lru.staleAtOf(slot) && this.fastSets[s] === 1 && this.episodeKeys[s * this.entities + e] === 0) {
+            return this.countHit(t, startUs, replica, (nowMs - lru.fetchedAtOf(slot)) * 1000);
           }
         }
       }
@@ -229,11 +229,11 @@ export class SimEngine {
       const slot = lru.get(e);
       fresh =
         slot >= 0 &&
-        nowMs < lru.freshUntil[slot]! &&
-        nowMs < lru.staleAt[slot]! &&
+        nowMs < lru.freshUntilOf(slot) &&
+        nowMs < lru.staleAtOf(slot) &&
         ctx.sets[s]!.ttl.xfetchBeta === 0 &&
         this.episodeKeys[s * ctx.entities + e] === 0;
-      if (fresh) ageUs = Math.max(ageUs, (nowMs - lru.fetchedAt[slot]!) * 1000);
+      if (fresh) ageUs = Math.max(ageUs, (nowMs - lru.fetchedAtOf(slot)) * 1000);
     }
     if (fresh) return this.countHit(t, startUs, replica, ageUs);
     let endUs = startUs;

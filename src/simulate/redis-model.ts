@@ -1,45 +1,68 @@
 import type { SamplerUs } from './latency-models.js';
 import type { Rng } from '../workload/types.js';
 
+/** Fields per entity in `RedisSet`'s one array: hard expiry first (every lookup reads it), then fetched, stale, soft. */
+const STRIDE = 4;
+
 /**
  * Redis as the simulation holds it: per feature set, the value of each entity (when the source
- * produced it, its soft and hard expiry, ms) in typed arrays; absent is `hardAt = 0`. Expiry is
- * lazy, as on the cascade's side: a value past its hard TTL reads as a miss. Redis memory is not
- * bounded here (fcbench runs Redis without maxmemory), so nothing is evicted.
+ * produced it, its soft and hard expiry, ms); absent is `hardAt = 0`. Expiry is lazy, as on the
+ * cascade's side: a value past its hard TTL reads as a miss. Redis memory is not bounded here
+ * (fcbench runs Redis without maxmemory), so nothing is evicted. An entity's four times sit next to
+ * each other in one Float64Array: a lookup in a large key space is one cache miss, not four.
  */
 export class RedisSet {
-  readonly fetchedAt: Float64Array;
-  readonly staleAt: Float64Array;
-  readonly softAt: Float64Array;
-  readonly hardAt: Float64Array;
+  private readonly times: Float64Array;
+  readonly entities: number;
 
   constructor(entities: number) {
-    this.fetchedAt = new Float64Array(entities);
-    this.staleAt = new Float64Array(entities);
-    this.softAt = new Float64Array(entities);
-    this.hardAt = new Float64Array(entities);
+    this.entities = entities;
+    this.times = new Float64Array(entities * STRIDE);
   }
 
   /** Whether entity `e` has a live value at `nowMs`. */
   has(e: number, nowMs: number): boolean {
-    return nowMs < this.hardAt[e]!;
+    return nowMs < this.times[e * STRIDE]!;
+  }
+
+  /** Hard expiry, ms (0: absent). */
+  hardAtOf(e: number): number {
+    return this.times[e * STRIDE]!;
+  }
+
+  /** When the source produced the value, ms. */
+  fetchedAtOf(e: number): number {
+    return this.times[e * STRIDE + 1]!;
+  }
+
+  /** Soft expiry, or +Infinity without one, ms. */
+  staleAtOf(e: number): number {
+    return this.times[e * STRIDE + 2]!;
+  }
+
+  /** Soft expiry as written (0: none), ms. */
+  softAtOf(e: number): number {
+    return this.times[e * STRIDE + 3]!;
   }
 
   set(e: number, fetchedAtMs: number, softAtMs: number, hardAtMs: number): void {
-    this.fetchedAt[e] = fetchedAtMs;
-    this.softAt[e] = softAtMs;
-    this.staleAt[e] = softAtMs > 0 ? softAtMs : Number.POSITIVE_INFINITY;
-    this.hardAt[e] = hardAtMs;
+    const i = e * STRIDE;
+    const t = this.times;
+    t[i] = hardAtMs;
+    t[i + 1] = fetchedAtMs;
+    t[i + 2] = softAtMs > 0 ? softAtMs : Number.POSITIVE_INFINITY;
+    t[i + 3] = softAtMs;
   }
 
   delete(e: number): void {
-    this.hardAt[e] = 0;
+    this.times[e * STRIDE] = 0;
   }
 
   /** Live keys at `nowMs` (a scan: once, at the end). */
   liveKeys(nowMs: number): number {
     let n = 0;
-    for (let e = 0; e < this.hardAt.length; e++) if (nowMs < this.hardAt[e]!) n++;
+    const t = this.times;
+    for (let i = 0; i < t.length; i += STRIDE) if (nowMs < t[i]!) n++;
     return n;
   }
 }

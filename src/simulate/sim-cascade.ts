@@ -43,18 +43,18 @@ export class SimCascade {
     let nowMs = atUs / 1000;
     if (ctx.local.enabled) {
       const slot = lru.get(e);
-      if (slot >= 0 && nowMs < lru.freshUntil[slot]!) {
+      if (slot >= 0 && nowMs < lru.freshUntilOf(slot)) {
         trace.servedBy = 'local';
         trace.version = set.version;
-        trace.ageMs = nowMs - lru.fetchedAt[slot]!;
+        trace.ageMs = nowMs - lru.fetchedAtOf(slot);
         const doneUs = atUs + ctx.latencies.localHitUs;
-        if (nowMs >= lru.staleAt[slot]!) {
+        if (nowMs >= lru.staleAtOf(slot)) {
           trace.outcome.local = 'stale';
           trace.stale = 'soft-expired';
-          this.startRefresh(atUs, replica, setIndex, e, lru.fetchedAt[slot]!, trace);
+          this.startRefresh(atUs, replica, setIndex, e, lru.fetchedAtOf(slot), trace);
         } else {
           trace.outcome.local = 'hit';
-          this.maybeRefreshEarly(atUs, replica, setIndex, e, trace, lru.fetchedAt[slot]!, lru.recomputeMs[slot]!, lru.staleAt[slot]!, lru.hardAt[slot]!);
+          this.maybeRefreshEarly(atUs, replica, setIndex, e, trace, lru.fetchedAtOf(slot), lru.recomputeMsOf(slot), lru.staleAtOf(slot), lru.hardAtOf(slot));
         }
         return doneUs;
       }
@@ -73,13 +73,13 @@ export class SimCascade {
     request.background = false;
     const heldSlot = lru.peek(e);
     if (heldSlot >= 0) {
-      if (nowMs >= lru.hardAt[heldSlot]!) {
+      if (nowMs >= lru.hardAtOf(heldSlot)) {
         lru.delete(e);
       } else {
-        request.heldFetchedAtMs = lru.fetchedAt[heldSlot]!;
-        const staleAt = lru.staleAt[heldSlot]!;
+        request.heldFetchedAtMs = lru.fetchedAtOf(heldSlot);
+        const staleAt = lru.staleAtOf(heldSlot);
         request.heldSoftAtMs = staleAt === Number.POSITIVE_INFINITY ? 0 : staleAt;
-        request.heldHardAtMs = lru.hardAt[heldSlot]!;
+        request.heldHardAtMs = lru.hardAtOf(heldSlot);
       }
     }
 
@@ -101,18 +101,18 @@ export class SimCascade {
         nowUs += decodeUs;
         nowMs = nowUs / 1000;
         // serveFromRedis: served, kept locally, refreshed in the background past its soft TTL.
-        const fetchedAtMs = redis.fetchedAt[e]!;
+        const fetchedAtMs = redis.fetchedAtOf(e);
         trace.servedBy = 'redis';
         trace.version = set.version;
         trace.ageMs = nowMs - fetchedAtMs;
-        storeLocalAt(ctx, nowUs, replica, setIndex, e, fetchedAtMs, redis.softAt[e]!, redis.hardAt[e]!, 0);
-        if (nowMs >= redis.staleAt[e]!) {
+        storeLocalAt(ctx, nowUs, replica, setIndex, e, fetchedAtMs, redis.softAtOf(e), redis.hardAtOf(e), 0);
+        if (nowMs >= redis.staleAtOf(e)) {
           trace.outcome.redis = 'stale';
           trace.stale = 'soft-expired';
           this.startRefresh(nowUs, replica, setIndex, e, fetchedAtMs, trace);
         } else {
           trace.outcome.redis = 'hit';
-          this.maybeRefreshEarly(nowUs, replica, setIndex, e, trace, fetchedAtMs, 0, redis.staleAt[e]!, redis.hardAt[e]!);
+          this.maybeRefreshEarly(nowUs, replica, setIndex, e, trace, fetchedAtMs, 0, redis.staleAtOf(e), redis.hardAtOf(e));
         }
         return nowUs;
       }
@@ -205,8 +205,8 @@ export class SimCascade {
     request.set = setIndex;
     request.e = e;
     request.heldFetchedAtMs = heldFetchedAtMs;
-    request.heldSoftAtMs = slot >= 0 && lru.staleAt[slot]! !== Number.POSITIVE_INFINITY ? lru.staleAt[slot]! : 0;
-    request.heldHardAtMs = slot >= 0 ? lru.hardAt[slot]! : 0;
+    request.heldSoftAtMs = slot >= 0 && lru.staleAtOf(slot) !== Number.POSITIVE_INFINITY ? lru.staleAtOf(slot) : 0;
+    request.heldHardAtMs = slot >= 0 ? lru.hardAtOf(slot) : 0;
     request.newerThanMs = heldFetchedAtMs;
     request.useRedis = true;
     request.background = true;
@@ -222,8 +222,8 @@ export class SimCascade {
     } else {
       const redis = ctx.sets[setIndex]!.redis;
       const nowMs = endUs / 1000;
-      if (redis.has(e, nowMs) && redis.fetchedAt[e]! > heldFetchedAtMs && nowMs < redis.staleAt[e]!) {
-        storeLocalAt(ctx, endUs, replica, setIndex, e, redis.fetchedAt[e]!, redis.softAt[e]!, redis.hardAt[e]!, 0);
+      if (redis.has(e, nowMs) && redis.fetchedAtOf(e) > heldFetchedAtMs && nowMs < redis.staleAtOf(e)) {
+        storeLocalAt(ctx, endUs, replica, setIndex, e, redis.fetchedAtOf(e), redis.softAtOf(e), redis.hardAtOf(e), 0);
         this.refreshing.set(id, endUs);
         return;
       }

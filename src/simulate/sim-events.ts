@@ -96,7 +96,7 @@ function expireHot(deps: SimEventsDeps, atUs: number, top: number, featureSet: s
       if (expiry === 'hard' || set.ttl.softMs === 0) {
         redis.delete(e);
       } else if (redis.has(e, nowMs)) {
-        const aged = agedToSoftExpiry(set.ttl, redis.fetchedAt[e]!, redis.softAt[e]!, nowMs);
+        const aged = agedToSoftExpiry(set.ttl, redis.fetchedAtOf(e), redis.softAtOf(e), nowMs);
         if (aged !== null) redis.set(e, aged.writtenAtMs, nowMs, aged.hardExpiresAtMs);
       }
       for (const replica of ctx.replicas) replica.lru[set.index]!.delete(e);

@@ -155,16 +155,16 @@ export class SimStampede {
       const staleAt = pending.softAtMs > 0 ? pending.softAtMs : Number.POSITIVE_INFINITY;
       if (nowMs < staleAt) return { ...pending, servedBy: 'redis', stale: false, endUs: atUs, id: -1 };
     }
-    if (redis.has(e, nowMs) && redis.fetchedAt[e]! > request.newerThanMs && nowMs < redis.staleAt[e]!) {
+    if (redis.has(e, nowMs) && redis.fetchedAtOf(e) > request.newerThanMs && nowMs < redis.staleAtOf(e)) {
       return {
         endUs: atUs,
         ok: true,
         errorKind: null,
         servedBy: 'redis',
         stale: false,
-        fetchedAtMs: redis.fetchedAt[e]!,
-        softAtMs: redis.softAt[e]!,
-        hardAtMs: redis.hardAt[e]!,
+        fetchedAtMs: redis.fetchedAtOf(e),
+        softAtMs: redis.softAtOf(e),
+        hardAtMs: redis.hardAtOf(e),
         id: -1,
       };
     }
