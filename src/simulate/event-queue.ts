@@ -1,24 +1,26 @@
 /**
  * Future happenings on the simulation's virtual clock (a fill landing in Redis and the local tier,
  * a request's end to record, a slowdown ending), run in time order (ties in the order they were
- * queued) before the first request at or after their time. A binary heap over parallel arrays:
- * O(log n) per event, and no object per event when the caller passes a shared function and a
- * pooled argument (`pushWith`), which the hot paths do.
+ * queued) before the first request at or after their time. A binary heap over parallel arrays (the
+ * times and queueing order in Float64Arrays): O(log n) per event, and no object per event when
+ * the caller passes a shared function and a pooled argument (`pushWith`), which the hot paths do.
  */
 export class EventQueue {
-  private readonly ats: number[] = [];
-  private readonly seqs: number[] = [];
-  private readonly fns: ((arg: never) => void)[] = [];
+  /** Heap order by (at, seq): times and queueing order in typed arrays, the calls beside them. */
+  private ats = new Float64Array(256);
+  private seqs = new Float64Array(256);
+  private readonly fns: (((arg: never) => void) | undefined)[] = [];
   private readonly args: unknown[] = [];
+  private n = 0;
   private seq = 0;
 
   /** Time of the earliest pending event (µs on the simulation clock); +Infinity when none. */
   get nextAt(): number {
-    return this.ats.length === 0 ? Number.POSITIVE_INFINITY : this.ats[0]!;
+    return this.n === 0 ? Number.POSITIVE_INFINITY : this.ats[0]!;
   }
 
   get size(): number {
-    return this.ats.length;
+    return this.n;
   }
 
   push(at: number, run: () => void): void {
@@ -27,72 +29,91 @@ export class EventQueue {
 
   /** Queues `fn(arg)` at `at`. */
   pushWith<T>(at: number, fn: (arg: T) => void, arg: T): void {
+    if (this.n === this.ats.length) this.grow();
     const seq = this.seq++;
-    let i = this.ats.length;
-    this.ats.push(at);
-    this.seqs.push(seq);
-    this.fns.push(fn as (arg: never) => void);
-    this.args.push(arg);
+    const ats = this.ats;
+    const seqs = this.seqs;
+    const fns = this.fns;
+    const args = this.args;
+    let i = this.n++;
+    // Sift up; the new event is the latest queued, so it goes after any parent at the same time.
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(at, seq, parent)) break;
-      this.move(parent, i);
+      const parentAt = ats[parent]!;
+      if (parentAt <= at) break;
+      ats[i] = parentAt;
+      seqs[i] = seqs[parent]!;
+      fns[i] = fns[parent];
+      args[i] = args[parent];
       i = parent;
     }
-    this.place(i, at, seq, fn as (arg: never) => void, arg);
+    ats[i] = at;
+    seqs[i] = seq;
+    fns[i] = fn as (arg: never) => void;
+    args[i] = arg;
   }
 
   /** Runs every event due at or before `t` (events they queue included). */
   runUntil(t: number): void {
-    while (this.ats.length > 0 && this.ats[0]! <= t) this.popAndRun();
+    while (this.n > 0 && this.ats[0]! <= t) this.popAndRun();
   }
 
   /** Runs every event due strictly before `t`. */
   runBefore(t: number): void {
-    while (this.ats.length > 0 && this.ats[0]! < t) this.popAndRun();
+    while (this.n > 0 && this.ats[0]! < t) this.popAndRun();
   }
 
   private popAndRun(): void {
-    const fn = this.fns[0]!;
-    const arg = this.args[0];
-    const lastAt = this.ats.pop()!;
-    const lastSeq = this.seqs.pop()!;
-    const lastFn = this.fns.pop()!;
-    const lastArg = this.args.pop();
-    const n = this.ats.length;
+    const ats = this.ats;
+    const seqs = this.seqs;
+    const fns = this.fns;
+    const args = this.args;
+    const fn = fns[0]!;
+    const arg = args[0];
+    const n = --this.n;
     if (n > 0) {
+      // Sift the last event down from the root.
+      const lastAt = ats[n]!;
+      const lastSeq = seqs[n]!;
+      const lastFn = fns[n];
+      const lastArg = args[n];
       let i = 0;
       for (;;) {
         const left = 2 * i + 1;
         if (left >= n) break;
         const right = left + 1;
-        const child = right < n && this.before(this.ats[right]!, this.seqs[right]!, left) ? right : left;
-        if (!this.before(this.ats[child]!, this.seqs[child]!, -1, lastAt, lastSeq)) break;
-        this.move(child, i);
+        let child = left;
+        if (right < n) {
+          const ra = ats[right]!;
+          const la = ats[left]!;
+          if (ra < la || (ra === la && seqs[right]! < seqs[left]!)) child = right;
+        }
+        const ca = ats[child]!;
+        if (ca > lastAt || (ca === lastAt && seqs[child]! > lastSeq)) break;
+        ats[i] = ca;
+        seqs[i] = seqs[child]!;
+        fns[i] = fns[child];
+        args[i] = args[child];
         i = child;
       }
-      this.place(i, lastAt, lastSeq, lastFn, lastArg);
+      ats[i] = lastAt;
+      seqs[i] = lastSeq;
+      fns[i] = lastFn;
+      args[i] = lastArg;
     }
+    // The freed slot lets go of its call, so a run event's argument is not kept alive.
+    fns[n] = undefined;
+    args[n] = undefined;
     (fn as (arg: unknown) => void)(arg);
   }
 
-  /** Whether (at, seq) comes before slot `j` (or before (jAt, jSeq) when j < 0). */
-  private before(at: number, seq: number, j: number, jAt = this.ats[j]!, jSeq = this.seqs[j]!): boolean {
-    return at < jAt || (at === jAt && seq < jSeq);
-  }
-
-  private move(from: number, to: number): void {
-    this.ats[to] = this.ats[from]!;
-    this.seqs[to] = this.seqs[from]!;
-    this.fns[to] = this.fns[from]!;
-    this.args[to] = this.args[from];
-  }
-
-  private place(i: number, at: number, seq: number, fn: (arg: never) => void, arg: unknown): void {
-    this.ats[i] = at;
-    this.seqs[i] = seq;
-    this.fns[i] = fn;
-    this.args[i] = arg;
+  private grow(): void {
+    const ats = new Float64Array(this.ats.length * 2);
+    ats.set(this.ats);
+    this.ats = ats;
+    const seqs = new Float64Array(this.seqs.length * 2);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
   }
 }
 
