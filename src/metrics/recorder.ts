@@ -1,11 +1,10 @@
 import { badInput } from '../errors.js';
 import type { Trace } from '../cascade/trace.js';
-import { LocalHitBatch } from './local-hit-batch.js';
-import { LatencySet } from './latency-set.js';
+import { createHistogram } from './histogram.js';
+import type { LocalHitBatch } from './local-hit-batch.js';
 import type { MetricsSnapshot, MetricsSummary, RecorderOptions, ResolvedRecorderOptions } from './metrics-types.js';
-import { RequestCounters } from './request-counters.js';
+import { RecorderCore } from './recorder-core.js';
 import { StampedeTracker } from './stampede-tracker.js';
-import { Timeline } from './timeline.js';
 
 export type { MetricsSnapshot, MetricsSummary, RecorderOptions, ResolvedRecorderOptions } from './metrics-types.js';
 
@@ -73,32 +72,13 @@ export function createRecorder(options?: RecorderOptions): Recorder {
   return new MetricsRecorder(resolveRecorderOptions(options));
 }
 
-class MetricsRecorder implements Recorder {
-  private readonly latency = new LatencySet();
-  private readonly timeline: Timeline;
-  private readonly stampede: StampedeTracker;
-  private counters = new RequestCounters();
-  private originUs = 0;
-  private lastUs = 0;
-  private dropped = 0;
-
+class MetricsRecorder extends RecorderCore<string> implements Recorder {
   constructor(options: ResolvedRecorderOptions) {
-    this.timeline = new Timeline(options.timelineBucketMs);
-    this.stampede = new StampedeTracker({
-      windowUs: options.expiryWindowMs * 1000,
-      maxListed: options.maxListedExpiries,
-      maxOpenKeys: options.maxOpenExpiryKeys,
-    });
-  }
-
-  start(originUs: number): void {
-    this.originUs = originUs;
-    this.lastUs = originUs;
-    this.dropped = 0;
-    this.counters = new RequestCounters();
-    this.latency.reset();
-    this.timeline.start(originUs);
-    this.stampede.start(originUs);
+    super(
+      createHistogram,
+      options.timelineBucketMs,
+      new StampedeTracker({ windowUs: options.expiryWindowMs * 1000, maxListed: options.maxListedExpiries, maxOpenKeys: options.maxOpenExpiryKeys }),
+    );
   }
 
   record(trace: Trace, intendedStartUs: number, actualStartUs: number, endUs: number, replica: number): void {
@@ -109,104 +89,4 @@ class MetricsRecorder implements Recorder {
     this.timeline.record(trace, endToEndUs);
     this.stampede.observe(trace, trace.key, intendedStartUs, endToEndUs, actualStartUs);
   }
-
-  recordLocalHits(batch: LocalHitBatch, endUs: number): void {
-    if (batch.total === 0) return;
-    this.advance(endUs);
-    this.counters.countLocalHits(batch.perReplica);
-    this.latency.recordLocalHits(batch);
-    this.timeline.recordLocalHits(batch);
-    batch.clear();
-  }
-
-  localHitBatch(replicas: number, constantUs: number): LocalHitBatch {
-    return new LocalHitBatch(replicas, constantUs, this.latency.age);
-  }
-
-  recordDropped(atUs: number): void {
-    this.dropped++;
-    this.advance(atUs);
-    this.timeline.recordDropped();
-  }
-
-  markExpiry(atUs: number, keys: string[], _cause: 'event'): void {
-    this.advance(atUs);
-    this.stampede.markExpiry(atUs, keys);
-  }
-
-  snapshot(): MetricsSnapshot {
-    return snapshotOf(this.parts(), this.originUs, this.lastUs, this.dropped);
-  }
-
-  finish(endUs: number): MetricsSummary {
-    return summarize(this.parts(), this.originUs, endUs, this.dropped);
-  }
-
-  close(): void {
-    this.latency.destroy();
-    this.timeline.destroy();
-    this.stampede.destroy();
-  }
-
-  private parts(): RecorderParts {
-    return { counters: this.counters, latency: this.latency, timeline: this.timeline, stampede: this.stampede };
-  }
-
-  /** Time only moves forward here; a bucket rollover is also when expired episodes are closed. */
-  private advance(nowUs: number): void {
-    if (nowUs > this.lastUs) this.lastUs = nowUs;
-    if (this.timeline.advance(nowUs)) this.stampede.sweep(nowUs);
-  }
-}
-
-/** What a recorder summarises: the simulation's recorder builds the same parts with its own histograms and keys. */
-export interface RecorderParts {
-  counters: RequestCounters;
-  latency: LatencySet;
-  timeline: Timeline;
-  stampede: StampedeTracker<unknown>;
-}
-
-/** {@link Recorder.snapshot} of a recorder's parts. */
-export function snapshotOf(parts: RecorderParts, originUs: number, lastUs: number, dropped: number): MetricsSnapshot {
-  const c = parts.counters;
-  const elapsedMs = (lastUs - originUs) / 1000;
-  return {
-    elapsedMs,
-    requests: c.total,
-    failed: c.failed,
-    erred: c.erred,
-    dropped,
-    achievedRps: elapsedMs > 0 ? c.total / (elapsedMs / 1000) : 0,
-    p99: parts.latency.endToEnd.valueAtPercentileUs(99) / 1000,
-    localHitRatio: c.localLookups === 0 ? 0 : c.localHits / c.localLookups,
-    redisHitRatio: c.redisLookups === 0 ? 0 : c.redisHits / c.redisLookups,
-    sourceCalls: c.sourceCalls,
-    staleServed: c.staleServed,
-    lastBucket: parts.timeline.closed.at(-1) ?? null,
-    openExpiryKeys: parts.stampede.openKeys,
-  };
-}
-
-/** {@link Recorder.finish} of a recorder's parts: closes the timeline and the open episodes at `endUs`. */
-export function summarize(parts: RecorderParts, originUs: number, endUs: number, dropped: number): MetricsSummary {
-  const durationMs = Math.max(0, (endUs - originUs) / 1000);
-  const timeline = parts.timeline.finish(endUs);
-  const stampede = parts.stampede.finish();
-  const sections = parts.counters.sections();
-  const latency = parts.latency.latency();
-  return {
-    durationMs,
-    requests: sections.requests,
-    throughput: { achievedRps: durationMs > 0 ? sections.requests.total / (durationMs / 1000) : 0 },
-    load: { dropped, scheduleLagP99: latency.components.scheduleLag.p99 },
-    serving: { replicas: sections.replicas },
-    latency,
-    tiers: sections.tiers,
-    stampede,
-    freshness: { ...sections.freshness, age: parts.latency.age.summary() },
-    payload: sections.payload,
-    timeline,
-    clampedValues: parts.latency.clampedValues(),
-  };
 }
