@@ -15,9 +15,10 @@ import type { FeastWarmFormat } from '../feast/warm-format.js';
  * pipeline per batch, with one batch in flight while the next is read and encoded (so Redis and
  * this process work at the same time). To a single server the batch goes framed by hand over a
  * connection of its own, opened per `drive` (src/redis/bulk-set.ts: ioredis' per-command cost was
- * the job's bottleneck); to a cluster, and in Feast's layout, through ioredis pipelines. Stops between batches on `signal` (every key written so far
- * is whole: a rerun or `--resume` finishes the job), paces to `ratePerSec`, and can stop after
- * `limit` keys and carry on later from the same input (progressive warming).
+ * the job's bottleneck); to a cluster, and in Feast's layout, through ioredis pipelines. Stops
+ * between batches on `signal` (every key written so far is whole: a rerun or `--resume` finishes
+ * the job), paces to `ratePerSec`, and can stop after `limit` keys and carry on later from the same
+ * input (progressive warming).
  */
 
 export interface WarmWriterOptions {
