@@ -8,6 +8,12 @@ interface KeyState<K> {
   episode: ExpiryEpisode<K>;
   /** Origin calls for this key within the episode. */
   originCalls: number;
+  /**
+   * Still the key's entry in `open` (false once closed). The walks over `order` read this rather
+   * than look each key up: most of the states they meet are closed, and in a large key space
+   * each lookup was a cache miss.
+   */
+  live: boolean;
 }
 
 export interface StampedeTrackerOptions {
@@ -27,10 +33,25 @@ export interface FillTimes<K> {
   clear(): void;
 }
 
-/** How a tracker is built: its histograms and its fill store (HDR histograms and a Map unless a simulation says otherwise). */
+/**
+ * The tracked state of each key with an open episode (`StampedeTracker`'s `open`): a Map by
+ * default; a simulation keys by integer ids and indexes an array by them. Only get, set of an
+ * absent key, delete and the count are asked of it: the tracker keeps the opening order itself.
+ */
+export interface OpenStates<K, V> {
+  get(key: K): V | undefined;
+  set(key: K, state: V): unknown;
+  delete(key: K): unknown;
+  readonly size: number;
+  clear(): void;
+}
+
+/** How a tracker is built: its histograms, its fill store and its open-state store (HDR histograms and Maps unless a simulation says otherwise). */
 export interface StampedeTrackerParts<K> {
   histogram: HistogramFactory;
   filled: FillTimes<K>;
+  /** @default a Map */
+  open?: <V>() => OpenStates<K, V>;
 }
 
 export interface StampedeTotals {
@@ -67,13 +88,15 @@ export interface StampedeTotals {
 export class StampedeTracker<K = string> {
   private readonly options: StampedeTrackerOptions;
   private readonly pool: EpisodeHistogramPool;
-  private open = new Map<K, KeyState<K>>();
+  private readonly open: OpenStates<K, KeyState<K>>;
   /**
    * Tracked states in opening order, so the oldest (for eviction and the window sweep) is found at
-   * the front. A state no longer in `open` is skipped when met, and the queue is rebuilt from
-   * `open` once mostly such states. Not the Map's own order: V8 leaves a hole per deleted entry
-   * until it rehashes, and finding the first live entry of a 10,000-key map cost ~7 µs an
-   * eviction (a simulated high-miss run spent a ninth of its time there).
+   * the front. A state no longer in `open` is skipped when met, and the queue is compacted once
+   * mostly such states. Not a Map's own order: V8 leaves a hole per deleted entry until it
+   * rehashes, and finding the first live entry of a 10,000-key map cost ~7 µs an eviction (a
+   * simulated high-miss run spent a ninth of its time there). It is also what every walk over the
+   * open states follows (`liveStates`), so the store needs no order of its own: a state is set
+   * once, when tracked, on a key with none, so this order is the one a Map would iterate in.
    */
   private order: KeyState<K>[] = [];
   private orderHead = 0;
@@ -94,11 +117,15 @@ export class StampedeTracker<K = string> {
     this.options = options;
     this.pool = new EpisodeHistogramPool(parts?.histogram ?? createHistogram);
     this.filled = parts?.filled ?? new Map<K, number>();
+    this.open = parts?.open?.<KeyState<K>>() ?? new Map<K, KeyState<K>>();
   }
 
   start(originUs: number): void {
-    for (const state of [...this.open.values()]) this.pool.release(state.episode);
-    this.open = new Map();
+    for (const state of this.liveStates()) {
+      state.live = false;
+      this.pool.release(state.episode);
+    }
+    this.open.clear();
     this.order = [];
     this.orderHead = 0;
     this.originUs = originUs;
@@ -193,7 +220,12 @@ export class StampedeTracker<K = string> {
 
   /** Closes every episode; returns the listed expiries by time and the totals. */
   finish(): StampedeTotals {
-    for (const state of this.open.values()) this.closeEpisode(state.episode);
+    // Checked as met: closing an episode closes its other keys' states too.
+    const order = this.order;
+    for (let i = this.orderHead; i < order.length; i++) {
+      const state = order[i]!;
+      if (state.live) this.closeEpisode(state.episode);
+    }
     const expiries = [...this.events, ...this.listed].sort((a, b) => a.at - b.at);
     return {
       expiries,
@@ -205,7 +237,10 @@ export class StampedeTracker<K = string> {
   }
 
   destroy(): void {
-    for (const state of this.open.values()) this.pool.release(state.episode);
+    for (const state of this.liveStates()) {
+      state.live = false;
+      this.pool.release(state.episode);
+    }
     this.open.clear();
     this.order = [];
     this.orderHead = 0;
@@ -225,7 +260,7 @@ export class StampedeTracker<K = string> {
       const oldest = this.oldest();
       if (oldest !== undefined) this.closeKey(oldest.key, oldest);
     }
-    const state: KeyState<K> = { key, episode, originCalls: 0 };
+    const state: KeyState<K> = { key, episode, originCalls: 0, live: true };
     this.open.set(key, state);
     this.order.push(state);
     return state;
@@ -236,7 +271,7 @@ export class StampedeTracker<K = string> {
     const order = this.order;
     while (this.orderHead < order.length) {
       const state = order[this.orderHead]!;
-      if (this.open.get(state.key) === state) {
+      if (state.live) {
         this.compactOrder();
         return state;
       }
@@ -251,13 +286,25 @@ export class StampedeTracker<K = string> {
   private compactOrder(): void {
     const dead = this.order.length - this.open.size;
     if (dead < 1024 || dead < 2 * this.open.size) return;
-    // The Map iterates in insertion order, which is opening order: a state is set once, when tracked.
-    this.order = [...this.open.values()];
+    this.order = this.liveStates();
     this.orderHead = 0;
   }
 
+  /** The open states in opening order. */
+  private liveStates(): KeyState<K>[] {
+    const live: KeyState<K>[] = [];
+    const order = this.order;
+    for (let i = this.orderHead; i < order.length; i++) {
+      const state = order[i]!;
+      if (state.live) live.push(state);
+    }
+    return live;
+  }
+
+  /** `state` is the key's live entry: every caller found it in `open` or in `order` as live. */
   private closeKey(key: K, state: KeyState<K>): void {
     this.open.delete(key);
+    state.live = false;
     const episode = state.episode;
     if (state.originCalls > episode.maxOriginCallsPerKey) episode.maxOriginCallsPerKey = state.originCalls;
     episode.openKeys--;
