@@ -15,8 +15,15 @@ import { SimStampede } from './sim-stampede.js';
  */
 export class SimCascade {
   private readonly stampede: SimStampede;
-  /** Background refreshes per (replica, set, entity): when each ends, µs. */
+  /**
+   * Background refreshes per (replica, set, entity): when each ends, µs. Ended ones are pruned
+   * (`noteRefresh`), else the map kept one entry per key ever refreshed.
+   */
   private readonly refreshing = new Map<number, number>();
+  /** The start of the get in progress: no later get looks at a time before it (starts never go back). */
+  private floorUs = 0;
+  /** Prune `refreshing` when it grows past this. */
+  private pruneAt = PRUNE_MIN;
   private readonly call: RedisCall = { endUs: 0, timedOut: false };
   private readonly refreshTrace = newTrace();
   /**
@@ -36,10 +43,16 @@ export class SimCascade {
     this.stampede = new SimStampede(ctx);
   }
 
+  /** Keys with a refresh entry kept (running or not yet pruned), for tests of its bound. */
+  get trackedRefreshes(): number {
+    return this.refreshing.size;
+  }
+
   get(atUs: number, replica: number, setIndex: number, e: number, trace: Trace): number {
     const ctx = this.ctx;
     const set = ctx.sets[setIndex]!;
     const lru = ctx.replicas[replica]!.lru[setIndex]!;
+    this.floorUs = atUs;
     let nowMs = atUs / 1000;
     if (ctx.local.enabled) {
       const slot = lru.get(e);
@@ -215,7 +228,7 @@ export class SimCascade {
     if (read.timedOut) {
       if (onRedisFailure(ctx.failurePolicy) !== 'source') {
         stats.refreshFailures++;
-        this.refreshing.set(id, endUs);
+        this.noteRefresh(id, endUs);
         return;
       }
       request.useRedis = false;
@@ -224,16 +237,33 @@ export class SimCascade {
       const nowMs = endUs / 1000;
       if (redis.has(e, nowMs) && redis.fetchedAtOf(e) > heldFetchedAtMs && nowMs < redis.staleAtOf(e)) {
         storeLocalAt(ctx, endUs, replica, setIndex, e, redis.fetchedAtOf(e), redis.softAtOf(e), redis.hardAtOf(e), 0);
-        this.refreshing.set(id, endUs);
+        this.noteRefresh(id, endUs);
         return;
       }
     }
     const loaded = this.stampede.load(endUs, request, resetTrace(this.refreshTrace));
     if (!loaded.ok) stats.refreshFailures++;
     endUs = loaded.endUs;
-    this.refreshing.set(id, endUs);
+    this.noteRefresh(id, endUs);
+  }
+
+  /**
+   * A refresh of `id` runs until `endUs`. An entry that ended by the current get's start can never
+   * block one again (every later get starts no earlier and checks `running > atUs`), so dropping
+   * those changes nothing; done once the map doubles, it costs O(1) a refresh.
+   */
+  private noteRefresh(id: number, endUs: number): void {
+    const refreshing = this.refreshing;
+    refreshing.set(id, endUs);
+    if (refreshing.size <= this.pruneAt) return;
+    const floorUs = this.floorUs;
+    for (const [key, until] of refreshing) if (until <= floorUs) refreshing.delete(key);
+    this.pruneAt = Math.max(PRUNE_MIN, 2 * refreshing.size);
   }
 }
+
+/** The least size at which `refreshing` is pruned. */
+const PRUNE_MIN = 1024;
 
 /** The failure policy's answer for an error met below the local tier (miss-path.ts `actionFor`). */
 function actionFor(ctx: SimContext, kind: ErrorKind): FailureAction {
