@@ -1,7 +1,7 @@
 import { isCluster, type RedisClient } from '../redis/client.js';
 import { createCodec } from '../codec/index.js';
 import { badInput } from '../errors.js';
-import type { ServedValues } from '../codec/types.js';
+import { newDecodeSlot, type ServedValues } from '../codec/types.js';
 import type { Rng } from '../workload/types.js';
 import type { Clock } from './clock.js';
 import { coarseWallMs } from './coarse-clock.js';
@@ -114,6 +114,8 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     replicaId: deps.replicaId,
     onRedisWrite: deps.onRedisWrite ?? null,
     stats: newCascadeStats(),
+    decodeSlot: newDecodeSlot(),
+    expiries: { hardExpiresAtMs: 0, softExpiresAtMs: 0 },
     strategy: undefined as never,
     refreshing: new Set(),
     background: new Set(),

@@ -1,6 +1,7 @@
 import type { RedisClient } from '../redis/client.js';
 import type { LRUCache } from 'lru-cache';
-import type { Codec } from '../codec/types.js';
+import type { Codec, DecodeSlot } from '../codec/types.js';
+import type { Expiries } from './ttl-policy.js';
 import type { Rng } from '../workload/types.js';
 import type { CachedValue } from './cached-value.js';
 import type { Clock } from './clock.js';
@@ -64,6 +65,9 @@ export interface CascadeCore {
   /** See `CascadeDeps.onRedisWrite`. */
   readonly onRedisWrite: ((key: string) => void) | null;
   readonly stats: CascadeStats;
+  /** Scratch of `decodeValue`, reused on every Redis hit (read before the next decode; nothing keeps it). */
+  readonly decodeSlot: DecodeSlot;
+  readonly expiries: Expiries;
   strategy: StampedeStrategy;
   /** Keys with a background refresh running in this replica (one at a time per key). */
   readonly refreshing: Set<string>;

@@ -1,6 +1,6 @@
 import { asCascadeError, type CascadeError } from './cascade-error.js';
 import type { CachedValue } from './cached-value.js';
-import { readValue } from './redis-tier.js';
+import { decodeReply, fetchRaw, readFailure } from './redis-tier.js';
 import type { CascadeCore, SetState } from './core.js';
 import { onRedisFailure, onSourceFailure, type FailureAction } from './failure-policy.js';
 import { serveFromRedis, serveHeldOrFail, serveLoaded } from './serve.js';
@@ -25,19 +25,16 @@ export function actionFor(core: CascadeCore, failure: CascadeError): FailureActi
 /** Local tier missed: read Redis, then the source through the stampede strategy, applying the failure policy. */
 export function loadMiss(core: CascadeCore, set: SetState, entity: string, key: string, trace: Trace, held: CachedValue | undefined): Promise<ServedValues> {
   if (core.redis === null) return loadFromSource(core, { set, entity, key, trace, held, newerThanMs: 0, useRedis: false });
-  return readValue<ServedValues>(
-    core,
-    set,
-    key,
-    entity,
-    trace,
-    true,
-    (value) => {
+  const startUs = core.clock.nowUs();
+  return fetchRaw(core, set, key, entity).then(
+    (raw) => {
+      const value = decodeReply(core, set, key, entity, raw, trace, true, startUs);
       if (value !== null) return serveFromRedis(core, set, value, trace);
       trace.outcome.redis = 'miss';
       return loadFromSource(core, { set, entity, key, trace, held, newerThanMs: 0, useRedis: true });
     },
-    (failure) => {
+    (error: unknown) => {
+      const failure = readFailure(core, key, error, trace, true, startUs);
       trace.outcome.redis = 'error';
       const action = actionFor(core, failure);
       if (action !== 'source') return serveHeldOrFail(core, action, failure, trace, held);

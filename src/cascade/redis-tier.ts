@@ -27,17 +27,18 @@ export function decodeValue(
   timing: boolean,
   startUs = timing ? core.clock.nowUs() : 0,
 ): CachedValue | null {
-  const decoded = core.codec.decode(bytes, set.name);
+  const slot = core.decodeSlot;
+  const values = core.codec.decodeInto(bytes, set.name, slot);
   if (timing) trace.us.decode = core.clock.nowUs() - startUs;
-  if (!decoded.ok) {
+  if (values === null) {
     trace.errorKind = 'decode-error';
     core.stats.decodeErrors++;
     // Schema drift is counted apart: the fill that follows rewrites the key under this reader's layout.
-    if (decoded.reason === 'schema-mismatch') core.stats.schemaMismatches++;
+    if (slot.failure?.reason === 'schema-mismatch') core.stats.schemaMismatches++;
     return null;
   }
-  const { header, values } = decoded.value;
-  const expiries = expiriesFromEnvelope(set.ttl, header.writtenAtMs, header.softExpiresAtMs);
+  const { header } = slot;
+  const expiries = expiriesFromEnvelope(set.ttl, header.writtenAtMs, header.softExpiresAtMs, core.expiries);
   if (core.now() >= expiries.hardExpiresAtMs) return null;
   return makeCachedValue(key, entity, values, header.version, header.writtenAtMs, expiries, 0, bytes.length);
 }
@@ -63,28 +64,42 @@ export function readValue<T = CachedValue | null>(
   onFailure?: (failure: CascadeError) => T | PromiseLike<T>,
 ): Promise<T> {
   if (core.redis === null) return Promise.resolve(next(null));
-  const layout = core.layout;
   const startUs = timing ? core.clock.nowUs() : 0;
-  let fetched: Promise<unknown>;
-  try {
-    fetched = layout.fetch(core, set, key, entity);
-  } catch (error) {
-    // A client that throws instead of rejecting still fails the read, not the caller's stack.
-    fetched = Promise.reject(error);
-  }
-  return fetched.then(
-    (raw) => {
-      const replyUs = timing ? core.clock.nowUs() : 0;
-      if (timing) trace.us.redisGet = replyUs - startUs;
-      return next(raw === null ? null : layout.decode(core, set, key, entity, raw, trace, timing, replyUs));
-    },
+  return fetchRaw(core, set, key, entity).then(
+    (raw) => next(decodeReply(core, set, key, entity, raw, trace, timing, startUs)),
     (error: unknown) => {
-      if (timing) trace.us.redisGet = core.clock.nowUs() - startUs;
-      const failure = redisFailure(error, `${layout.readCommand} ${key}`);
+      const failure = readFailure(core, key, error, trace, timing, startUs);
       if (onFailure === undefined) throw failure;
       return onFailure(failure);
     },
   );
+}
+
+/**
+ * The layout's read, unanswered. With `decodeReply` and `readFailure` it is `readValue` in parts,
+ * for the miss path, which closes over its own request once instead of handing `readValue` two
+ * closures that close over it again (~150 bytes less garbage on every Redis hit).
+ */
+export function fetchRaw(core: CascadeCore, set: SetState, key: string, entity: string): Promise<unknown> {
+  try {
+    return core.layout.fetch(core, set, key, entity);
+  } catch (error) {
+    // A client that throws instead of rejecting still fails the read, not the caller's stack.
+    return Promise.reject(error);
+  }
+}
+
+/** A read's reply as a value, or null for a miss; times the round trip (and the decode) when `timing`. */
+export function decodeReply(core: CascadeCore, set: SetState, key: string, entity: string, raw: unknown, trace: Trace, timing: boolean, startUs: number): CachedValue | null {
+  const replyUs = timing ? core.clock.nowUs() : 0;
+  if (timing) trace.us.redisGet = replyUs - startUs;
+  return raw === null ? null : core.layout.decode(core, set, key, entity, raw, trace, timing, replyUs);
+}
+
+/** A read's failure as the CascadeError naming its command; times the round trip when `timing`. */
+export function readFailure(core: CascadeCore, key: string, error: unknown, trace: Trace, timing: boolean, startUs: number): CascadeError {
+  if (timing) trace.us.redisGet = core.clock.nowUs() - startUs;
+  return redisFailure(error, `${core.layout.readCommand} ${key}`);
 }
 
 /**

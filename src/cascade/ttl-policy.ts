@@ -41,14 +41,21 @@ export function envelopeSoftExpiry(ttl: ResolvedTtl, expiries: Expiries): number
 }
 
 /** Inverse of {@link envelopeSoftExpiry}. A header without one (0) gets the configured, unjittered TTLs. */
-export function expiriesFromEnvelope(ttl: ResolvedTtl, writtenAtMs: number, envelopeSoftMs: number): Expiries {
+/** Filled into `out` (a caller's reused scratch on the Redis-hit path) and returned. */
+export function expiriesFromEnvelope(ttl: ResolvedTtl, writtenAtMs: number, envelopeSoftMs: number, out: Expiries = { hardExpiresAtMs: 0, softExpiresAtMs: 0 }): Expiries {
   if (envelopeSoftMs <= 0) {
-    return { hardExpiresAtMs: writtenAtMs + ttl.hardMs, softExpiresAtMs: ttl.softMs > 0 ? writtenAtMs + ttl.softMs : 0 };
+    out.hardExpiresAtMs = writtenAtMs + ttl.hardMs;
+    out.softExpiresAtMs = ttl.softMs > 0 ? writtenAtMs + ttl.softMs : 0;
+  } else if (ttl.softMs === 0) {
+    out.hardExpiresAtMs = Math.min(envelopeSoftMs, writtenAtMs + ttl.hardMs);
+    out.softExpiresAtMs = 0;
+  } else {
+    // Clamped so a foreign or damaged header can never stretch a value past the configured hard TTL.
+    const factor = Math.min(1, Math.max(0, (envelopeSoftMs - writtenAtMs) / ttl.softMs));
+    out.hardExpiresAtMs = writtenAtMs + ttl.hardMs * factor;
+    out.softExpiresAtMs = envelopeSoftMs;
   }
-  if (ttl.softMs === 0) return { hardExpiresAtMs: Math.min(envelopeSoftMs, writtenAtMs + ttl.hardMs), softExpiresAtMs: 0 };
-  // Clamped so a foreign or damaged header can never stretch a value past the configured hard TTL.
-  const factor = Math.min(1, Math.max(0, (envelopeSoftMs - writtenAtMs) / ttl.softMs));
-  return { hardExpiresAtMs: writtenAtMs + ttl.hardMs * factor, softExpiresAtMs: envelopeSoftMs };
+  return out;
 }
 
 /**

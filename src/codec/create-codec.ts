@@ -8,13 +8,19 @@ import { createSerializer, type Serializer, type SerializerTuning } from './seri
 import { StringInterner } from './string-interner.js';
 import { buildTensorLayout } from './tensor-layout.js';
 import { createTensorSerializer } from './tensor-serializer.js';
-import type { Codec, CodecOptions, DecodeResult, EncodeStats, EnvelopeHeader, ServedValues } from './types.js';
+import { newDecodeSlot, type Codec, type CodecOptions, type DecodeResult, type DecodeSlot, type EncodeStats, type EnvelopeHeader, type ServedValues } from './types.js';
 import { COMPRESSION_IDS, SERIALIZER_IDS, compressionForId, serializerForId } from './wire-ids.js';
 
 type Failure = Extract<DecodeResult, { ok: false }>;
 
 function failure(reason: Failure['reason'], detail: string): Failure {
   return { ok: false, reason, detail };
+}
+
+/** `failure` put in the slot: what `decodeInto` returns it with. */
+function failed(slot: DecodeSlot, reason: Failure['reason'], detail: string): null {
+  slot.failure = failure(reason, detail);
+  return null;
 }
 
 function message(error: unknown): string {
@@ -109,54 +115,69 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
     appendEnvelope(sink, ...envelopeOf(header, raw, writeFormatOf(header.featureSet).schemaHash));
   }
 
-  function decodeUnguarded(bytes: Buffer, expectedFeatureSet: string): DecodeResult {
+  function decodeUnguarded(bytes: Buffer, expectedFeatureSet: string, slot: DecodeSlot): ServedValues | null {
     const broken = readEnvelope(bytes, view);
-    if (broken !== null) return broken;
+    if (broken !== null) {
+      slot.failure = broken;
+      return null;
+    }
     if (view.serializerId !== serializerId || view.compressionId !== compressionId) {
       const written = `${String(serializerForId(view.serializerId))}+${String(compressionForId(view.compressionId))}`;
-      return failure('codec-mismatch', `written as ${written}, this codec reads ${resolved.format}+${resolved.compression}`);
+      return failed(slot, 'codec-mismatch', `written as ${written}, this codec reads ${resolved.format}+${resolved.compression}`);
     }
     if (!strings.equals(expectedFeatureSet, bytes, view.featureSetStart, view.featureSetEnd)) {
       const found = bytes.toString('utf8', view.featureSetStart, view.featureSetEnd);
-      return failure('feature-set-mismatch', `value is for feature set ${JSON.stringify(found)}, expected ${JSON.stringify(expectedFeatureSet)}`);
+      return failed(slot, 'feature-set-mismatch', `value is for feature set ${JSON.stringify(found)}, expected ${JSON.stringify(expectedFeatureSet)}`);
     }
     const format = formatFor(expectedFeatureSet);
-    if (format === undefined) return failure('schema-mismatch', noLayout(expectedFeatureSet));
+    if (format === undefined) return failed(slot, 'schema-mismatch', noLayout(expectedFeatureSet));
     if (view.schemaHash !== format.schemaHash) {
       const hex = (hash: number) => (hash < 0 ? 'none' : hash.toString(16).padStart(8, '0'));
-      return failure('schema-mismatch', `written under layout ${hex(view.schemaHash)}, this reader's ${expectedFeatureSet} layout is ${hex(format.schemaHash)}`);
+      return failed(slot, 'schema-mismatch', `written under layout ${hex(view.schemaHash)}, this reader's ${expectedFeatureSet} layout is ${hex(format.schemaHash)}`);
     }
     let values: unknown;
     try {
-      const payload = bytes.subarray(view.payloadStart, view.payloadEnd);
-      values = format.serializer.deserialize(view.compressed ? compressor.decompress(payload, view.rawBytes) : payload);
+      const serializer = format.serializer;
+      if (!view.compressed && serializer.deserializeRange !== undefined) {
+        values = serializer.deserializeRange(bytes, view.payloadStart, view.payloadEnd);
+      } else {
+        const payload = bytes.subarray(view.payloadStart, view.payloadEnd);
+        values = serializer.deserialize(view.compressed ? compressor.decompress(payload, view.rawBytes) : payload);
+      }
     } catch (error) {
       const step = view.compressed ? `${resolved.compression}/${resolved.format}` : resolved.format;
-      return failure('corrupt', `payload does not decode as ${step}: ${message(error)}`);
+      return failed(slot, 'corrupt', `payload does not decode as ${step}: ${message(error)}`);
     }
-    if (!isServedValues(values)) return failure('corrupt', `payload decoded to ${Array.isArray(values) ? 'an array' : typeof values}, not a map`);
-    const header: EnvelopeHeader = {
-      featureSet: expectedFeatureSet,
-      version: strings.decode(bytes, view.versionStart, view.featureSetStart),
-      writtenAtMs: view.writtenAtMs,
-      softExpiresAtMs: view.softExpiresAtMs,
-    };
-    return { ok: true, value: { header, values } };
+    if (!isServedValues(values)) return failed(slot, 'corrupt', `payload decoded to ${Array.isArray(values) ? 'an array' : typeof values}, not a map`);
+    const header = slot.header;
+    header.featureSet = expectedFeatureSet;
+    header.version = strings.decode(bytes, view.versionStart, view.featureSetStart);
+    header.writtenAtMs = view.writtenAtMs;
+    header.softExpiresAtMs = view.softExpiresAtMs;
+    slot.failure = null;
+    return values;
+  }
+
+  function decodeInto(bytes: Buffer, expectedFeatureSet: string, slot: DecodeSlot): ServedValues | null {
+    try {
+      return decodeUnguarded(asBuffer(bytes), expectedFeatureSet, slot);
+    } catch (error) {
+      // Last line of defence: decode reports bad bytes, it never throws on them.
+      return failed(slot, 'corrupt', `undecodable value: ${message(error)}`);
+    }
   }
 
   function decode(bytes: Buffer, expectedFeatureSet: string): DecodeResult {
-    try {
-      return decodeUnguarded(asBuffer(bytes), expectedFeatureSet);
-    } catch (error) {
-      // Last line of defence: decode reports bad bytes, it never throws on them.
-      return failure('corrupt', `undecodable value: ${message(error)}`);
-    }
+    const slot = newDecodeSlot();
+    const values = decodeInto(bytes, expectedFeatureSet, slot);
+    return values === null ? (slot.failure as Failure) : { ok: true, value: { header: slot.header, values } };
   }
 
   return {
     options: Object.freeze({ ...resolved }),
     encode,
     decode,
+    decodeInto,
     appendSerialized,
   };
 }

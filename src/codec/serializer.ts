@@ -15,6 +15,11 @@ export interface Serializer {
   serialize(values: unknown): Uint8Array;
   /** Parses bytes; throws on malformed input (the codec maps that to `corrupt`). */
   deserialize(bytes: Buffer): unknown;
+  /**
+   * `deserialize(bytes.subarray(start, end))` without making the subarray: a Buffer view is an
+   * object of ~100 bytes, on every Redis hit. Serializers that read in place have it.
+   */
+  deserializeRange?(bytes: Buffer, start: number, end: number): unknown;
 }
 
 /** Serializer tuning that is not part of the stored format (values written either way decode the same). */

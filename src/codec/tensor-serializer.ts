@@ -4,6 +4,14 @@ import type { TensorValues } from './types.js';
 
 /** Initial scratch size, bytes; grows to the largest payload written. */
 const INITIAL_SCRATCH_BYTES = 4096;
+/** Slab size for aligned copies of decoded payloads; a payload over a quarter of it gets its own. */
+const SLAB_BYTES = 16 * 1024;
+
+// A layout without ints, categories, vectors or strings shares these (every decode made its own: ~100 B each, per Redis hit).
+const NO_INTS = new Int32Array(0);
+const NO_CATEGORIES = new Uint16Array(0);
+const NO_VECTORS: readonly Float32Array[] = Object.freeze([]);
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 function isTensorValues(values: unknown): values is TensorValues {
   return typeof values === 'object' && values !== null && (values as { kind?: unknown }).kind === 'tensor';
@@ -31,13 +39,16 @@ function alignedBuffer(bytes: number): Buffer {
  * ArrayBuffer. Envelopes put the payload at an 8-aligned offset, so a value decodes in place when
  * its Buffer starts aligned (a decompressed payload, a value read from a file); a Redis reply is a
  * slice of a socket chunk at any offset, so there the payload is copied once (one memcpy, ~50 ns
- * for 1 KB) into an aligned buffer before the views are made. `alignmentCopies` counts them.
+ * for 1 KB) into an aligned slot of a 16 KB slab before the views are made (a held value keeps
+ * its slab alive, as a value decoded in place keeps its socket chunk). `alignmentCopies` counts
+ * them. Strings are read from the original bytes.
  */
 export interface TensorSerializer extends Serializer {
   readonly layout: TensorLayout;
   /** Decodes that had to copy the payload for alignment. */
   readonly alignmentCopies: number;
   deserialize(bytes: Buffer): TensorValues;
+  deserializeRange(bytes: Buffer, start: number, end: number): TensorValues;
 }
 
 export function createTensorSerializer(layout: TensorLayout): TensorSerializer {
@@ -107,38 +118,57 @@ export function createTensorSerializer(layout: TensorLayout): TensorSerializer {
     return scratch.subarray(0, total);
   }
 
-  function deserialize(input: Buffer): TensorValues {
-    if (input.length < fixedBytes) fail(`${input.length} bytes, the layout needs at least ${fixedBytes}`);
-    let bytes = input;
-    if (bytes.byteOffset % floatBytes !== 0) {
-      bytes = alignedBuffer(input.length);
-      input.copy(bytes);
-      alignmentCopies++;
+  /** Aligned copies are carved from a slab: one ArrayBuffer per ~16 KB of values, as Node's Buffer pool does per 8 KB. */
+  let slab = new ArrayBuffer(SLAB_BYTES);
+  let slabUsed = 0;
+  const alignedCopy = (input: Buffer, start: number, length: number): Uint8Array => {
+    let target: Uint8Array;
+    if (length > SLAB_BYTES / 4) {
+      target = new Uint8Array(length);
+    } else {
+      if (slabUsed + length > SLAB_BYTES) {
+        slab = new ArrayBuffer(SLAB_BYTES);
+        slabUsed = 0;
+      }
+      target = new Uint8Array(slab, slabUsed, length);
+      slabUsed += (length + 7) & ~7;
     }
-    const { buffer, byteOffset } = bytes;
-    const strings = new Array<string>(stringNames.length);
-    let at = fixedBytes;
+    target.set(new Uint8Array(input.buffer, input.byteOffset + start, length));
+    alignmentCopies++;
+    return target;
+  };
+
+  function deserializeRange(input: Buffer, start: number, end: number): TensorValues {
+    const length = end - start;
+    if (length < fixedBytes) fail(`${length} bytes, the layout needs at least ${fixedBytes}`);
+    const strings = stringNames.length === 0 ? NO_STRINGS : new Array<string>(stringNames.length);
+    let at = start + fixedBytes;
     for (let i = 0; i < strings.length; i++) {
-      if (at + 2 > bytes.length) fail('strings cut short');
-      const end = at + 2 + bytes.readUInt16LE(at);
-      if (end > bytes.length) fail('strings cut short');
-      strings[i] = bytes.toString('utf8', at + 2, end);
-      at = end;
+      if (at + 2 > end) fail('strings cut short');
+      const stringEnd = at + 2 + input.readUInt16LE(at);
+      if (stringEnd > end) fail('strings cut short');
+      (strings as string[])[i] = input.toString('utf8', at + 2, stringEnd);
+      at = stringEnd;
     }
-    if (at !== bytes.length) fail(`${bytes.length - at} bytes after the last string`);
-    const categoryIds = new Uint16Array(buffer, byteOffset + categoriesOffset, categories.length);
-    for (let i = 0; i < categoryIds.length; i++) {
-      if (categoryIds[i]! >= categories[i]!.vocabulary.length) fail(`category ${categories[i]!.name}: id ${categoryIds[i]!} is past its vocabulary`);
+    if (at !== end) fail(`${end - at} bytes after the last string`);
+    const payload = (input.byteOffset + start) % floatBytes === 0 ? input.subarray(start, end) : alignedCopy(input, start, length);
+    const { buffer, byteOffset } = payload;
+    let categoryIds: Uint16Array = NO_CATEGORIES;
+    if (categories.length > 0) {
+      categoryIds = new Uint16Array(buffer, byteOffset + categoriesOffset, categories.length);
+      for (let i = 0; i < categoryIds.length; i++) {
+        if (categoryIds[i]! >= categories[i]!.vocabulary.length) fail(`category ${categories[i]!.name}: id ${categoryIds[i]!} is past its vocabulary`);
+      }
     }
     return {
       kind: 'tensor',
       schemaHash: hash,
       floats: floatsAt(buffer, byteOffset, floatNames.length),
-      ints: new Int32Array(buffer, byteOffset + intsOffset, intNames.length),
+      ints: intNames.length === 0 ? NO_INTS : new Int32Array(buffer, byteOffset + intsOffset, intNames.length),
       categories: categoryIds,
-      vectors: vectors.map((v) => floatsAt(buffer, byteOffset + v.offset, v.dims)),
+      vectors: vectors.length === 0 ? NO_VECTORS : vectors.map((v) => floatsAt(buffer, byteOffset + v.offset, v.dims)),
       strings,
-      payload: bytes,
+      payload,
     };
   }
 
@@ -149,6 +179,7 @@ export function createTensorSerializer(layout: TensorLayout): TensorSerializer {
       return alignmentCopies;
     },
     serialize,
-    deserialize,
+    deserialize: (bytes) => deserializeRange(bytes, 0, bytes.length),
+    deserializeRange,
   };
 }

@@ -91,6 +91,21 @@ export type DecodeResult =
   | { ok: true; value: DecodedValue }
   | { ok: false; reason: DecodeFailureReason; detail: string };
 
+export type DecodeFailure = Extract<DecodeResult, { ok: false }>;
+
+/**
+ * What `decodeInto` fills: the header of the value it returned, or why it returned null. One per
+ * caller, reused across decodes; read it before the next one.
+ */
+export interface DecodeSlot {
+  readonly header: EnvelopeHeader;
+  failure: DecodeFailure | null;
+}
+
+export function newDecodeSlot(): DecodeSlot {
+  return { header: { featureSet: '', version: '', writtenAtMs: 0, softExpiresAtMs: 0 }, failure: null };
+}
+
 /** Serializer + compressor + envelope. Implementations reuse encoders; `encode` returns a fresh Buffer. */
 export interface Codec {
   readonly options: Readonly<CodecOptions>;
@@ -98,6 +113,11 @@ export interface Codec {
   encode(header: EnvelopeHeader, values: ServedValues, stats?: EncodeStats): Buffer;
   /** `expectedFeatureSet` guards against schema drift: a header for another feature set is an error. */
   decode(bytes: Buffer, expectedFeatureSet: string): DecodeResult;
+  /**
+   * `decode` without a result object per value (three of them, on every Redis hit): the values, with
+   * `slot.header` filled, or null with `slot.failure` set. Never throws for bad bytes.
+   */
+  decodeInto(bytes: Buffer, expectedFeatureSet: string, slot: DecodeSlot): ServedValues | null;
   /**
    * The bytes `encode` writes for values whose serialized form the caller already made (a warm job
    * serializing straight from file columns), appended to `sink`: compression and envelope as

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCodec, describeCodec } from '../../src/codec/index.js';
 import { ENVELOPE_VERSION, FIXED_HEADER_BYTES, writeEnvelope } from '../../src/codec/envelope.js';
-import type { DecodeResult } from '../../src/codec/types.js';
+import { newDecodeSlot, type DecodeResult } from '../../src/codec/types.js';
 import { COMPRESSION_IDS, SERIALIZER_IDS } from '../../src/codec/wire-ids.js';
 import { ALL_OPTIONS, FC_PARAMS, smallPayload } from './arbitraries.js';
 
@@ -145,5 +145,33 @@ describe('header checks', () => {
   it('a reused decoder still works after failures (no stuck state)', () => {
     expect(reason(codec.decode(edited(PAYLOAD_START + 5, 0), HEADER.featureSet))).not.toBe('ok');
     expect(reason(codec.decode(good, HEADER.featureSet))).toBe('ok');
+  });
+});
+
+describe('decodeInto: the Redis-hit path, one reused slot', () => {
+  for (const options of ALL_OPTIONS) {
+    const name = describeCodec(options);
+    it(`${name}: a failure leaves the reason in the slot, the next good value clears it and fills the header`, () => {
+      const codec = createCodec(options);
+      const good = codec.encode(HEADER, smallPayload());
+      const slot = newDecodeSlot();
+      expect(codec.decodeInto(good.subarray(0, 5), HEADER.featureSet, slot)).toBeNull();
+      expect(slot.failure?.reason).toBe('truncated');
+      expect(codec.decodeInto(good, 'another_set', slot)).toBeNull();
+      expect(slot.failure?.reason).toBe('feature-set-mismatch');
+      const values = codec.decodeInto(good, HEADER.featureSet, slot);
+      expect(values).not.toBeNull();
+      expect(slot.failure).toBeNull();
+      expect(slot.header).toEqual(HEADER);
+      expect(codec.decode(good, HEADER.featureSet)).toEqual({ ok: true, value: { header: HEADER, values } });
+    });
+  }
+
+  it('a feature map with a key named ok is values, not a failure', () => {
+    const codec = createCodec({ format: 'msgpack', compression: 'none', compressAboveBytes: 0 });
+    const slot = newDecodeSlot();
+    const values = codec.decodeInto(codec.encode(HEADER, { ok: false, reason: 'corrupt' }), HEADER.featureSet, slot);
+    expect(values).toEqual({ ok: false, reason: 'corrupt' });
+    expect(slot.failure).toBeNull();
   });
 });

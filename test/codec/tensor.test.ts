@@ -111,6 +111,46 @@ describe('typed-array views and the alignment copy', () => {
   });
 });
 
+describe('aligned copies from slabs', () => {
+  /** `payload` placed at an offset of 3 mod 8 inside a fresh chunk, as a Redis reply slice sits. */
+  const atOddOffset = (payload: Uint8Array): Buffer => {
+    const chunk = Buffer.alloc(payload.length + 16);
+    const start = (3 - (chunk.byteOffset % 8) + 8) % 8;
+    const odd = chunk.subarray(start, start + payload.length);
+    odd.set(payload);
+    return odd;
+  };
+
+  it('values decoded one after another never share or overwrite a slot, across many slabs', () => {
+    const layout = buildTensorLayout(SMALL, 'float32', 'test');
+    const writer = createTensorSerializer(layout);
+    const reader = createTensorSerializer(layout);
+    const entities = Array.from({ length: 300 }, (_, i) => `e${i}`); // ~300 B each: several 16 KB slabs
+    const inputs = entities.map((e) => atOddOffset(Buffer.from(writer.serialize(generatePayload(SMALL, e, 'credit', 'v7')))));
+    const decoded = inputs.map((bytes) => reader.deserialize(bytes));
+    expect(reader.alignmentCopies).toBe(entities.length);
+    expect(new Set(decoded.map((d) => d.floats.buffer)).size).toBeGreaterThan(1);
+    entities.forEach((e, i) => {
+      const d = decoded[i]!;
+      expect(d.floats.byteOffset % 4).toBe(0);
+      expect(Buffer.from(d.payload).equals(inputs[i]!)).toBe(true);
+      expect(plain(d)).toEqual(expected(SMALL, generatePayload(SMALL, e, 'credit', 'v7'), Math.fround));
+    });
+  });
+
+  it('a payload larger than a quarter slab gets a buffer of its own', () => {
+    const layout = buildTensorLayout(LARGE, 'float64', 'test');
+    const serializer = createTensorSerializer(layout);
+    const values = generatePayload(LARGE, 'e1', 'credit', 'v7');
+    const first = serializer.deserialize(atOddOffset(Buffer.from(serializer.serialize(values))));
+    const second = serializer.deserialize(atOddOffset(Buffer.from(serializer.serialize(values))));
+    expect(first.payload.length).toBeGreaterThan(4096);
+    expect(first.vectors[0]!.buffer).not.toBe(second.vectors[0]!.buffer);
+    expect(first.vectors[0]!.buffer.byteLength).toBe(first.payload.length);
+    expect(plain(first)).toEqual(expected(LARGE, values, (x) => x));
+  });
+});
+
 describe('schema drift', () => {
   const fields = (i0: TensorField['type']): { fields: TensorField[] } => ({
     fields: [{ name: 'f0', type: 'float' }, { name: 'i0', type: i0 } as TensorField, { name: 's0', type: 'string' }],
