@@ -28,6 +28,27 @@ function alignedBuffer(bytes: number): Buffer {
 }
 
 /**
+ * A decoded tensor. `payload` is made when asked for (a soft-expiry rewrite): it is the bytes from
+ * the float view's start, so a hit that is only served needs no view of it.
+ */
+class DecodedTensor implements TensorValues {
+  readonly kind = 'tensor' as const;
+  constructor(
+    readonly schemaHash: number,
+    readonly floats: Float32Array | Float64Array,
+    readonly ints: Int32Array,
+    readonly categories: Uint16Array,
+    readonly vectors: ReadonlyArray<Float32Array | Float64Array>,
+    readonly strings: readonly string[],
+    private readonly payloadBytes: number,
+  ) {}
+
+  get payload(): Uint8Array {
+    return new Uint8Array(this.floats.buffer, this.floats.byteOffset, this.payloadBytes);
+  }
+}
+
+/**
  * The `tensor` serializer of one feature-set layout (`tensor-layout.ts`).
  *
  * `serialize` takes a feature map as a source returns it (every layout field present with the
@@ -119,22 +140,36 @@ export function createTensorSerializer(layout: TensorLayout): TensorSerializer {
   }
 
   /** Aligned copies are carved from a slab: one ArrayBuffer per ~16 KB of values, as Node's Buffer pool does per 8 KB. */
-  let slab = new ArrayBuffer(SLAB_BYTES);
+  let slab = new Uint8Array(SLAB_BYTES);
   let slabUsed = 0;
-  const alignedCopy = (input: Buffer, start: number, length: number): Uint8Array => {
+  /** Where the last `alignedCopy` put the payload in what it returned. */
+  let copiedAt = 0;
+  /**
+   * The payload `input[start, end)` copied so that it starts 8-aligned: where it starts in the
+   * returned bytes. The whole of a small `input` (a reply: envelope and payload) is copied with one
+   * `set`, which needs no view of the source range (an object per hit); a few envelope bytes more
+   * cost less than that object.
+   */
+  const alignedCopy = (input: Buffer, start: number, end: number): Uint8Array => {
+    const whole = input.length - (end - start) <= 256;
+    const from = whole ? 0 : start;
+    const length = (whole ? input.length : end) - from;
+    const pad = (8 - ((start - from) % 8)) % 8;
     let target: Uint8Array;
-    if (length > SLAB_BYTES / 4) {
-      target = new Uint8Array(length);
+    if (length + pad > SLAB_BYTES / 4) {
+      target = new Uint8Array(length + pad);
     } else {
-      if (slabUsed + length > SLAB_BYTES) {
-        slab = new ArrayBuffer(SLAB_BYTES);
+      if (slabUsed + length + pad > SLAB_BYTES) {
+        slab = new Uint8Array(SLAB_BYTES);
         slabUsed = 0;
       }
-      target = new Uint8Array(slab, slabUsed, length);
-      slabUsed += (length + 7) & ~7;
+      target = slab;
     }
-    target.set(new Uint8Array(input.buffer, input.byteOffset + start, length));
+    const at = (target === slab ? slabUsed : 0) + pad;
+    target.set(whole ? input : new Uint8Array(input.buffer, input.byteOffset + from, length), at);
+    if (target === slab) slabUsed = (at + length + 7) & ~7;
     alignmentCopies++;
+    copiedAt = at + (start - from);
     return target;
   };
 
@@ -151,8 +186,13 @@ export function createTensorSerializer(layout: TensorLayout): TensorSerializer {
       at = stringEnd;
     }
     if (at !== end) fail(`${end - at} bytes after the last string`);
-    const payload = (input.byteOffset + start) % floatBytes === 0 ? input.subarray(start, end) : alignedCopy(input, start, length);
-    const { buffer, byteOffset } = payload;
+    let buffer: ArrayBufferLike = input.buffer;
+    let byteOffset = input.byteOffset + start;
+    if (byteOffset % floatBytes !== 0) {
+      const copy = alignedCopy(input, start, end);
+      buffer = copy.buffer;
+      byteOffset = copy.byteOffset + copiedAt;
+    }
     let categoryIds: Uint16Array = NO_CATEGORIES;
     if (categories.length > 0) {
       categoryIds = new Uint16Array(buffer, byteOffset + categoriesOffset, categories.length);
@@ -160,16 +200,15 @@ export function createTensorSerializer(layout: TensorLayout): TensorSerializer {
         if (categoryIds[i]! >= categories[i]!.vocabulary.length) fail(`category ${categories[i]!.name}: id ${categoryIds[i]!} is past its vocabulary`);
       }
     }
-    return {
-      kind: 'tensor',
-      schemaHash: hash,
-      floats: floatsAt(buffer, byteOffset, floatNames.length),
-      ints: intNames.length === 0 ? NO_INTS : new Int32Array(buffer, byteOffset + intsOffset, intNames.length),
-      categories: categoryIds,
-      vectors: vectors.length === 0 ? NO_VECTORS : vectors.map((v) => floatsAt(buffer, byteOffset + v.offset, v.dims)),
+    return new DecodedTensor(
+      hash,
+      floatsAt(buffer, byteOffset, floatNames.length),
+      intNames.length === 0 ? NO_INTS : new Int32Array(buffer, byteOffset + intsOffset, intNames.length),
+      categoryIds,
+      vectors.length === 0 ? NO_VECTORS : vectors.map((v) => floatsAt(buffer, byteOffset + v.offset, v.dims)),
       strings,
-      payload,
-    };
+      length,
+    );
   }
 
   return {
