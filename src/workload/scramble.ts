@@ -58,15 +58,35 @@ export function createScrambler(n: number, seed: number): Scrambler {
     return ((high << lowBits) | low) >>> 0;
   };
 
+  const walk = (rank: number): number => {
+    let value = permute(rank);
+    while (value >= n) value = permute(value);
+    return value;
+  };
+  // The hottest ranks' entities, computed once on first use: Zipf draws mostly small ranks, and
+  // a table read in cache is ~20 ns cheaper than the rounds and the cycle-walk. Same values.
+  const headSize = Math.min(n, SCRAMBLE_HEAD);
+  let head: Uint32Array | null = null;
   return {
     n,
     map(rank: number): number {
-      let value = permute(rank);
-      while (value >= n) value = permute(value);
-      return value;
+      if (rank < headSize) {
+        if (head === null) {
+          head = new Uint32Array(headSize);
+          for (let r = 0; r < headSize; r++) head[r] = walk(r);
+        }
+        return head[rank]!;
+      }
+      return walk(rank);
     },
   };
 }
+
+/**
+ * Ranks whose entities `createScrambler` keeps in a table (16 KB): 60-80% of Zipf draws at
+ * 0.99-1.1 over 100k-1M keys. 16x as many slowed a 1M-key simulation (cache taken from its arrays).
+ */
+export const SCRAMBLE_HEAD = 2 ** 12;
 
 /** The identity on [0, n), for `scramble: false`. */
 export function identityScrambler(n: number): Scrambler {

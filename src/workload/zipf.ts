@@ -25,6 +25,15 @@ import type { KeySampler, Rng } from './types.js';
 /** Largest rank count we accept: ranks must stay exact integers in a double. */
 const MAX_RANKS = 2 ** 48;
 
+/** Cells of the rank table over the sampling interval (see `ZipfSampler.rankTable`). */
+export const ZIPF_TABLE_CELLS = 2 ** 14;
+/**
+ * How far, as a share of the sampling interval, a cell's ends must stay from a rank boundary
+ * for the cell to be given that rank: many orders of magnitude above the rounding error of
+ * H^-1 (a few ulps), so every u in the cell rounds to that rank as the formula would.
+ */
+const TABLE_MARGIN = 1e-7;
+
 export class ZipfSampler implements KeySampler {
   readonly n: number;
   readonly exponent: number;
@@ -38,6 +47,20 @@ export class ZipfSampler implements KeySampler {
   private readonly hHigh: number;
   /** Squeeze: any k >= 2 with k - x <= squeeze is inside its interval, no H(k + 1/2) needed. */
   private readonly squeeze: number;
+  /**
+   * The rank table, built on the first draw: per cell of the sampling interval the rank k that
+   * every u in it rounds to (0 when the cell holds a rank boundary, or lies near one), and per such
+   * rank the lower end of its acceptance interval, H(k + 1/2) - h(k), computed as `next` computes
+   * it. A u in a ranked cell at or above that end is accepted as k by the formula too (its second
+   * test passes, whatever the squeeze says), so the table returns k without the exp and log1p of
+   * H^-1; any other u takes the formula. Same draws, same ranks; the hot ranks, which take most
+   * draws, span many cells each (66-79% of draws at zipf 1.0-1.2 on 20k-100k keys, 44% at 0.99
+   * on 1M). 32 KB of cells, so it stays in cache next to a simulation's own arrays: 4x the cells
+   * covered ~10% more draws and ran no faster there.
+   */
+  private cells: Uint16Array | null = null;
+  private acceptFrom: Float64Array | null = null;
+  private cellScale = 0;
 
   constructor(n: number, exponent: number) {
     if (!Number.isInteger(n) || n < 1 || n > MAX_RANKS) {
@@ -54,6 +77,20 @@ export class ZipfSampler implements KeySampler {
     this.hLow = this.bigH(1.5) - 1;
     this.hHigh = this.bigH(n + 0.5);
     this.squeeze = 2 - this.bigHInverse(this.bigH(2.5) - this.h(2));
+  }
+
+  private rankTable(): void {
+    const table = buildRankTable(
+      this.n,
+      this.hLow,
+      this.hHigh,
+      (x) => this.bigH(x),
+      (y) => this.bigHInverse(y),
+      (x) => this.h(x),
+    );
+    this.cells = table.cells;
+    this.acceptFrom = table.acceptFrom;
+    this.cellScale = table.scale;
   }
 
   /** h(x) = x^-s, computed as exp(-s ln x) for speed and consistency with H. */
@@ -80,8 +117,15 @@ export class ZipfSampler implements KeySampler {
   next(rng: Rng): number {
     const n = this.n;
     if (n === 1) return 0;
+    if (this.cells === null) this.rankTable();
+    const cells = this.cells!;
+    const acceptFrom = this.acceptFrom!;
+    const hLow = this.hLow;
+    const scale = this.cellScale;
     for (;;) {
       const u = this.hHigh + rng.next() * (this.hLow - this.hHigh);
+      const ranked = cells[((u - hLow) * scale) | 0]!;
+      if (ranked !== 0 && u >= acceptFrom[ranked]!) return ranked - 1;
       const x = this.bigHInverse(u);
       let k = Math.floor(x + 0.5);
       if (k < 1) k = 1;
@@ -89,6 +133,38 @@ export class ZipfSampler implements KeySampler {
       if (k - x <= this.squeeze || u >= this.bigH(k + 0.5) - this.h(k)) return k - 1;
     }
   }
+}
+
+/**
+ * See `ZipfSampler.cells`. A cell is given rank k only when its ends, widened by the margin,
+ * round to k and lie strictly between H(k - 1/2) and H(k + 1/2) as computed here.
+ */
+function buildRankTable(
+  n: number,
+  hLow: number,
+  hHigh: number,
+  bigH: (x: number) => number,
+  bigHInverse: (y: number) => number,
+  h: (x: number) => number,
+): { cells: Uint16Array; acceptFrom: Float64Array; scale: number } {
+  const range = hHigh - hLow;
+  const width = range / ZIPF_TABLE_CELLS;
+  const margin = range * TABLE_MARGIN;
+  // One more cell than the interval has: u = hHigh lands there, and it stays 0 (the formula).
+  const cells = new Uint16Array(ZIPF_TABLE_CELLS + 1);
+  let maxRank = 0;
+  for (let c = 0; c < ZIPF_TABLE_CELLS; c++) {
+    const lo = hLow + c * width - margin;
+    const hi = hLow + (c + 1) * width + margin;
+    const k = Math.floor(bigHInverse(lo) + 0.5);
+    if (k < 1 || k > n || k > 0xffff || Math.floor(bigHInverse(hi) + 0.5) !== k) continue;
+    if (!(lo > (k === 1 ? hLow - range : bigH(k - 0.5)) && hi < bigH(k + 0.5))) continue;
+    cells[c] = k;
+    if (k > maxRank) maxRank = k;
+  }
+  const acceptFrom = new Float64Array(maxRank + 1);
+  for (let k = 1; k <= maxRank; k++) acceptFrom[k] = bigH(k + 0.5) - h(k);
+  return { cells, acceptFrom, scale: ZIPF_TABLE_CELLS / range };
 }
 
 /** Zipf over ranks 0..n-1 with P(rank k) proportional to 1 / (k+1)^exponent; exponent > 0. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FcbenchError } from '../../src/errors.js';
 import { createRng } from '../../src/workload/rng.js';
 import type { Rng } from '../../src/workload/types.js';
-import { createZipfSampler } from '../../src/workload/zipf.js';
+import { createZipfSampler, ZIPF_TABLE_CELLS } from '../../src/workload/zipf.js';
 
 /** Exact P(rank k) = (k+1)^-s / sum_{j=1..n} j^-s for k = 0..count-1. */
 function exactProbabilities(n: number, s: number, count: number): number[] {
@@ -129,3 +129,73 @@ function gridFrequencies(n: number, s: number, size: number, top: number): { cou
   }
   return { counts, returned };
 }
+
+/**
+ * The sampler as written before its rank table: rejection-inversion with the same H, H^-1 and h
+ * expressions, bit for bit. The table must never change a draw (the key sequence is a promise:
+ * same seed, same keys), so the sampler is checked against this on the same streams.
+ */
+function referenceSampler(n: number, s: number): (rng: Rng) => number {
+  const oneMinusS = 1 - s;
+  const harmonic = oneMinusS === 0;
+  const invOneMinusS = harmonic ? 0 : 1 / oneMinusS;
+  const h = (x: number) => Math.exp(-s * Math.log(x));
+  const bigH = (x: number) => {
+    const logX = Math.log(x);
+    return harmonic ? logX : Math.expm1(oneMinusS * logX) * invOneMinusS;
+  };
+  const bigHInverse = (y: number) => {
+    if (harmonic) return Math.exp(y);
+    let t = y * oneMinusS;
+    if (t < -1) t = -1;
+    return Math.exp(Math.log1p(t) * invOneMinusS);
+  };
+  const hLow = bigH(1.5) - 1;
+  const hHigh = bigH(n + 0.5);
+  const squeeze = 2 - bigHInverse(bigH(2.5) - h(2));
+  return (rng) => {
+    if (n === 1) return 0;
+    for (;;) {
+      const u = hHigh + rng.next() * (hLow - hHigh);
+      const x = bigHInverse(u);
+      let k = Math.floor(x + 0.5);
+      if (k < 1) k = 1;
+      else if (k > n) k = n;
+      if (k - x <= squeeze || u >= bigH(k + 0.5) - h(k)) return k - 1;
+    }
+  };
+}
+
+describe('ZipfSampler rank table', () => {
+  it('draws exactly the ranks of the formula alone, on the same streams', () => {
+    const cases: [number, number][] = [[100_000, 1.1], [1_000_000, 0.99], [20_000, 1], [100_000, 1.2], [2, 0.5], [3, 2.5], [50, 0.3], [1e8, 1.2], [70_000, 1 + 1e-12], [5000, 4]];
+    for (const [index, [n, s]] of cases.entries()) {
+      const sampler = createZipfSampler(n, s);
+      const reference = referenceSampler(n, s);
+      const a = createRng(index);
+      const b = createRng(index);
+      for (let i = 0; i < 200_000; i++) {
+        const got = sampler.next(a);
+        const want = reference(b);
+        if (got !== want) expect({ n, s, i, got }).toEqual({ n, s, i, got: want });
+      }
+      // Both consumed the same draws (rejections included).
+      expect(a.next()).toBe(b.next());
+    }
+  });
+
+  it('agrees at the edges of every cell: u on a grid of several points per cell', () => {
+    for (const [n, s] of [[100_000, 1.1], [300, 0.8]] as const) {
+      const sampler = createZipfSampler(n, s);
+      const reference = referenceSampler(n, s);
+      const size = ZIPF_TABLE_CELLS * 7 + 3;
+      const a = gridRng(size);
+      const b = gridRng(size);
+      for (let i = 0; i < size; i++) {
+        const got = sampler.next(a);
+        const want = reference(b);
+        if (got !== want) expect({ n, s, i, got }).toEqual({ n, s, i, got: want });
+      }
+    }
+  });
+});
