@@ -7,6 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { Bench, type Task } from 'tinybench';
 import { createCascade, type Cascade } from '../src/cascade/cascade.js';
 import { systemClock } from '../src/cascade/clock.js';
@@ -129,8 +130,30 @@ function inFlight(op: (index: number) => Promise<unknown>): () => Promise<void> 
 /** A cascade variant of the Redis-hit rows, measured in its own process beside the raw client. */
 type Variant = 'msgpack' | 'tensor' | 'feast';
 const VARIANTS: readonly Variant[] = ['msgpack', 'tensor', 'feast'];
-/** Per round, each task's ops/s, in the order `variantTasks` adds them. */
-type VariantRounds = number[][];
+/** Per round, each task's ops/s, in the order `variantTasks` adds them; then each task's young GCs per 10k operations. */
+interface VariantRounds {
+  rounds: number[][];
+  youngGcsPer10k: number[];
+}
+/** Calls of a task (1,024 operations each) over which its young-generation collections are counted. */
+const GC_PROBE_CALLS = 100;
+
+/**
+ * Young-generation collections per 10k operations of `fn`: the garbage an operation leaves, a count
+ * the shared machine's noise does not move, where ops/s swing by a tenth between runs.
+ */
+async function youngGcsPer10k(fn: () => Promise<void>): Promise<number> {
+  let minor = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  for (let i = 0; i < GC_PROBE_CALLS; i++) await fn();
+  // GC entries reach observers asynchronously.
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  observer.disconnect();
+  return (minor * 10_000) / (GC_PROBE_CALLS * IN_FLIGHT * CHAIN_LENGTH);
+}
 
 /**
  * The tasks of one variant, the raw getBuffer baseline first: Redis filled through the variant's
@@ -185,15 +208,18 @@ async function redisHitChild(variant: Variant, url: string): Promise<void> {
     // Rounds of every task back to back, ratios taken within each round, medians reported: one
     // long run per task let the machine's drift between tasks swing the tensor ratio 0.6-0.95.
     const opsPerSec = (task: Task | undefined) => (IN_FLIGHT * CHAIN_LENGTH) / (meanMs(task) / 1000);
-    const rounds: VariantRounds = [];
+    const rounds: number[][] = [];
     for (let round = 0; round < REDIS_ROUNDS; round++) {
       const bench = new Bench({ time: REDIS_TIME_MS / REDIS_ROUNDS, warmupTime: round === 0 ? 300 : 50 });
       for (const [name, fn] of tasks) bench.add(name, fn);
       await bench.run();
       rounds.push(bench.tasks.map(opsPerSec));
     }
+    const gcs: number[] = [];
+    if (variant !== 'feast') for (const [, fn] of tasks) gcs.push(await youngGcsPer10k(fn));
     await close();
-    process.stdout.write(JSON.stringify(rounds));
+    const out: VariantRounds = { rounds, youngGcsPer10k: gcs };
+    process.stdout.write(JSON.stringify(out));
   } finally {
     redis.disconnect();
   }
@@ -209,7 +235,10 @@ async function redisHit(): Promise<BenchSection['rows']> {
   try {
     const byVariant = new Map<Variant, VariantRounds>();
     for (const variant of VARIANTS) byVariant.set(variant, await runJsonChild<VariantRounds>(import.meta.url, ['redis-hit-child', variant, server.url]));
-    const rounds = (variant: Variant) => byVariant.get(variant)!;
+    const rounds = (variant: Variant) => byVariant.get(variant)!.rounds;
+    const gcs = (variant: Variant, t: number) => byVariant.get(variant)!.youngGcsPer10k[t]!;
+    const gcRow = (measure: string, variant: Variant, t: number) =>
+      ({ measure: `Redis hit x64: young GCs per 10k, ${measure}`, value: gcs(variant, t), unit: 'GCs', ratio: gcs(variant, t) / gcs(variant, 0), target: '' });
     const value = (variant: Variant, t: number) => median(rounds(variant).map((r) => r[t]!));
     const ratio = (variant: Variant, t: number, base = 0) => median(rounds(variant).map((r) => r[t]! / r[base]!));
     return [
@@ -218,6 +247,10 @@ async function redisHit(): Promise<BenchSection['rows']> {
       { measure: 'Redis hit x64: cascade.get (local off)', value: value('msgpack', 2), unit: 'ops/s', ratio: ratio('msgpack', 2), target: '>= 0.9' },
       { measure: 'Redis hit x64: cascade.get vs getBuffer + decode', value: value('msgpack', 2), unit: 'ops/s', ratio: ratio('msgpack', 2, 1), target: '' },
       { measure: 'Redis hit x64: cascade.get, codec tensor (local off)', value: value('tensor', 1), unit: 'ops/s', ratio: ratio('tensor', 1), target: '>= 0.8' },
+      gcRow('raw getBuffer (tensor bytes)', 'tensor', 0),
+      gcRow('cascade.get tensor', 'tensor', 1),
+      gcRow('raw getBuffer + msgpack decode', 'msgpack', 1),
+      gcRow('cascade.get msgpack', 'msgpack', 2),
       { measure: 'Redis hit x64: raw hmgetBuffer of a Feast view (61 fields)', value: value('feast', 1), unit: 'ops/s', ratio: ratio('feast', 1), target: '' },
       { measure: 'Redis hit x64: cascade.get, layout feast (local off)', value: value('feast', 2), unit: 'ops/s', ratio: ratio('feast', 2), target: '' },
     ];
@@ -237,6 +270,7 @@ export async function runBench(): Promise<BenchSection> {
       `payload 50 floats / 8 ints / 2 strings, ${CODEC.format} (and tensor, float32, in its own row) without compression; ${ENTITIES} entities cycled; local timing sampled 1 in 64`,
       'Redis rows: 64 requests in flight on one connection, no auto-pipelining, client and server sharing the machine; each cascade variant (msgpack, tensor, feast) in a process of its own beside its raw baseline, 5 rounds of every task back to back, medians of the values and of the within-round ratios',
       'the cascade decodes every Redis hit; "getBuffer + codec.decode" is the floor any decoding client pays',
+      `young GCs: minor collections over ${GC_PROBE_CALLS * IN_FLIGHT * CHAIN_LENGTH} operations of each task after its rounds (PerformanceObserver gc entries), per 10k; the ratio is against the variant's raw getBuffer; the garbage each hit leaves, immune to the machine's noise`,
       'the raw lru-cache row never touches the value; the hand-written row does the minimum a TTL-checking, trace-filling hit must (with Date.now where the cascade uses a 1 ms coarse clock)',
     ],
   };
