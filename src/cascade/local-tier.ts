@@ -35,6 +35,8 @@ export function storeLocal(core: CascadeCore, set: SetState, value: CachedValue)
 
 /** The value this replica holds for `entity`, if within its hard TTL (a hard-expired one is dropped). */
 export function heldValue(core: CascadeCore, set: SetState, entity: string): CachedValue | undefined {
+  // Without a local tier nothing is held; lru-cache's peek makes an options object per call.
+  if (!core.options.local.enabled) return undefined;
   const held = set.lru.peek(entity);
   if (held === undefined) return undefined;
   if (core.now() >= held.hardExpiresAtMs) {
