@@ -27,6 +27,12 @@ export class LocalHitBatch {
    * recorded into directly, since the order of ages does not matter and a merge per bucket would cost more.
    */
   readonly ages: MicrosHistogram;
+  /**
+   * Ages not yet in `ages`: the simulation writes each hit's age here and `flushAges` records
+   * them in a loop, where the histogram's record is inlined; a call per hit passed a heap number.
+   */
+  readonly agesUs = new Float64Array(1024);
+  ageCount = 0;
   total = 0;
 
   constructor(replicas: number, constantUs: number, ages: MicrosHistogram, histogram: HistogramFactory = createHistogram) {
@@ -42,14 +48,23 @@ export class LocalHitBatch {
     else this.endToEnd.record(us);
   }
 
+  /** Records the buffered ages into `ages`: when the buffer fills, and in `Recorder.recordLocalHits` before the batch is counted. */
+  flushAges(): void {
+    const ages = this.ages;
+    const agesUs = this.agesUs;
+    for (let i = 0; i < this.ageCount; i++) ages.record(agesUs[i]!);
+    this.ageCount = 0;
+  }
+
   /** Adds the end-to-end times recorded with `recordEndToEnd` since the last clear to `target`. */
   addEndToEndTo(target: MicrosHistogram): void {
     for (let i = 0; i < this.delayedCount; i++) target.record(this.delayed[i]!);
     if (this.endToEnd.count > 0) target.merge(this.endToEnd);
   }
 
-  /** Forgets the counts (not the ages: they are the recorder's, reset by `Recorder.start`). */
+  /** Forgets the counts and buffered ages (not the recorded ages: they are the recorder's, reset by `Recorder.start`). */
   clear(): void {
+    this.ageCount = 0;
     this.perReplica.fill(0);
     this.constantCount = 0;
     this.total = 0;

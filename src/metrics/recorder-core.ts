@@ -42,6 +42,7 @@ export abstract class RecorderCore<Key> {
 
   recordLocalHits(batch: LocalHitBatch, endUs: number): void {
     if (batch.total === 0) return;
+    batch.flushAges();
     this.advance(endUs);
     this.counters.countLocalHits(batch.perReplica);
     this.latency.recordLocalHits(batch);

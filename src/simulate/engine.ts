@@ -39,6 +39,9 @@ interface PendingRecord {
   replica: number;
 }
 
+/** Open-loop gaps drawn at a time. */
+const GAP_BLOCK = 256;
+
 export interface SimPhaseOutcome {
   issued: number;
   dropped: number;
@@ -79,6 +82,11 @@ export class SimEngine {
    */
   private doneUs = 0;
   private readonly hitUs: number;
+  /** The arrival time of the request `issue` serves, µs: a field, not a parameter (see `doneUs`). */
+  private arrivalUs = 0;
+  /** Open-loop gaps drawn ahead, in order (see `nextGap`). */
+  private readonly gaps = new Float64Array(GAP_BLOCK);
+  private gapIndex = GAP_BLOCK;
 
   /** Hoisted for the fast path: LRUs by replica x set, sets the fast path may serve (no XFetch), the entity count. */
   private readonly lrus: IndexLru[];
@@ -139,11 +147,12 @@ export class SimEngine {
 
   private openLoop(bound: PhaseBound, startUs: number): SimPhaseOutcome {
     const load = this.deps.load as Extract<LoadConfig, { mode: 'open' }>;
-    const gap = this.deps.nextGapUs!;
     const endUs = startUs + bound.durationUs;
     const maxInFlight = load.maxInFlight;
     const inFlight = this.inFlight;
-    let nextUs = startUs + gap();
+    const gaps = this.gaps;
+    if (this.gapIndex === GAP_BLOCK) this.refillGaps();
+    let nextUs = startUs + gaps[this.gapIndex++]!;
     let issued = 0;
     let dropped = 0;
     let exhausted = false;
@@ -158,16 +167,19 @@ export class SimEngine {
         if (inFlight.size >= maxInFlight) {
           dropped++;
           this.deps.recorder.recordDropped(t);
-          nextUs += gap();
+          if (this.gapIndex === GAP_BLOCK) this.refillGaps();
+          nextUs += gaps[this.gapIndex++]!;
           continue;
         }
       }
-      if (!this.issue(t)) {
+      this.arrivalUs = t;
+      if (!this.issue()) {
         exhausted = true;
         break;
       }
       issued++;
-      nextUs += gap();
+      if (this.gapIndex === GAP_BLOCK) this.refillGaps();
+      nextUs += gaps[this.gapIndex++]!;
     }
     return { issued, dropped, startUs, endUs: lastUs, exhausted };
   }
@@ -186,7 +198,8 @@ export class SimEngine {
       if (t >= endUs) break;
       lastUs = t;
       this.advance(t);
-      if (!this.issue(t)) {
+      this.arrivalUs = t;
+      if (!this.issue()) {
         exhausted = true;
         break;
       }
@@ -196,8 +209,22 @@ export class SimEngine {
     return { issued, dropped: 0, startUs, endUs: lastUs, exhausted };
   }
 
-  /** One request arriving at `t`, ending at `doneUs`; false when the keys ran out. */
-  private issue(t: number): boolean {
+  /**
+   * Draws the next GAP_BLOCK open-loop gaps (µs) into `gaps`, read in order by the run loop: the
+   * same gaps in the same order (the arrival stream has its own rng, so drawing ahead shifts no
+   * other stream), but a double returned by a call the run loop does not inline is a heap number,
+   * one per request.
+   */
+  private refillGaps(): void {
+    const next = this.deps.nextGapUs!;
+    const gaps = this.gaps;
+    for (let i = 0; i < GAP_BLOCK; i++) gaps[i] = next();
+    this.gapIndex = 0;
+  }
+
+  /** One request arriving at `arrivalUs`, ending at `doneUs`; false when the keys ran out. */
+  private issue(): boolean {
+    const t = this.arrivalUs;
     const deps = this.deps;
     const e = deps.chooser.nextIndex();
     if (e < 0) return false;
@@ -222,7 +249,9 @@ export class SimEngine {
             batch.total++;
             if (startUs === t) batch.constantCount++;
             else batch.recordEndToEnd(doneUs - t);
-            batch.ages.record((nowMs - lru.fetchedAtOf(slot)) * 1000);
+            // Into the batch's buffer, not a call: a double passed to a call that is not inlined is a heap number.
+            batch.agesUs[batch.ageCount++] = (nowMs - lru.fetchedAtOf(slot)) * 1000;
+            if (batch.ageCount === batch.agesUs.length) batch.flushAges();
             this.lastHitEndUs = doneUs;
             if (doneUs > this.maxEndUs) this.maxEndUs = doneUs;
             this.doneUs = doneUs;
@@ -280,7 +309,8 @@ export class SimEngine {
     batch.total++;
     if (startUs === t) batch.constantCount++;
     else batch.recordEndToEnd(doneUs - t);
-    batch.ages.record(ageUs);
+    batch.agesUs[batch.ageCount++] = ageUs;
+    if (batch.ageCount === batch.agesUs.length) batch.flushAges();
     this.lastHitEndUs = doneUs;
     if (doneUs > this.maxEndUs) this.maxEndUs = doneUs;
     return doneUs;

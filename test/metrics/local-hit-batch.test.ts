@@ -31,3 +31,29 @@ describe('LocalHitBatch end-to-end times', () => {
     });
   }
 });
+
+describe('LocalHitBatch ages', () => {
+  it('buffered ages reach the age histogram as recording them one by one does, across buffer flushes', () => {
+    const ages = createHistogram();
+    const direct = createHistogram();
+    const batch = new LocalHitBatch(1, 1, ages);
+    const n = 2 * batch.agesUs.length + 17;
+    for (let i = 0; i < n; i++) {
+      const us = i === 5 ? -1 : 0.5 + ((i * 104_729) % 900_000_000);
+      batch.agesUs[batch.ageCount++] = us;
+      if (batch.ageCount === batch.agesUs.length) batch.flushAges();
+      direct.record(us);
+    }
+    batch.flushAges();
+    expect(ages.count).toBe(n);
+    expect(ages.encode()).toBe(direct.encode());
+    expect(ages.clampedCount).toBe(direct.clampedCount);
+    // Cleared with the rest of the batch: nothing buffered is recorded later.
+    batch.agesUs[batch.ageCount++] = 7;
+    batch.clear();
+    batch.flushAges();
+    expect(ages.count).toBe(n);
+    for (const h of [ages, direct]) h.destroy();
+    batch.destroy();
+  });
+});
