@@ -105,12 +105,35 @@ export function indexRouter(scenario: Scenario, workload: Workload, chooser: Ind
     return () => router('');
   }
   const cache = new Int16Array(chooser.size).fill(-1);
+  // Ids are the index's decimal string (entityId) unless the keys are a trace's.
+  const decimal = workload.distribution.kind !== 'trace';
   return (e) => {
     let r = cache[e]!;
     if (r < 0) {
-      r = fnv1a(chooser.idOf(e)) % replicas;
+      r = (decimal ? fnv1aOfIndex(e) : fnv1a(chooser.idOf(e))) % replicas;
       cache[e] = r;
     }
     return r;
   };
+}
+
+const digits = new Uint8Array(16);
+
+/**
+ * `fnv1a(String(e))` for an integer 0 <= e < 2^53, over its decimal digits without building the
+ * string: a 1M-entity run built a string per entity it routed (~2% of its time).
+ */
+export function fnv1aOfIndex(e: number): number {
+  let count = 0;
+  let rest = e;
+  do {
+    digits[count++] = rest % 10;
+    rest = Math.floor(rest / 10);
+  } while (rest > 0);
+  let hash = 0x811c9dc5;
+  while (count > 0) {
+    hash ^= 48 + digits[--count]!;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }

@@ -14,10 +14,12 @@ export class EventQueue {
   private n = 0;
   private seq = 0;
 
-  /** Time of the earliest pending event (µs on the simulation clock); +Infinity when none. */
-  get nextAt(): number {
-    return this.n === 0 ? Number.POSITIVE_INFINITY : this.ats[0]!;
-  }
+  /**
+   * Time of the earliest pending event (µs on the simulation clock); +Infinity when none. Kept
+   * up to date by push and pop rather than a getter: the run loop reads it per request, and a
+   * double returned by a getter it does not inline is a heap number. Read it, never write it.
+   */
+  nextAt = Number.POSITIVE_INFINITY;
 
   get size(): number {
     return this.n;
@@ -51,6 +53,7 @@ export class EventQueue {
     seqs[i] = seq;
     fns[i] = fn as (arg: never) => void;
     args[i] = arg;
+    this.nextAt = ats[0]!;
   }
 
   /** Runs every event due at or before `t` (events they queue included). */
@@ -104,6 +107,7 @@ export class EventQueue {
     // The freed slot lets go of its call, so a run event's argument is not kept alive.
     fns[n] = undefined;
     args[n] = undefined;
+    this.nextAt = n > 0 ? ats[0]! : Number.POSITIVE_INFINITY;
     (fn as (arg: unknown) => void)(arg);
   }
 
@@ -125,13 +129,11 @@ function callIt(run: () => void): void {
 export class TimeHeap {
   private values: Float64Array;
   size = 0;
+  /** The smallest value, +Infinity when empty: a field kept by every change, as `EventQueue.nextAt`. Read it, never write it. */
+  min = Number.POSITIVE_INFINITY;
 
   constructor(capacity = 64) {
     this.values = new Float64Array(Math.max(1, capacity));
-  }
-
-  get min(): number {
-    return this.size === 0 ? Number.POSITIVE_INFINITY : this.values[0]!;
   }
 
   push(value: number): void {
@@ -149,6 +151,7 @@ export class TimeHeap {
       i = parent;
     }
     v[i] = value;
+    this.min = v[0]!;
   }
 
   /** Removes and returns the smallest value. */
@@ -157,6 +160,7 @@ export class TimeHeap {
     const top = v[0]!;
     const last = v[--this.size]!;
     if (this.size > 0) this.siftDown(last);
+    else this.min = Number.POSITIVE_INFINITY;
     return top;
   }
 
@@ -180,5 +184,6 @@ export class TimeHeap {
       i = child;
     }
     v[i] = value;
+    this.min = v[0]!;
   }
 }
