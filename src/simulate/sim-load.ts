@@ -4,6 +4,7 @@ import { expiriesFor, staleReasonAt } from '../cascade/ttl-policy.js';
 import type { RedisCall } from './redis-model.js';
 import { replicaKey, type SimContext } from './sim-context.js';
 import { storeLocalAt } from './sim-local.js';
+import { IndexOpenStates } from './index-open-states.js';
 
 /**
  * A load's outcome on virtual time (the cascade's `Loaded`, or the error it rejects with): when it
@@ -179,7 +180,12 @@ function land(l: Landing): void {
  * flight at once and keep nothing, and the map no longer holds it by then.
  */
 export class SimFlights {
-  private readonly running = new Map<number, SimLoaded>();
+  /**
+   * By (replica, set, entity) id: the integer hash table the stampede tracker's open states use,
+   * since a Map grew and rehashed its backing store as flights came and went (~18 bytes a request
+   * in capacity-planning) and a flight is looked up on every miss.
+   */
+  private readonly running = new IndexOpenStates<SimLoaded>(64);
   private readonly free: SimLoaded[] = [];
 
   constructor(private readonly ctx: SimContext) {}
