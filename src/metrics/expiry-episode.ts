@@ -42,6 +42,27 @@ export function newEpisode<K>(cause: StampedeCause, openUs: number, keys: readon
   };
 }
 
+/**
+ * A finalized one-key episode made the new one-key episode of `key` (every field as
+ * {@link newEpisode} sets it, the keys array reused): a tracker opens one per miss, and those
+ * lived long enough (the expiry window) to be copied out of the young generation.
+ */
+export function reuseEpisode<K>(episode: ExpiryEpisode<K>, cause: StampedeCause, openUs: number, key: K): ExpiryEpisode<K> {
+  (episode.keys as K[])[0] = key;
+  episode.cause = cause;
+  episode.openUs = openUs;
+  episode.keyCount = 1;
+  episode.openKeys = 0;
+  episode.originCalls = 0;
+  episode.maxOriginCallsPerKey = 0;
+  episode.waiting = 0;
+  episode.staleServed = 0;
+  episode.requests = 0;
+  episode.firstLatencyUs = 0;
+  episode.latency = null;
+  return episode;
+}
+
 /** Histograms kept for reuse; the rest are destroyed, so a burst of episodes does not pin memory. */
 const MAX_POOLED_HISTOGRAMS = 64;
 

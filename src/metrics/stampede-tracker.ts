@@ -1,6 +1,6 @@
 import type { Trace } from '../cascade/trace.js';
 import type { StampedeCause, StampedeExpiry } from '../results/result-types.js';
-import { EpisodeHistogramPool, newEpisode, toStampedeExpiry, type ExpiryEpisode } from './expiry-episode.js';
+import { EpisodeHistogramPool, newEpisode, reuseEpisode, toStampedeExpiry, type ExpiryEpisode } from './expiry-episode.js';
 import { createHistogram, type HistogramFactory } from './histogram.js';
 
 interface KeyState<K> {
@@ -85,6 +85,9 @@ export interface StampedeTotals {
  * event episodes plus the `maxListed` worst others by origin calls (then waiters), and one
  * number per key ever filled (see `filled`).
  */
+/** One-key episodes kept for reuse at most (a few tens of KB). */
+const MAX_SPARE_EPISODES = 256;
+
 export class StampedeTracker<K = string> {
   private readonly options: StampedeTrackerOptions;
   private readonly pool: EpisodeHistogramPool;
@@ -101,6 +104,8 @@ export class StampedeTracker<K = string> {
   private order: KeyState<K>[] = [];
   private orderHead = 0;
   private originUs = 0;
+  /** Finalized one-key episodes, reused for the next misses (see `reuseEpisode`). */
+  private readonly spareEpisodes: ExpiryEpisode<K>[] = [];
   private events: StampedeExpiry[] = [];
   private listed: StampedeExpiry[] = [];
   private counts: Record<StampedeCause, number> = { cold: 0, expired: 0, evicted: 0, event: 0 };
@@ -181,7 +186,9 @@ export class StampedeTracker<K = string> {
     }
     if (state === undefined) {
       if (trace.originCalls === 0 && !trace.waited) return;
-      const episode = newEpisode(this.causeOf(key, intendedStartUs), intendedStartUs, [key]);
+      const cause = this.causeOf(key, intendedStartUs);
+      const spare = this.spareEpisodes.pop();
+      const episode = spare === undefined ? newEpisode(cause, intendedStartUs, [key]) : reuseEpisode(spare, cause, intendedStartUs, key);
       episode.openKeys = 1;
       state = this.track(key, episode);
     } else {
@@ -333,6 +340,9 @@ export class StampedeTracker<K = string> {
       this.offerListed(episode);
     }
     this.pool.release(episode);
+    // Nothing refers to a finalized episode but closed states, which are never read through: its
+    // listing is a copy (toStampedeExpiry), and every key state of it was closed before this.
+    if (episode.keys.length === 1 && this.spareEpisodes.length < MAX_SPARE_EPISODES) this.spareEpisodes.push(episode);
   }
 
   /** Keeps the `maxListed` worst non-event episodes; the p99 is only computed for those that get in. */
