@@ -40,11 +40,16 @@ class DecodedTensor implements TensorValues {
     readonly categories: Uint16Array,
     readonly vectors: ReadonlyArray<Float32Array | Float64Array>,
     readonly strings: readonly string[],
-    private readonly payloadBytes: number,
-  ) {}
+    payloadBytes: number,
+  ) {
+    this.#payloadBytes = payloadBytes;
+  }
+
+  // A private field: a served tensor turned into JSON or msgpack (an HTTP reply) shows its features only.
+  readonly #payloadBytes: number;
 
   get payload(): Uint8Array {
-    return new Uint8Array(this.floats.buffer, this.floats.byteOffset, this.payloadBytes);
+    return new Uint8Array(this.floats.buffer, this.floats.byteOffset, this.#payloadBytes);
   }
 }
 

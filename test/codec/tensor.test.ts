@@ -138,6 +138,14 @@ describe('aligned copies from slabs', () => {
     });
   });
 
+  it('payload is made on demand and stays out of a JSON reply; a rewrite still gets the same bytes', () => {
+    const codec = tensorCodec(SMALL);
+    const bytes = codec.encode(HEADER, generatePayload(SMALL, 'e1', 'credit', 'v7'));
+    const decoded = decodeTensor(codec, atOddOffset(bytes));
+    expect(Object.keys(JSON.parse(JSON.stringify(decoded)) as object).sort()).toEqual(['categories', 'floats', 'ints', 'kind', 'schemaHash', 'strings', 'vectors']);
+    expect(codec.encode(HEADER, decoded).equals(bytes)).toBe(true);
+  });
+
   it('a payload larger than a quarter slab gets a buffer of its own', () => {
     const layout = buildTensorLayout(LARGE, 'float64', 'test');
     const serializer = createTensorSerializer(layout);
