@@ -65,7 +65,7 @@ describe('fcbench source load', () => {
     const { file } = scenario({ source: withDatabase(db.url, made), entities: 100 });
     try {
       const out = await cli.run(['source', 'load', file]);
-      expect(out.code).toBe(0);
+      expect(out.code, out.stderr).toBe(0);
       expect(out.stderr).toContain('created the database at');
       expect(out.stdout).toContain('scores v1: loaded 100 rows');
     } finally {
@@ -118,7 +118,7 @@ describe('fcbench run with cascade.source.kind: postgres', () => {
       events: 'events:\n  - { at: 1s, kind: batch-publish, featureSet: scores, version: v2, changed: 0.2, commitDuration: 100ms, invalidation: delete }',
     });
     const out = await cli.run(['run', file, '--out', join(dir, 'results'), '--report', join(dir, 'reports')], { env: env() });
-    expect(out.code).toBe(0);
+    expect(out.code, out.stderr).toBe(0);
     const [result] = readResultFiles(join(dir, 'results'));
     expect(result!.env.source).toMatchObject({ kind: 'postgres', client: expect.stringMatching(/^pg \d+\.\d+\.\d+$/), table: 'fcbench_features' });
     expect(result!.env.source!.serverVersion).toMatch(/^\d+/);
@@ -147,7 +147,7 @@ describe('fcbench run with cascade.source.kind: postgres', () => {
   it('addedLatency adds to the measured read, it does not replace it', async () => {
     const { dir, file } = scenario({ source: `${urlWithPassword()}\n    addedLatency: { fixed: 20ms }`, load: 'load: { mode: closed, concurrency: 4, requests: 300 }' });
     const out = await cli.run(['run', file, '--out', join(dir, 'results'), '--no-report', '--quiet'], { env: env() });
-    expect(out.code).toBe(0);
+    expect(out.code, out.stderr).toBe(0);
     const [result] = readResultFiles(join(dir, 'results'));
     expect(result!.latency.byTier.source.p50).toBeGreaterThanOrEqual(20);
   });
