@@ -45,7 +45,7 @@ describe('the example scenarios', () => {
 
   it('matrix scenarios expand to the documented variants', async () => {
     const count = async (name: string) => (await loadScenario(join(SCENARIOS, name), { env: {} })).variants.length;
-    expect(await count('codec-shootout.yaml')).toBe(10);
+    expect(await count('codec-shootout.yaml')).toBe(15);
     expect(await count('ttl-policies.yaml')).toBe(4);
     expect(await count('stampede.yaml')).toBe(4);
     expect(await count('deploy-warming.yaml')).toBe(6);
