@@ -40,8 +40,10 @@ export function envelopeSoftExpiry(ttl: ResolvedTtl, expiries: Expiries): number
   return ttl.softMs > 0 ? expiries.softExpiresAtMs : expiries.hardExpiresAtMs;
 }
 
-/** Inverse of {@link envelopeSoftExpiry}. A header without one (0) gets the configured, unjittered TTLs. */
-/** Filled into `out` (a caller's reused scratch on the Redis-hit path) and returned. */
+/**
+ * Inverse of {@link envelopeSoftExpiry}. A header without one (0) gets the configured, unjittered
+ * TTLs. Filled into `out` (a caller's reused scratch on the Redis-hit path) and returned.
+ */
 export function expiriesFromEnvelope(ttl: ResolvedTtl, writtenAtMs: number, envelopeSoftMs: number, out: Expiries = { hardExpiresAtMs: 0, softExpiresAtMs: 0 }): Expiries {
   if (envelopeSoftMs <= 0) {
     out.hardExpiresAtMs = writtenAtMs + ttl.hardMs;

@@ -8,18 +8,12 @@ import { createSerializer, type Serializer, type SerializerTuning } from './seri
 import { StringInterner } from './string-interner.js';
 import { buildTensorLayout } from './tensor-layout.js';
 import { createTensorSerializer } from './tensor-serializer.js';
-import { newDecodeSlot, type Codec, type CodecOptions, type DecodeResult, type DecodeSlot, type EncodeStats, type EnvelopeHeader, type ServedValues } from './types.js';
+import { newDecodeSlot, type Codec, type CodecOptions, type DecodeFailure, type DecodeResult, type DecodeSlot, type EncodeStats, type EnvelopeHeader, type ServedValues } from './types.js';
 import { COMPRESSION_IDS, SERIALIZER_IDS, compressionForId, serializerForId } from './wire-ids.js';
 
-type Failure = Extract<DecodeResult, { ok: false }>;
-
-function failure(reason: Failure['reason'], detail: string): Failure {
-  return { ok: false, reason, detail };
-}
-
-/** `failure` put in the slot: what `decodeInto` returns it with. */
-function failed(slot: DecodeSlot, reason: Failure['reason'], detail: string): null {
-  slot.failure = failure(reason, detail);
+/** A decode failure put in the slot: what `decodeInto` returns it with. */
+function failed(slot: DecodeSlot, reason: DecodeFailure['reason'], detail: string): null {
+  slot.failure = { ok: false, reason, detail };
   return null;
 }
 
@@ -170,7 +164,7 @@ export function createCodec(options: CodecOptions, tuning: SerializerTuning = {}
   function decode(bytes: Buffer, expectedFeatureSet: string): DecodeResult {
     const slot = newDecodeSlot();
     const values = decodeInto(bytes, expectedFeatureSet, slot);
-    return values === null ? (slot.failure as Failure) : { ok: true, value: { header: slot.header, values } };
+    return values === null ? (slot.failure as DecodeFailure) : { ok: true, value: { header: slot.header, values } };
   }
 
   return {

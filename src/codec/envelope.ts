@@ -1,6 +1,6 @@
 import { badInput } from '../errors.js';
 import type { ByteSink } from './byte-sink.js';
-import type { DecodeResult, EnvelopeHeader } from './types.js';
+import type { DecodeFailure, EnvelopeHeader } from './types.js';
 import { compressionForId, serializerForId } from './wire-ids.js';
 
 /**
@@ -70,7 +70,7 @@ export interface EnvelopeView {
   payloadEnd: number;
 }
 
-export type EnvelopeFailure = Extract<DecodeResult, { ok: false }>;
+export type EnvelopeFailure = DecodeFailure;
 
 export function createEnvelopeView(): EnvelopeView {
   return {
