@@ -66,6 +66,9 @@ export interface StampedeTotals {
   waiting: number;
 }
 
+/** One-key episodes kept for reuse at most (a few tens of KB). */
+const MAX_SPARE_EPISODES = 256;
+
 /**
  * Stampede accounting. An episode opens on an expire-hot event (`markExpiry`, all its keys) or,
  * for a key with no open episode, on a request that fetched from the source or waited for
@@ -85,9 +88,6 @@ export interface StampedeTotals {
  * event episodes plus the `maxListed` worst others by origin calls (then waiters), and one
  * number per key ever filled (see `filled`).
  */
-/** One-key episodes kept for reuse at most (a few tens of KB). */
-const MAX_SPARE_EPISODES = 256;
-
 export class StampedeTracker<K = string> {
   private readonly options: StampedeTrackerOptions;
   private readonly pool: EpisodeHistogramPool;
