@@ -84,7 +84,7 @@ export class SimEngine {
   private readonly hitUs: number;
   /** The arrival time of the request `issue` serves, µs: a field, not a parameter (see `doneUs`). */
   private arrivalUs = 0;
-  /** Open-loop gaps drawn ahead, in order (see `nextGap`). */
+  /** Open-loop gaps drawn ahead, in order (see `refillGaps`). */
   private readonly gaps = new Float64Array(GAP_BLOCK);
   private gapIndex = GAP_BLOCK;
 
