@@ -68,9 +68,14 @@ describe('cascade.layout feast, end to end', () => {
     expect(out.code).toBe(0);
     const [result] = readResultFiles(join(dir, 'results'));
     // Two entities: at most one fill each per single-flight burst, every other request a hash hit.
+    // A request that misses while its entity's fill is in flight joins that fill: served by the
+    // source without a call of its own. Whether that happens depends on timing, so count it.
+    const servedBySource = Math.round(result!.tiers.servedBy.source * 200);
     expect(result!.tiers.source.calls).toBeGreaterThan(0);
     expect(result!.tiers.source.calls).toBeLessThanOrEqual(4);
-    expect(result!.tiers.redis.hits).toBe(200 - result!.tiers.source.calls);
+    expect(servedBySource).toBeGreaterThanOrEqual(result!.tiers.source.calls);
+    expect(servedBySource).toBeLessThanOrEqual(8);
+    expect(result!.tiers.redis.hits + servedBySource).toBe(200);
     // The values are the project's hashes, one per entity: what redis.keys and bytesPerKey count.
     expect(result!.redis.keys).toBe(2);
     expect(result!.payload).toMatchObject({ format: 'feast-value-proto', compression: 'none' });
