@@ -5,7 +5,7 @@ import { newDecodeSlot, type ServedValues } from '../codec/types.js';
 import type { Rng } from '../workload/types.js';
 import type { Clock } from './clock.js';
 import { coarseWallMs } from './coarse-clock.js';
-import type { CachedValue } from './cached-value.js';
+import { newTransientValue, type CachedValue } from './cached-value.js';
 import { keyOf, newCascadeStats, type CascadeCore, type CascadeStats, type SetState } from './core.js';
 import { fillFromSource } from './fill.js';
 import { getMany } from './get-many.js';
@@ -116,6 +116,7 @@ export function createCascade(options: CascadeOptions, deps: CascadeDeps): Casca
     stats: newCascadeStats(),
     decodeSlot: newDecodeSlot(),
     expiries: { hardExpiresAtMs: 0, softExpiresAtMs: 0 },
+    transientValue: resolved.local.enabled ? null : newTransientValue(),
     strategy: undefined as never,
     refreshing: new Set(),
     background: new Set(),

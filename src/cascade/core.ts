@@ -68,6 +68,12 @@ export interface CascadeCore {
   /** Scratch of `decodeValue`, reused on every Redis hit (read before the next decode; nothing keeps it). */
   readonly decodeSlot: DecodeSlot;
   readonly expiries: Expiries;
+  /**
+   * Without a local tier, the value a Redis hit on the miss path is served from, overwritten by the
+   * next (`fillCachedValue`): nothing keeps it past the get, and a refresh it starts copies it.
+   * Null with a local tier, which keeps what it reads.
+   */
+  readonly transientValue: CachedValue | null;
   strategy: StampedeStrategy;
   /** Keys with a background refresh running in this replica (one at a time per key). */
   readonly refreshing: Set<string>;

@@ -28,7 +28,7 @@ export function loadMiss(core: CascadeCore, set: SetState, entity: string, key: 
   const startUs = core.clock.nowUs();
   return fetchRaw(core, set, key, entity).then(
     (raw) => {
-      const value = decodeReply(core, set, key, entity, raw, trace, true, startUs);
+      const value = decodeReply(core, set, key, entity, raw, trace, true, startUs, core.transientValue);
       if (value !== null) return serveFromRedis(core, set, value, trace);
       trace.outcome.redis = 'miss';
       return loadFromSource(core, { set, entity, key, trace, held, newerThanMs: 0, useRedis: true });

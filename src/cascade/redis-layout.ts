@@ -31,8 +31,8 @@ export interface RedisLayout<Raw = unknown, Encoded = unknown> {
    * nothing more. Throws a CascadeError.
    */
   readMany(core: CascadeCore, keys: readonly string[], sets: readonly SetState[], indexes: readonly number[] | null, entities: string | readonly string[]): Promise<(Raw | null)[]>;
-  /** A raw value from `fetch` or `readMany` as a cached value, or null (counted as `decodeValue` counts); `startUs` as in `decodeValue`. */
-  decode(core: CascadeCore, set: SetState, key: string, entity: string, raw: Raw, trace: Trace, timing: boolean, startUs?: number): CachedValue | null;
+  /** A raw value from `fetch` or `readMany` as a cached value, or null (counted as `decodeValue` counts); `startUs` and `into` as in `decodeValue`. */
+  decode(core: CascadeCore, set: SetState, key: string, entity: string, raw: Raw, trace: Trace, timing: boolean, startUs?: number, into?: CachedValue | null): CachedValue | null;
   /** A fill's values as the layout writes them; sizes go to `stats`. */
   encode(core: CascadeCore, set: SetState, header: EnvelopeHeader, values: ServedValues, stats: EncodeStats): Encoded;
   /** Writes `encoded` with the value's remaining hard TTL; failures go on the trace, never thrown. */

@@ -1,6 +1,6 @@
 import { mgetBuffers } from '../redis/slots.js';
 import { redisErrorKind, redisFailure, type CascadeError } from './cascade-error.js';
-import { makeCachedValue, type CachedValue } from './cached-value.js';
+import { fillCachedValue, makeCachedValue, type CachedValue } from './cached-value.js';
 import type { CascadeCore, SetState } from './core.js';
 import type { Trace } from './trace.js';
 import { expiriesFromEnvelope } from './ttl-policy.js';
@@ -15,7 +15,8 @@ import { expiriesFromEnvelope } from './ttl-policy.js';
  * Bytes read from `key` as a value, or null for a miss: absent, undecodable or past its hard TTL
  * on this cascade's clock (Redis expires keys on its own clock; tests run on a fake one).
  * `timing` adds the decode time to the trace (polls pass false: their time is lock wait);
- * `startUs`, when the caller just read the clock, saves a read (each costs ~100 ns).
+ * `startUs`, when the caller just read the clock, saves a read (each costs ~100 ns); `into`, the
+ * core's `transientValue` on the miss path, is filled instead of a new value.
  */
 export function decodeValue(
   core: CascadeCore,
@@ -26,6 +27,7 @@ export function decodeValue(
   trace: Trace,
   timing: boolean,
   startUs = timing ? core.clock.nowUs() : 0,
+  into: CachedValue | null = null,
 ): CachedValue | null {
   const slot = core.decodeSlot;
   const values = core.codec.decodeInto(bytes, set.name, slot);
@@ -40,6 +42,7 @@ export function decodeValue(
   const { header } = slot;
   const expiries = expiriesFromEnvelope(set.ttl, header.writtenAtMs, header.softExpiresAtMs, core.expiries);
   if (core.now() >= expiries.hardExpiresAtMs) return null;
+  if (into !== null) return fillCachedValue(into, key, entity, values, header.version, header.writtenAtMs, expiries, bytes.length);
   return makeCachedValue(key, entity, values, header.version, header.writtenAtMs, expiries, 0, bytes.length);
 }
 
@@ -66,7 +69,7 @@ export function readValue<T = CachedValue | null>(
   if (core.redis === null) return Promise.resolve(next(null));
   const startUs = timing ? core.clock.nowUs() : 0;
   return fetchRaw(core, set, key, entity).then(
-    (raw) => next(decodeReply(core, set, key, entity, raw, trace, timing, startUs)),
+    (raw) => next(decodeReply(core, set, key, entity, raw, trace, timing, startUs, null)),
     (error: unknown) => {
       const failure = readFailure(core, key, error, trace, timing, startUs);
       if (onFailure === undefined) throw failure;
@@ -89,11 +92,21 @@ export function fetchRaw(core: CascadeCore, set: SetState, key: string, entity: 
   }
 }
 
-/** A read's reply as a value, or null for a miss; times the round trip (and the decode) when `timing`. */
-export function decodeReply(core: CascadeCore, set: SetState, key: string, entity: string, raw: unknown, trace: Trace, timing: boolean, startUs: number): CachedValue | null {
+/** A read's reply as a value (written into `into` when given), or null for a miss; times the round trip (and the decode) when `timing`. */
+export function decodeReply(
+  core: CascadeCore,
+  set: SetState,
+  key: string,
+  entity: string,
+  raw: unknown,
+  trace: Trace,
+  timing: boolean,
+  startUs: number,
+  into: CachedValue | null,
+): CachedValue | null {
   const replyUs = timing ? core.clock.nowUs() : 0;
   if (timing) trace.us.redisGet = replyUs - startUs;
-  return raw === null ? null : core.layout.decode(core, set, key, entity, raw, trace, timing, replyUs);
+  return raw === null ? null : core.layout.decode(core, set, key, entity, raw, trace, timing, replyUs, into);
 }
 
 /** A read's failure as the CascadeError naming its command; times the round trip when `timing`. */

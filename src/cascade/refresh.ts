@@ -17,7 +17,9 @@ export function startRefresh(core: CascadeCore, set: SetState, value: CachedValu
   core.refreshing.add(value.key);
   trace.refreshStarted = true;
   core.stats.refreshes++;
-  const work = runRefresh(core, set, value).catch(() => {
+  // The refresh holds its value past this get; the transient one is overwritten by the next hit.
+  const held = value === core.transientValue ? { ...value } : value;
+  const work = runRefresh(core, set, held).catch(() => {
     core.stats.refreshFailures++;
   });
   track(

@@ -1,7 +1,7 @@
 import { badInput } from '../errors.js';
 import type { EncodeStats, EnvelopeHeader, ServedValues } from '../codec/types.js';
 import type { FeatureValues, PayloadSpec } from '../workload/types.js';
-import { makeCachedValue, type CachedValue } from '../cascade/cached-value.js';
+import { fillCachedValue, makeCachedValue, type CachedValue } from '../cascade/cached-value.js';
 import { redisFailure } from '../cascade/cascade-error.js';
 import { timedWrite } from '../cascade/redis-tier.js';
 import { pipelineByNode } from '../redis/slots.js';
@@ -47,7 +47,17 @@ export function createFeastLayout(options: FeastLayoutOptions): RedisLayout<Fiel
   const viewOf = (set: SetState): FeastView => views.get(set.name) ?? missingView(set.name);
   const keyOf = feastKeyBuilder(options);
 
-  const decode = (core: CascadeCore, set: SetState, key: string, entity: string, replies: FieldReplies, trace: Trace, timing: boolean, startUs = timing ? core.clock.nowUs() : 0): CachedValue | null => {
+  const decode = (
+    core: CascadeCore,
+    set: SetState,
+    key: string,
+    entity: string,
+    replies: FieldReplies,
+    trace: Trace,
+    timing: boolean,
+    startUs = timing ? core.clock.nowUs() : 0,
+    into: CachedValue | null = null,
+  ): CachedValue | null => {
     const view = viewOf(set);
     const n = view.fields.length;
     for (let i = 0; i < n; i++) if (replies[i] === null || replies[i] === undefined) return null;
@@ -71,8 +81,9 @@ export function createFeastLayout(options: FeastLayoutOptions): RedisLayout<Fiel
       return null;
     }
     if (timing) trace.us.decode = core.clock.nowUs() - startUs;
-    const hardExpiresAtMs = core.now() + set.ttl.hardMs;
-    return makeCachedValue(key, entity, values, set.version, eventMs, { hardExpiresAtMs, softExpiresAtMs: 0 }, 0, bytes);
+    const expiries = { hardExpiresAtMs: core.now() + set.ttl.hardMs, softExpiresAtMs: 0 };
+    if (into !== null) return fillCachedValue(into, key, entity, values, set.version, eventMs, expiries, bytes);
+    return makeCachedValue(key, entity, values, set.version, eventMs, expiries, 0, bytes);
   };
 
   return {

@@ -33,6 +33,28 @@ describe('soft TTL (stale-while-revalidate)', () => {
     expect(source.stats().calls).toBe(2);
   });
 
+  it('without a local tier, a refresh keeps its own value while later Redis hits reuse the served one', async () => {
+    const clock = new FakeClock();
+    const source = simulatedSource(clock);
+    const options = cascadeOptions({ local: { enabled: false, maxEntries: 1, ttlMs: 0 }, featureSets: [featureSet({ ttl: { hardMs: 10_000, softMs: 1000 } })] });
+    const cascade = replica(options, { redis: await redisServer.client(), source, clock });
+    for (const e of ['e1', 'e2', 'e3']) await cascade.get(e, 'credit', newTrace());
+    source.setVersion('credit', 'v2');
+    await clock.advanceMs(1500);
+    // e1's stale hit starts a refresh; e2 and e3, read at once, are served from the same reused value.
+    const traces = [newTrace(), newTrace(), newTrace()];
+    const served = await Promise.all(['e1', 'e2', 'e3'].map((e, i) => cascade.get(e, 'credit', traces[i]!)));
+    expect(served).toEqual(['e1', 'e2', 'e3'].map((e) => payload(e, 'credit', 'v1')));
+    expect(traces.map((t) => [t.servedBy, t.stale, t.version])).toEqual(traces.map(() => ['redis', 'soft-expired', 'v1']));
+    await until(() => cascade.stats().refreshes === 3 && source.stats().calls === 6, 'the three refreshes');
+    await cascade.close();
+    // Each refresh rewrote its own key: every entity now reads v2, none was refreshed twice or skipped.
+    const after = ['e1', 'e2', 'e3'].map(() => newTrace());
+    expect(await Promise.all(['e1', 'e2', 'e3'].map((e, i) => cascade.get(e, 'credit', after[i]!)))).toEqual(['e1', 'e2', 'e3'].map((e) => payload(e, 'credit', 'v2')));
+    expect(after.map((t) => [t.servedBy, t.stale, t.version])).toEqual(after.map(() => ['redis', false, 'v2']));
+    expect(source.stats().calls).toBe(6);
+  });
+
   it('with redis-lock, replicas whose copies go stale together make one origin call', async () => {
     const clock = new FakeClock();
     const source = simulatedSource(clock);
