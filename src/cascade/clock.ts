@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /** Time behind an interface so the cascade, strategies and sources run on fake time in tests. */
 export interface Clock {
   /** Monotonic microseconds (float allowed) for measuring durations. */
@@ -11,11 +13,14 @@ export interface Clock {
   sleepMs(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-const originNs = process.hrtime.bigint();
-
-/** The real clock: `process.hrtime` for durations, `Date.now` for wall time. */
+/**
+ * The real clock: `performance.now` for durations, `Date.now` for wall time. `performance.now` is
+ * the same monotonic clock as `process.hrtime` as a double (sub-µs resolution for months of
+ * uptime); `hrtime.bigint` made two BigInts per read and took ~62 ns against ~50, and a Redis hit
+ * reads the clock three times.
+ */
 export const systemClock: Clock = {
-  nowUs: () => Number(process.hrtime.bigint() - originNs) / 1000,
+  nowUs: () => performance.now() * 1000,
   wallMs: () => Date.now(),
   sleepMs: systemSleep,
 };
