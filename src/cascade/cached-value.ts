@@ -18,6 +18,12 @@ export interface CachedValue extends StoredValue {
   encodedBytes: number;
 }
 
+/**
+ * A value as a replica holds it, or, given `into` (`CascadeCore.transientValue`), the same fields
+ * written into that object: a Redis hit without a local tier serves its value and drops it, and a
+ * new object with its five boxed doubles was a sixth of the garbage such a hit left (260 of 1,520
+ * bytes with the tensor codec).
+ */
 export function makeCachedValue(
   key: string,
   entity: string,
@@ -27,54 +33,29 @@ export function makeCachedValue(
   expiries: { hardExpiresAtMs: number; softExpiresAtMs: number },
   recomputeMs: number,
   encodedBytes: number,
+  into: CachedValue | null = null,
 ): CachedValue {
-  return {
-    values,
-    version,
-    fetchedAtMs,
-    softExpiresAtMs: expiries.softExpiresAtMs,
-    hardExpiresAtMs: expiries.hardExpiresAtMs,
-    key,
-    entity,
-    staleAtMs: expiries.softExpiresAtMs > 0 ? expiries.softExpiresAtMs : Number.POSITIVE_INFINITY,
-    freshUntilMs: 0,
-    recomputeMs,
-    encodedBytes,
-  };
+  const staleAtMs = expiries.softExpiresAtMs > 0 ? expiries.softExpiresAtMs : Number.POSITIVE_INFINITY;
+  if (into === null) {
+    return { values, version, fetchedAtMs, softExpiresAtMs: expiries.softExpiresAtMs, hardExpiresAtMs: expiries.hardExpiresAtMs, key, entity, staleAtMs, freshUntilMs: 0, recomputeMs, encodedBytes };
+  }
+  into.values = values;
+  into.version = version;
+  into.fetchedAtMs = fetchedAtMs;
+  into.softExpiresAtMs = expiries.softExpiresAtMs;
+  into.hardExpiresAtMs = expiries.hardExpiresAtMs;
+  into.key = key;
+  into.entity = entity;
+  into.staleAtMs = staleAtMs;
+  into.freshUntilMs = 0;
+  into.recomputeMs = recomputeMs;
+  into.encodedBytes = encodedBytes;
+  return into;
 }
 
 /** A value to overwrite in place (`CascadeCore.transientValue`), its fields of their final types from the start. */
 export function newTransientValue(): CachedValue {
   return makeCachedValue('', '', {}, '', 0.5, { hardExpiresAtMs: 0.5, softExpiresAtMs: 0.5 }, 0.5, 0);
-}
-
-/**
- * `makeCachedValue` written into `target` instead of a new object: a Redis hit without a local
- * tier serves its value and drops it, and the object with its five boxed doubles was a sixth of
- * the garbage such a hit left (260 of 1,520 bytes with the tensor codec).
- */
-export function fillCachedValue(
-  target: CachedValue,
-  key: string,
-  entity: string,
-  values: ServedValues,
-  version: string,
-  fetchedAtMs: number,
-  expiries: { hardExpiresAtMs: number; softExpiresAtMs: number },
-  encodedBytes: number,
-): CachedValue {
-  target.values = values;
-  target.version = version;
-  target.fetchedAtMs = fetchedAtMs;
-  target.softExpiresAtMs = expiries.softExpiresAtMs;
-  target.hardExpiresAtMs = expiries.hardExpiresAtMs;
-  target.key = key;
-  target.entity = entity;
-  target.staleAtMs = expiries.softExpiresAtMs > 0 ? expiries.softExpiresAtMs : Number.POSITIVE_INFINITY;
-  target.freshUntilMs = 0;
-  target.recomputeMs = 0;
-  target.encodedBytes = encodedBytes;
-  return target;
 }
 
 /** When XFetch aims its early refresh: the soft expiry (keep serving fresh) if there is one, else the hard expiry (avoid the miss). */

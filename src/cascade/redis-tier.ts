@@ -1,6 +1,6 @@
 import { mgetBuffers } from '../redis/slots.js';
 import { redisErrorKind, redisFailure, type CascadeError } from './cascade-error.js';
-import { fillCachedValue, makeCachedValue, type CachedValue } from './cached-value.js';
+import { makeCachedValue, type CachedValue } from './cached-value.js';
 import type { CascadeCore, SetState } from './core.js';
 import type { Trace } from './trace.js';
 import { expiriesFromEnvelope } from './ttl-policy.js';
@@ -42,8 +42,7 @@ export function decodeValue(
   const { header } = slot;
   const expiries = expiriesFromEnvelope(set.ttl, header.writtenAtMs, header.softExpiresAtMs, core.expiries);
   if (core.now() >= expiries.hardExpiresAtMs) return null;
-  if (into !== null) return fillCachedValue(into, key, entity, values, header.version, header.writtenAtMs, expiries, bytes.length);
-  return makeCachedValue(key, entity, values, header.version, header.writtenAtMs, expiries, 0, bytes.length);
+  return makeCachedValue(key, entity, values, header.version, header.writtenAtMs, expiries, 0, bytes.length, into);
 }
 
 /**

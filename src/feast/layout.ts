@@ -1,7 +1,7 @@
 import { badInput } from '../errors.js';
 import type { EncodeStats, EnvelopeHeader, ServedValues } from '../codec/types.js';
 import type { FeatureValues, PayloadSpec } from '../workload/types.js';
-import { fillCachedValue, makeCachedValue, type CachedValue } from '../cascade/cached-value.js';
+import { makeCachedValue, type CachedValue } from '../cascade/cached-value.js';
 import { redisFailure } from '../cascade/cascade-error.js';
 import { timedWrite } from '../cascade/redis-tier.js';
 import { pipelineByNode } from '../redis/slots.js';
@@ -82,8 +82,7 @@ export function createFeastLayout(options: FeastLayoutOptions): RedisLayout<Fiel
     }
     if (timing) trace.us.decode = core.clock.nowUs() - startUs;
     const expiries = { hardExpiresAtMs: core.now() + set.ttl.hardMs, softExpiresAtMs: 0 };
-    if (into !== null) return fillCachedValue(into, key, entity, values, set.version, eventMs, expiries, bytes);
-    return makeCachedValue(key, entity, values, set.version, eventMs, expiries, 0, bytes);
+    return makeCachedValue(key, entity, values, set.version, eventMs, expiries, 0, bytes, into);
   };
 
   return {
