@@ -2,6 +2,7 @@ import type { Trace } from '../cascade/trace.js';
 import type { ResultDocument } from '../results/result-types.js';
 import { createHistogram, type HistogramFactory, type MicrosHistogram } from './histogram.js';
 import type { LocalHitBatch } from './local-hit-batch.js';
+import type { RedisHitTargets } from './redis-hit-batch.js';
 
 type Components = ResultDocument['latency']['components'];
 
@@ -88,6 +89,11 @@ export class LatencySet {
     }
     this.localGet.recordCount(batch.constantUs, batch.total);
     this.scheduleLag.recordCount(0, batch.total);
+  }
+
+  /** The histograms a plain Redis hit records into, for a batch of them (`RedisHitBatch`). */
+  redisHitTargets(): RedisHitTargets {
+    return { endToEnd: this.endToEnd, redis: this.redis, redisGet: this.redisGet, decode: this.decode, age: this.age, scheduleLag: this.scheduleLag };
   }
 
   reset(): void {

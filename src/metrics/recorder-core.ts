@@ -2,6 +2,7 @@ import type { HistogramFactory } from './histogram.js';
 import { LatencySet } from './latency-set.js';
 import { LocalHitBatch } from './local-hit-batch.js';
 import type { MetricsSnapshot, MetricsSummary } from './metrics-types.js';
+import { RedisHitBatch } from './redis-hit-batch.js';
 import { RequestCounters } from './request-counters.js';
 import type { StampedeTracker } from './stampede-tracker.js';
 import { Timeline } from './timeline.js';
@@ -52,6 +53,20 @@ export abstract class RecorderCore<Key> {
 
   localHitBatch(replicas: number, constantUs: number): LocalHitBatch {
     return new LocalHitBatch(replicas, constantUs, this.latency.age, this.histogram);
+  }
+
+  /** Plain Redis hits counted by a simulation (`RedisHitBatch`), all ending in the current timeline bucket, the last at `endUs`. */
+  recordRedisHits(batch: RedisHitBatch, endUs: number): void {
+    if (batch.total === 0) return;
+    batch.flushBlock();
+    this.advance(endUs);
+    this.counters.countRedisHits(batch.perReplica, batch.localLookups);
+    this.timeline.recordRedisHits(batch);
+    batch.clear();
+  }
+
+  redisHitBatch(replicas: number, localLookups: boolean): RedisHitBatch {
+    return new RedisHitBatch(replicas, localLookups, this.latency.redisHitTargets(), this.histogram);
   }
 
   recordDropped(atUs: number): void {

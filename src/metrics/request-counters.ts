@@ -129,6 +129,24 @@ export class RequestCounters {
     }
   }
 
+  /** Plain Redis hits, per replica (`Recorder.recordRedisHits`): what `count` does for each, a local miss first when `localLookups`. */
+  countRedisHits(perReplica: Float64Array, localLookups: boolean): void {
+    while (this.replicaRequests.length < perReplica.length) {
+      this.replicaRequests.push(0);
+      this.replicaLocalHits.push(0);
+    }
+    for (let replica = 0; replica < perReplica.length; replica++) {
+      const n = perReplica[replica]!;
+      if (n === 0) continue;
+      this.total += n;
+      if (localLookups) this.localLookups += n;
+      this.redisLookups += n;
+      this.redisHits += n;
+      this.servedRedis += n;
+      this.replicaRequests[replica]! += n;
+    }
+  }
+
   /** Served responses (a failed request served nothing). */
   get served(): number {
     return this.servedLocal + this.servedRedis + this.servedSource;

@@ -145,6 +145,11 @@ export class StampedeTracker<K = string> {
     return this.open.size;
   }
 
+  /** Whether `key` has an open episode: only then can a plain refill of it (a fresh hit) change anything here. */
+  tracks(key: K): boolean {
+    return this.open.size !== 0 && this.open.get(key) !== undefined;
+  }
+
   /** An expire-hot event: one episode over all `keys`, replacing any open episodes of those keys. */
   markExpiry(atUs: number, keys: readonly K[]): void {
     const unique = [...new Set(keys)];

@@ -2,6 +2,7 @@ import type { Trace } from '../cascade/trace.js';
 import type { TimelineBucket } from '../results/result-types.js';
 import { createHistogram, type HistogramFactory, type MicrosHistogram } from './histogram.js';
 import type { LocalHitBatch } from './local-hit-batch.js';
+import type { RedisHitBatch } from './redis-hit-batch.js';
 
 /**
  * Per-bucket counts and p99, by completion time. Requests are recorded in completion order, so
@@ -78,6 +79,13 @@ export class Timeline {
     this.localHits += batch.total;
     this.histogram.recordCount(batch.constantUs, batch.constantCount);
     batch.addEndToEndTo(this.histogram);
+  }
+
+  /** A batch of plain Redis hits, all ending in the current bucket, their buffered values already flushed (`RedisHitBatch.flushBlock`). */
+  recordRedisHits(batch: RedisHitBatch): void {
+    this.count += batch.total;
+    this.redisHits += batch.total;
+    if (batch.bucketEndToEnd.count > 0) this.histogram.merge(batch.bucketEndToEnd);
   }
 
   recordDropped(): void {

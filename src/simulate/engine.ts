@@ -4,10 +4,13 @@ import type { PhaseBound } from '../load/issuer.js';
 import { mergeTraces } from '../load/merge-traces.js';
 import { TracePool } from '../load/trace-pool.js';
 import type { LocalHitBatch } from '../metrics/local-hit-batch.js';
+import type { RedisHitBatch } from '../metrics/redis-hit-batch.js';
 import type { LoadConfig } from '../scenario/schema.js';
 import type { IndexChooser } from '../workload/key-chooser.js';
 import type { IndexLru } from './index-lru.js';
 import { TimeHeap } from './event-queue.js';
+import { IndexOpenStates } from './index-open-states.js';
+import { PendingHits } from './pending-hits.js';
 import type { SimCascade } from './sim-cascade.js';
 import type { SimRecorder } from './sim-recorder.js';
 import { sharedKey, type SimContext } from './sim-context.js';
@@ -27,6 +30,8 @@ export interface EngineDeps {
   nextGapUs: (() => number) | null;
   recorder: SimRecorder;
   batch: LocalHitBatch;
+  /** Where plain Redis hits are counted (`countRedisHit`); null records every one of them as a trace. */
+  redisHits: RedisHitBatch | null;
   timelineBucketMs: number;
 }
 
@@ -41,6 +46,12 @@ interface PendingRecord {
 
 /** Open-loop gaps drawn at a time. */
 const GAP_BLOCK = 256;
+
+/**
+ * A Redis hit is counted only if it ends this much before the engine's bucket does: the engine sums
+ * its bucket ends, the timeline divides, and the two may round a time right at the end apart.
+ */
+const BUCKET_MARGIN_US = 1;
 
 export interface SimPhaseOutcome {
   issued: number;
@@ -95,6 +106,15 @@ export class SimEngine {
   private readonly setCount: number;
   private readonly localEnabled: boolean;
 
+  /** Traced requests in flight that fetched or waited, by the key id they are recorded under: any of them may open an episode. */
+  private readonly openers = new IndexOpenStates<number>(64);
+  /** Counted Redis hits not ended yet (see `PendingHits`). */
+  private readonly pendingHits = new PendingHits();
+  /** The end of the earliest time step queued for this bucket's counted Redis hits (`scheduleAdvance`); +Infinity when none. */
+  private advanceQueuedUs = Number.POSITIVE_INFINITY;
+  /** The latest end of the Redis hits counted since the last flush. */
+  private lastRedisHitEndUs = 0;
+
   constructor(private readonly deps: EngineDeps) {
     const sets = deps.ctx.sets.length;
     this.episodeKeys = new Uint8Array(sets * deps.ctx.entities);
@@ -112,6 +132,9 @@ export class SimEngine {
   startRecording(originUs: number): void {
     this.bucketEndUs = originUs + this.bucketUs;
     this.deps.batch.clear();
+    this.deps.redisHits?.clear();
+    this.pendingHits.clear();
+    this.advanceQueuedUs = Number.POSITIVE_INFINITY;
     this.cpuBusyUs = 0;
   }
 
@@ -123,13 +146,16 @@ export class SimEngine {
       queue.runBefore(this.bucketEndUs);
       this.flushHits(this.bucketEndUs);
       this.bucketEndUs += this.bucketUs;
+      this.advanceQueuedUs = Number.POSITIVE_INFINITY;
     }
     queue.runUntil(t);
   }
 
-  /** Hands the counted local hits to the recorder, inside the bucket that ends at `bucketEndUs`. */
+  /** Hands the counted local and Redis hits to the recorder, inside the bucket that ends at `bucketEndUs`. */
   flushHits(bucketEndUs: number): void {
     if (this.deps.batch.total > 0) this.deps.recorder.recordLocalHits(this.deps.batch, Math.min(this.lastHitEndUs, bucketEndUs - 0.001));
+    const redisHits = this.deps.redisHits;
+    if (redisHits !== null && redisHits.total > 0) this.deps.recorder.recordRedisHits(redisHits, this.lastRedisHitEndUs);
   }
 
   /** Ends the phase at `endUs`: every request ended by then recorded, counted hits flushed. */
@@ -261,6 +287,12 @@ export class SimEngine {
       }
       const trace = this.pool.acquire();
       const endUs = deps.cascade.get(startUs, replica, s, e, trace);
+      const key = s * this.entities + e;
+      if (deps.redisHits !== null && isPlainRedisHit(trace) && endUs < this.bucketEndUs - BUCKET_MARGIN_US && this.openers.get(key) === undefined && !deps.recorder.tracks(key)) {
+        this.doneUs = this.countRedisHit(t, startUs, endUs, replica, trace, key, deps.redisHits);
+        this.pool.release(trace);
+        return true;
+      }
       this.doneUs = this.finishTraced(t, startUs, endUs, replica, trace, s, e);
       return true;
     }
@@ -316,6 +348,61 @@ export class SimEngine {
     return doneUs;
   }
 
+  /**
+   * A plain Redis hit on a key the stampede tracker will have nothing to do with when it ends (no
+   * open episode, no request in flight that could open one), counted as `recordPending` would
+   * record it: the same CPU, episode and in-flight steps, its figures into the batch, handed over
+   * with the bucket's hits. What order is left to keep is the recorder's time steps: a bucket's
+   * first step closes the bucket before it and sweeps the tracker at that step's time, which may
+   * be this hit's end, so a step is queued there unless an earlier one already is.
+   */
+  private countRedisHit(t: number, startUs: number, endUs: number, replica: number, trace: Trace, key: number, batch: RedisHitBatch): number {
+    const ctx = this.deps.ctx;
+    const cpuUs = ctx.latencies.localHitUs + trace.us.decode + trace.us.encode;
+    this.cpuFreeUs = startUs + cpuUs;
+    this.cpuBusyUs += cpuUs;
+    this.episodeKeys[key] = 0;
+    if (endUs > this.maxEndUs) this.maxEndUs = endUs;
+    if (endUs > t) this.inFlight.push(endUs);
+    batch.perReplica[replica]!++;
+    batch.total++;
+    const i = batch.count++;
+    batch.endToEndUs[i] = endUs - t;
+    batch.redisGetUs[i] = trace.us.redisGet;
+    batch.decodeUs[i] = trace.us.decode;
+    batch.agesUs[i] = trace.ageMs * 1000;
+    if (batch.full) batch.flushBlock();
+    if (endUs > this.lastRedisHitEndUs) this.lastRedisHitEndUs = endUs;
+    const seq = ctx.queue.reserveSeq();
+    const pending = this.pendingHits;
+    pending.prune(t);
+    pending.add(key, t, endUs, seq);
+    if (endUs < this.advanceQueuedUs) this.scheduleAdvance(endUs, seq);
+    return endUs;
+  }
+
+  private scheduleAdvance(endUs: number, seq: number): void {
+    this.advanceQueuedUs = endUs;
+    this.deps.ctx.queue.pushWithSeq(endUs, seq, this.advanceRecorder, endUs);
+  }
+
+  private readonly advanceRecorder = (endUs: number): void => {
+    this.deps.recorder.advanceTo(endUs);
+  };
+
+  /**
+   * A traced request that fetched or waited (`key`, ending at `endUs`) may open an episode before
+   * counted Redis hits on its key end: the tracker must see those hits after it, in their place.
+   */
+  private noteOpener(key: number, endUs: number): void {
+    this.openers.set(key, (this.openers.get(key) ?? 0) + 1);
+    if (endUs < this.pendingHits.latestEndUs) {
+      this.pendingHits.takeLater(key, endUs, (startUs, hitEndUs, seq) => {
+        this.deps.ctx.queue.pushWithSeq(hitEndUs, seq, () => this.deps.recorder.observeRedisHit(key, startUs, hitEndUs), undefined);
+      });
+    }
+  }
+
   private finishTraced(t: number, startUs: number, endUs: number, replica: number, trace: Trace, s: number, e: number): number {
     const ctx = this.deps.ctx;
     const cpuUs = ctx.latencies.localHitUs + trace.us.decode + trace.us.encode;
@@ -325,6 +412,7 @@ export class SimEngine {
     if (endUs > this.maxEndUs) this.maxEndUs = endUs;
     if (endUs > t) this.inFlight.push(endUs);
     const key = sharedKey(ctx, s >= 0 ? s : 0, e);
+    if (trace.originCalls > 0 || trace.waited) this.noteOpener(key, endUs);
     const pending = this.pendingPool.pop() ?? { trace, key, t, endUs, replica };
     pending.trace = trace;
     pending.key = key;
@@ -340,6 +428,11 @@ export class SimEngine {
 
   private readonly recordPending = (p: PendingRecord): void => {
     this.deps.recorder.record(p.trace, p.key, p.t, p.endUs, p.replica);
+    if (p.trace.originCalls > 0 || p.trace.waited) {
+      const left = this.openers.get(p.key)! - 1;
+      if (left === 0) this.openers.delete(p.key);
+      else this.openers.set(p.key, left);
+    }
     this.pool.release(p.trace);
     this.pendingPool.push(p);
   };
@@ -353,4 +446,9 @@ export class SimEngine {
     if (trace.originCalls > 0 || trace.waited || trace.refreshStarted) this.episodeKeys[key] = 1;
     else if (trace.stale === false && (trace.servedBy === 'local' || trace.servedBy === 'redis')) this.episodeKeys[key] = 0;
   }
+}
+
+/** Served fresh from Redis with nothing else on the way: no error, no refresh, no fetch, no wait. */
+function isPlainRedisHit(trace: Trace): boolean {
+  return trace.servedBy === 'redis' && trace.stale === false && trace.errorKind === null && !trace.refreshStarted && trace.originCalls === 0 && !trace.waited;
 }

@@ -56,6 +56,39 @@ export class EventQueue {
     this.nextAt = ats[0]!;
   }
 
+  /**
+   * Takes the next place in the queueing order without queueing anything: an event that may be
+   * queued later (`pushWithSeq`) then runs where it would have run had it been queued now.
+   */
+  reserveSeq(): number {
+    return this.seq++;
+  }
+
+  /** Queues `fn(arg)` at `at` in the place `seq` (from `reserveSeq`) holds among events at the same time. */
+  pushWithSeq<T>(at: number, seq: number, fn: (arg: T) => void, arg: T): void {
+    if (this.n === this.ats.length) this.grow();
+    const ats = this.ats;
+    const seqs = this.seqs;
+    const fns = this.fns;
+    const args = this.args;
+    let i = this.n++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const parentAt = ats[parent]!;
+      if (parentAt < at || (parentAt === at && seqs[parent]! < seq)) break;
+      ats[i] = parentAt;
+      seqs[i] = seqs[parent]!;
+      fns[i] = fns[parent];
+      args[i] = args[parent];
+      i = parent;
+    }
+    ats[i] = at;
+    seqs[i] = seq;
+    fns[i] = fn as (arg: never) => void;
+    args[i] = arg;
+    this.nextAt = ats[0]!;
+  }
+
   /** Runs every event due at or before `t` (events they queue included). */
   runUntil(t: number): void {
     while (this.n > 0 && this.ats[0]! <= t) this.popAndRun();

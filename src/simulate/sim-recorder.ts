@@ -1,4 +1,4 @@
-import type { Trace } from '../cascade/trace.js';
+import { newTrace, type Trace } from '../cascade/trace.js';
 import { createBucketHistogram } from '../metrics/bucket-histogram.js';
 import { DEFAULT_RECORDER_OPTIONS } from '../metrics/recorder.js';
 import { RecorderCore } from '../metrics/recorder-core.js';
@@ -46,7 +46,30 @@ export class SimRecorder extends RecorderCore<number> {
     this.timeline.record(trace, endToEndUs);
     this.stampede.observe(trace, key, startUs, endToEndUs, startUs);
   }
+
+  /** Whether key id `key` has an open stampede episode (a plain Redis hit on it must then be recorded as a trace). */
+  tracks(key: number): boolean {
+    return this.stampede.tracks(key);
+  }
+
+  /** The time step `record` takes for a request ending at `endUs` (a bucket rollover, and the episodes it closes). */
+  advanceTo(endUs: number): void {
+    this.advance(endUs);
+  }
+
+  /**
+   * What `record` does with a plain Redis hit (see `RedisHitBatch`) beyond counting it: the time
+   * step and the stampede tracker's look at it, for a counted hit that turned out to be recorded
+   * after a request that opened an episode on its key.
+   */
+  observeRedisHit(key: number, startUs: number, endUs: number): void {
+    this.advance(endUs);
+    this.stampede.observe(PLAIN_REDIS_HIT, key, startUs, endUs - startUs, startUs);
+  }
 }
+
+/** A plain Redis hit as the stampede tracker reads it: served fresh from Redis, nothing fetched, waited for or refreshed. */
+const PLAIN_REDIS_HIT: Trace = { ...newTrace(), servedBy: 'redis', outcome: { local: 'miss', redis: 'hit', source: 'skipped' } };
 
 /** Fill times by key id in a Float64Array; NaN is "never filled". */
 export class IndexFillTimes implements FillTimes<number> {

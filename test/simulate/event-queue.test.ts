@@ -5,6 +5,28 @@ import { EventQueue, TimeHeap } from '../../src/simulate/event-queue.js';
 // The simulation's determinism rests on this order: by time, ties in the order queued, events
 // queued by running events included.
 describe('EventQueue', () => {
+  it('runs an event queued with a reserved place where it would have run had it been queued then', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), { maxLength: 200 }), (events) => {
+        const now = new EventQueue();
+        const later = new EventQueue();
+        const ranNow: number[] = [];
+        const ranLater: number[] = [];
+        const deferred: [number, number, number][] = [];
+        events.forEach(([at, defer], id) => {
+          now.pushWith(at, (x: number) => ranNow.push(x), id);
+          if (defer) deferred.push([at, later.reserveSeq(), id]);
+          else later.pushWith(at, (x: number) => ranLater.push(x), id);
+        });
+        for (const [at, seq, id] of deferred.reverse()) later.pushWithSeq(at, seq, (x: number) => ranLater.push(x), id);
+        now.runUntil(10);
+        later.runUntil(10);
+        expect(ranLater).toEqual(ranNow);
+      }),
+      { seed: 20261208, numRuns: 200 },
+    );
+  });
+
   it('runs events by time, ties in queueing order, including events queued while running', () => {
     fc.assert(
       fc.property(
