@@ -103,20 +103,22 @@ export class RequestCounters {
       this.encodedBytesSum += trace.encodedBytes;
     }
 
-    while (this.replicaRequests.length <= replica) {
-      this.replicaRequests.push(0);
-      this.replicaLocalHits.push(0);
-    }
+    this.ensureReplicas(replica + 1);
     this.replicaRequests[replica] = (this.replicaRequests[replica] ?? 0) + 1;
     if (localHit) this.replicaLocalHits[replica] = (this.replicaLocalHits[replica] ?? 0) + 1;
   }
 
-  /** Fresh local hits, per replica (`Recorder.recordLocalHits`): what `count` does for each. */
-  countLocalHits(perReplica: Float64Array): void {
-    while (this.replicaRequests.length < perReplica.length) {
+  /** Per-replica counts for at least `replicas` replicas. */
+  private ensureReplicas(replicas: number): void {
+    while (this.replicaRequests.length < replicas) {
       this.replicaRequests.push(0);
       this.replicaLocalHits.push(0);
     }
+  }
+
+  /** Fresh local hits, per replica (`Recorder.recordLocalHits`): what `count` does for each. */
+  countLocalHits(perReplica: Float64Array): void {
+    this.ensureReplicas(perReplica.length);
     for (let replica = 0; replica < perReplica.length; replica++) {
       const n = perReplica[replica]!;
       if (n === 0) continue;
@@ -131,10 +133,7 @@ export class RequestCounters {
 
   /** Plain Redis hits, per replica (`Recorder.recordRedisHits`): what `count` does for each, a local miss first when `localLookups`. */
   countRedisHits(perReplica: Float64Array, localLookups: boolean): void {
-    while (this.replicaRequests.length < perReplica.length) {
-      this.replicaRequests.push(0);
-      this.replicaLocalHits.push(0);
-    }
+    this.ensureReplicas(perReplica.length);
     for (let replica = 0; replica < perReplica.length; replica++) {
       const n = perReplica[replica]!;
       if (n === 0) continue;

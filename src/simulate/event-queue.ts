@@ -29,31 +29,9 @@ export class EventQueue {
     this.pushWith(at, callIt, run);
   }
 
-  /** Queues `fn(arg)` at `at`. */
+  /** Queues `fn(arg)` at `at`, after every event already queued for that time. */
   pushWith<T>(at: number, fn: (arg: T) => void, arg: T): void {
-    if (this.n === this.ats.length) this.grow();
-    const seq = this.seq++;
-    const ats = this.ats;
-    const seqs = this.seqs;
-    const fns = this.fns;
-    const args = this.args;
-    let i = this.n++;
-    // Sift up; the new event is the latest queued, so it goes after any parent at the same time.
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const parentAt = ats[parent]!;
-      if (parentAt <= at) break;
-      ats[i] = parentAt;
-      seqs[i] = seqs[parent]!;
-      fns[i] = fns[parent];
-      args[i] = args[parent];
-      i = parent;
-    }
-    ats[i] = at;
-    seqs[i] = seq;
-    fns[i] = fn as (arg: never) => void;
-    args[i] = arg;
-    this.nextAt = ats[0]!;
+    this.pushWithSeq(at, this.seq++, fn, arg);
   }
 
   /**
