@@ -287,7 +287,7 @@ export class SimEngine {
       }
       const trace = this.pool.acquire();
       const endUs = deps.cascade.get(startUs, replica, s, e, trace);
-      const key = s * this.entities + e;
+      const key = sharedKey(deps.ctx, s, e);
       if (deps.redisHits !== null && isPlainRedisHit(trace) && endUs < this.bucketEndUs - BUCKET_MARGIN_US && this.openers.get(key) === undefined && !deps.recorder.tracks(key)) {
         this.doneUs = this.countRedisHit(t, startUs, endUs, replica, trace, key, deps.redisHits);
         this.pool.release(trace);
@@ -412,7 +412,7 @@ export class SimEngine {
     if (endUs > this.maxEndUs) this.maxEndUs = endUs;
     if (endUs > t) this.inFlight.push(endUs);
     const key = sharedKey(ctx, s >= 0 ? s : 0, e);
-    if (trace.originCalls > 0 || trace.waited) this.noteOpener(key, endUs);
+    if (mayOpenEpisode(trace)) this.noteOpener(key, endUs);
     const pending = this.pendingPool.pop() ?? { trace, key, t, endUs, replica };
     pending.trace = trace;
     pending.key = key;
@@ -428,7 +428,7 @@ export class SimEngine {
 
   private readonly recordPending = (p: PendingRecord): void => {
     this.deps.recorder.record(p.trace, p.key, p.t, p.endUs, p.replica);
-    if (p.trace.originCalls > 0 || p.trace.waited) {
+    if (mayOpenEpisode(p.trace)) {
       const left = this.openers.get(p.key)! - 1;
       if (left === 0) this.openers.delete(p.key);
       else this.openers.set(p.key, left);
@@ -446,6 +446,11 @@ export class SimEngine {
     if (trace.originCalls > 0 || trace.waited || trace.refreshStarted) this.episodeKeys[key] = 1;
     else if (trace.stale === false && (trace.servedBy === 'local' || trace.servedBy === 'redis')) this.episodeKeys[key] = 0;
   }
+}
+
+/** A request that fetched or waited: it may open a stampede episode on its key when it is recorded (an opener). */
+function mayOpenEpisode(trace: Trace): boolean {
+  return trace.originCalls > 0 || trace.waited;
 }
 
 /** Served fresh from Redis with nothing else on the way: no error, no refresh, no fetch, no wait. */

@@ -59,18 +59,16 @@ export class PendingHits {
 
   private grow(): void {
     const length = this.keys.length;
-    const order = (from: Float64Array) => {
-      const to = new Float64Array(2 * length);
+    // The ring unrolled from head into arrays twice the size.
+    const order = <A extends Float64Array | Uint8Array>(from: A, to: A): A => {
       for (let n = 0; n < this.size; n++) to[n] = from[(this.head + n) & (length - 1)]!;
       return to;
     };
-    const taken = new Uint8Array(2 * length);
-    for (let n = 0; n < this.size; n++) taken[n] = this.taken[(this.head + n) & (length - 1)]!;
-    this.keys = order(this.keys);
-    this.startsUs = order(this.startsUs);
-    this.endsUs = order(this.endsUs);
-    this.seqs = order(this.seqs);
-    this.taken = taken;
+    this.keys = order(this.keys, new Float64Array(2 * length));
+    this.startsUs = order(this.startsUs, new Float64Array(2 * length));
+    this.endsUs = order(this.endsUs, new Float64Array(2 * length));
+    this.seqs = order(this.seqs, new Float64Array(2 * length));
+    this.taken = order(this.taken, new Uint8Array(2 * length));
     this.head = 0;
   }
 }
