@@ -70,7 +70,7 @@ export interface CascadeCore {
   readonly expiries: Expiries;
   /**
    * Without a local tier, the value a Redis hit on the miss path is served from, overwritten by the
-   * next (`fillCachedValue`): nothing keeps it past the get, and a refresh it starts copies it.
+   * next (`makeCachedValue(..., into)`): nothing keeps it past the get, and a refresh it starts copies it.
    * Null with a local tier, which keeps what it reads.
    */
   readonly transientValue: CachedValue | null;

@@ -15,7 +15,7 @@ import { expiriesFromEnvelope } from './ttl-policy.js';
  * Bytes read from `key` as a value, or null for a miss: absent, undecodable or past its hard TTL
  * on this cascade's clock (Redis expires keys on its own clock; tests run on a fake one).
  * `timing` adds the decode time to the trace (polls pass false: their time is lock wait);
- * `startUs`, when the caller just read the clock, saves a read (each costs ~100 ns); `into`, the
+ * `startUs`, when the caller just read the clock, saves a read (each costs ~50 ns); `into`, the
  * core's `transientValue` on the miss path, is filled instead of a new value.
  */
 export function decodeValue(
